@@ -1,0 +1,128 @@
+// The collection activities: all I/O of the ladder. Each one is idempotent by its request key: it
+// returns the recorded outcome if the attempt was already made, passes the key to the provider,
+// and writes the attempt record (催缴记录) to PostgreSQL.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { collectionRecords } from '../db/stores/collection-records';
+import type { StepOutcome, StepRequest } from '../workflows/messages';
+import { localDateOf } from '../workflows/policy/calendar';
+import { reminderText, voiceScript } from './notices';
+import { ProviderRejection, type Providers } from './providers/types';
+
+export interface ActivityDeps {
+  pool: Pool;
+  providers: Providers;
+}
+
+export interface AlertRequest {
+  key: string;
+  kind: string;
+  accountId: string;
+  episodeId: string;
+  message: string;
+}
+
+export interface RestorationReport {
+  key: string;
+  accountId: string;
+  episodeId: string;
+  paymentSeenAt: string;
+  restoredAt: string;
+  latencyMs: number;
+}
+
+export function createActivities({ pool, providers }: ActivityDeps) {
+  const records = collectionRecords(pool);
+
+  /** Runs one rung once per key and records it; a provider's permanent refusal is a `failed` outcome. */
+  async function attempt(req: StepRequest, actor: string, act: () => Promise<{ reference: string }>): Promise<StepOutcome> {
+    const previous = await records.findAttempt(req.key);
+    if (previous) {
+      const reference = typeof previous.detail['reference'] === 'string' ? previous.detail['reference'] : undefined;
+      return { outcome: previous.outcome, ...(reference ? { reference } : {}), ...(previous.reason ? { reason: previous.reason } : {}) };
+    }
+    const base = {
+      key: req.key,
+      accountId: req.accountId,
+      episodeId: req.episodeId,
+      stepId: req.stepId,
+      action: req.action,
+      actor,
+      scheduledFor: req.scheduledFor,
+    };
+    try {
+      const { reference } = await act();
+      await records.recordAttempt({ ...base, outcome: 'done', detail: { reference, balance: req.balance, currency: req.currency } });
+      return { outcome: 'done', reference };
+    } catch (err) {
+      if (!(err instanceof ProviderRejection)) throw err; // transient: Temporal retries
+      await records.recordAttempt({ ...base, outcome: 'failed', reason: err.message });
+      return { outcome: 'failed', reason: err.message };
+    }
+  }
+
+  const today = (req: StepRequest) => localDateOf(Date.parse(req.scheduledFor), req.customer.timezone);
+  const task = (req: StepRequest, kind: 'manual_call' | 'field_visit' | 'manual_review') => async () => {
+    await records.createTask({
+      taskId: req.key,
+      kind,
+      accountId: req.accountId,
+      episodeId: req.episodeId,
+      stepId: req.stepId,
+      detail: { balance: req.balance, currency: req.currency, overdueSince: req.anchorDueDate, action: req.action },
+    });
+    return { reference: req.key };
+  };
+  const caseDetails = (req: StepRequest) => ({
+    key: req.key,
+    accountId: req.accountId,
+    name: req.customer.name,
+    amount: req.balance,
+    currency: req.currency,
+    overdueSince: req.anchorDueDate,
+  });
+
+  return {
+    sendSms: (req: StepRequest) =>
+      attempt(req, 'system:sms', () => providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: reminderText(req, today(req)) })),
+
+    placeVoiceReminder: (req: StepRequest) =>
+      attempt(req, 'system:voice', () =>
+        providers.voice.call({ key: req.key, accountId: req.accountId, to: req.customer.phone, script: voiceScript(req, today(req)) }),
+      ),
+
+    /** A call task for staff; the outcome comes back as the workflow's `recordCallOutcome` signal. */
+    createCallTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_call')),
+
+    /** A home-visit work order (上门派单). */
+    dispatchFieldVisit: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'field_visit')),
+
+    /** Red list: a person decides instead of an automatic sanction. */
+    createReviewTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_review')),
+
+    changeServiceState: (req: StepRequest) => {
+      const state = { suspend_outgoing: 'outgoing_barred', suspend_full: 'suspended', deregister: 'deregistered' } as const;
+      const target = state[req.action as keyof typeof state];
+      if (!target) throw ApplicationFailure.nonRetryable(`changeServiceState cannot do ${req.action}`, 'BadRequest');
+      return attempt(req, 'system:network', () =>
+        providers.network.setServiceState({ key: req.key, accountId: req.accountId, phone: req.customer.phone, state: target }),
+      );
+    },
+
+    sendDemandLetter: (req: StepRequest) => attempt(req, 'system:letters', () => providers.letters.sendDemandLetter(caseDetails(req))),
+
+    referToLegal: (req: StepRequest) => attempt(req, 'system:legal', () => providers.legal.openCase(caseDetails(req))),
+
+    /** Lifts a suspension. Never gives up (the workflow alerts operations if it takes too long). */
+    restoreService: (req: StepRequest) =>
+      attempt(req, 'system:network', () =>
+        providers.network.setServiceState({ key: req.key, accountId: req.accountId, phone: req.customer.phone, state: 'active' }),
+      ),
+
+    recordRestoration: (r: RestorationReport) => records.recordRestoration(r),
+
+    raiseAlert: (a: AlertRequest) => records.raiseAlert(a),
+  };
+}
+
+export type CollectionActivities = ReturnType<typeof createActivities>;

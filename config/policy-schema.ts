@@ -1,0 +1,117 @@
+// The zod schema of a collection policy: the contract for policies loaded from files, the API or a
+// simulation scenario. It also enforces the legal floors (Telecommunications Regulations art. 34):
+// no suspension before the payment term is passed by 30 days, no deregistration before 60 days of
+// suspension. The workflow receives the parsed plain object (zod stays out of the workflow bundle).
+import { z } from 'zod';
+import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
+import { isValidTimeZone } from '../workflows/policy/calendar';
+import { LADDER_ACTIONS, SEGMENTS, type CollectionPolicy, type LadderStep } from '../workflows/policy/types';
+
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, customer-local)');
+const window = z
+  .object({ start: localTime, end: localTime })
+  .refine((w) => w.start < w.end, { message: 'window start must be before its end' });
+const days = z.number().int().min(0).max(3650);
+const actionName = z.enum([...LADDER_ACTIONS, 'restore']);
+
+const timing = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('days_after_due'), days }),
+  z.object({ kind: z.literal('day_of_month'), day: z.number().int().min(1).max(31), minDaysAfterDue: days }),
+  z.object({ kind: z.literal('days_after_step'), step: z.string().min(1), days }),
+]);
+
+const step = z.object({
+  id: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+  action: z.enum(LADDER_ACTIONS),
+  at: timing,
+  atIfHighBalance: timing.optional(),
+  soonerAfterUnansweredCalls: z.object({ calls: z.number().int().min(1), days }).optional(),
+  minBalance: z.number().int().min(0).optional(),
+});
+
+/** The earliest a rung can fall, in days after the anchor due date (following `days_after_step` chains). */
+function earliestDay(ladder: LadderStep[], stepId: string, seen = new Set<string>()): number {
+  const s = ladder.find((x) => x.id === stepId);
+  if (!s || seen.has(stepId)) return 0;
+  seen.add(stepId);
+  const timings = [s.at, ...(s.atIfHighBalance ? [s.atIfHighBalance] : [])];
+  return Math.min(
+    ...timings.map((t) =>
+      t.kind === 'days_after_due' ? t.days : t.kind === 'day_of_month' ? t.minDaysAfterDue : earliestDay(ladder, t.step, seen) + t.days,
+    ),
+  );
+}
+
+function checkLadder(name: string, ladder: LadderStep[], p: { legal: CollectionPolicy['legal'] }, ctx: z.RefinementCtx): void {
+  const path = ['ladders', name];
+  ladder.forEach((s, i) => {
+    if (ladder.findIndex((x) => x.id === s.id) !== i) ctx.addIssue({ code: 'custom', path: [...path, i, 'id'], message: `duplicate step id ${s.id}` });
+    for (const [field, t] of [['at', s.at], ['atIfHighBalance', s.atIfHighBalance]] as const) {
+      if (t?.kind === 'days_after_step' && !ladder.slice(0, i).some((x) => x.id === t.step)) {
+        ctx.addIssue({ code: 'custom', path: [...path, i, field, 'step'], message: `refers to ${t.step}, which is not an earlier step` });
+      }
+    }
+    if (s.soonerAfterUnansweredCalls && s.action === 'manual_call') {
+      ctx.addIssue({ code: 'custom', path: [...path, i, 'soonerAfterUnansweredCalls'], message: 'not allowed on a manual_call step' });
+    }
+  });
+  const firstSanction = ladder.find((s) => s.action === 'suspend_outgoing' || s.action === 'suspend_full');
+  ladder.forEach((s, i) => {
+    const day = earliestDay(ladder, s.id);
+    if ((s.action === 'suspend_outgoing' || s.action === 'suspend_full') && day <= p.legal.minDaysAfterDueBeforeSuspension) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i, 'at'],
+        message: `suspension can fall ${day} days after the due date; the regulations require more than ${p.legal.minDaysAfterDueBeforeSuspension}`,
+      });
+    }
+    if (s.action === 'deregister' && firstSanction && day - earliestDay(ladder, firstSanction.id) < p.legal.minDaysSuspendedBeforeDeregistration) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i, 'at'],
+        message: `deregistration must come at least ${p.legal.minDaysSuspendedBeforeDeregistration} days after suspension`,
+      });
+    }
+  });
+}
+
+export const policySchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    version: z.number().int().min(1),
+    description: z.string().max(500).optional(),
+    highBalanceThreshold: z.number().int().min(0),
+    paidTolerance: z.number().int().min(0),
+    contactWindow: window,
+    windows: z.partialRecord(actionName, window),
+    unwindowedActions: z.array(actionName),
+    preferredTime: z.object({ default: localTime }).catchall(localTime),
+    minHoursBetweenSteps: z.number().min(0).max(24 * 30),
+    ladders: z.record(z.string(), z.array(step).min(1)),
+    segmentLadders: z.record(z.enum(SEGMENTS), z.string()),
+    blackListLadder: z.string(),
+    redListManualActions: z.array(z.enum(LADDER_ACTIONS)),
+    restoration: z.object({ alertAfterMinutes: z.number().int().min(1).max(24 * 60) }),
+    legal: z.object({
+      // Floors may be raised by contract, never lowered below the regulations.
+      minDaysAfterDueBeforeSuspension: z.number().int().min(30),
+      minDaysSuspendedBeforeDeregistration: z.number().int().min(60),
+    }),
+  })
+  .superRefine((p, ctx) => {
+    for (const [name, ladder] of Object.entries(p.ladders)) checkLadder(name, ladder as LadderStep[], p, ctx);
+    for (const [segment, name] of Object.entries(p.segmentLadders)) {
+      if (!p.ladders[name]) ctx.addIssue({ code: 'custom', path: ['segmentLadders', segment], message: `no ladder named ${name}` });
+    }
+    if (!p.ladders[p.blackListLadder]) ctx.addIssue({ code: 'custom', path: ['blackListLadder'], message: `no ladder named ${p.blackListLadder}` });
+  });
+
+export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'unknown IANA time zone' });
+
+/** Parses a policy, throwing a zod error that names each offending field. */
+export function parsePolicy(input: unknown): CollectionPolicy {
+  return policySchema.parse(input) as CollectionPolicy;
+}
+
+/** Policies the service knows by name (the active one is `default`). */
+export const KNOWN_POLICIES: Record<string, CollectionPolicy> = { default: parsePolicy(DEFAULT_POLICY) };

@@ -1,0 +1,88 @@
+// SQL for what the ladder leaves behind: attempt records (催缴记录), work tasks for staff,
+// restorations and alerts. Every insert is keyed by the idempotency key, so a retried activity
+// writes once.
+import type { Pool } from 'pg';
+
+export interface AttemptRecord {
+  key: string;
+  accountId: string;
+  episodeId: string;
+  stepId: string;
+  action: string;
+  actor: string;
+  scheduledFor: string;
+  outcome: 'done' | 'failed';
+  reason?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface WorkTask {
+  taskId: string;
+  kind: 'manual_call' | 'field_visit' | 'manual_review';
+  accountId: string;
+  episodeId: string;
+  stepId: string;
+  detail: Record<string, unknown>;
+}
+
+export interface RestorationRecord {
+  key: string;
+  accountId: string;
+  episodeId: string;
+  paymentSeenAt: string;
+  restoredAt: string;
+  latencyMs: number;
+}
+
+export interface AlertRecord {
+  key: string;
+  kind: string;
+  accountId: string;
+  episodeId: string;
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+export function collectionRecords(pool: Pool) {
+  return {
+    async findAttempt(key: string): Promise<{ outcome: 'done' | 'failed'; reason: string | null; detail: Record<string, unknown> } | undefined> {
+      const { rows } = await pool.query('SELECT outcome, reason, detail FROM collection_attempts WHERE idempotency_key = $1', [key]);
+      return rows[0];
+    },
+
+    async recordAttempt(a: AttemptRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO collection_attempts
+           (idempotency_key, account_id, episode_id, step_id, action, actor, scheduled_for, outcome, reason, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [a.key, a.accountId, a.episodeId, a.stepId, a.action, a.actor, a.scheduledFor, a.outcome, a.reason ?? null, JSON.stringify(a.detail ?? {})],
+      );
+    },
+
+    async createTask(t: WorkTask): Promise<void> {
+      await pool.query(
+        `INSERT INTO work_tasks (task_id, kind, account_id, episode_id, step_id, detail)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id) DO NOTHING`,
+        [t.taskId, t.kind, t.accountId, t.episodeId, t.stepId, JSON.stringify(t.detail)],
+      );
+    },
+
+    async recordRestoration(r: RestorationRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO restorations (idempotency_key, account_id, episode_id, payment_seen_at, restored_at, latency_ms)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [r.key, r.accountId, r.episodeId, r.paymentSeenAt, r.restoredAt, r.latencyMs],
+      );
+    },
+
+    async raiseAlert(a: AlertRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO alerts (alert_key, kind, account_id, episode_id, message, detail)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (alert_key) DO NOTHING`,
+        [a.key, a.kind, a.accountId, a.episodeId, a.message, JSON.stringify(a.detail ?? {})],
+      );
+    },
+  };
+}
+
+export type CollectionRecords = ReturnType<typeof collectionRecords>;

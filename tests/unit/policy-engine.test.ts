@@ -1,0 +1,190 @@
+import fc from 'fast-check';
+import { parsePolicy } from '../../config/policy-schema';
+import { addCharge, applyPayment, ladderView, newEpisode, recordStep, type EpisodeState } from '../../workflows/episode';
+import { addDays, atLocalTime, dayOfMonthOnOrAfter, isWithinWindow, localDateOf, nextAllowedMoment } from '../../workflows/policy/calendar';
+import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
+import { planNextStep, windowFor } from '../../workflows/policy/engine';
+import type { Customer, ListFlag, Segment } from '../../workflows/policy/types';
+
+const DAY = 86_400_000;
+const ZONES = ['Asia/Shanghai', 'Asia/Urumqi', 'America/New_York', 'Europe/London', 'Pacific/Auckland'];
+
+function episode(opts: { dueDate: string; amount: number; zone?: string; lists?: ListFlag[]; segment?: Segment }): EpisodeState {
+  const customer: Customer = {
+    name: '张三',
+    phone: '13800000000',
+    segment: opts.segment ?? 'consumer',
+    lists: opts.lists ?? [],
+    timezone: opts.zone ?? 'Asia/Shanghai',
+  };
+  return newEpisode({
+    accountId: 'A1',
+    episodeId: 'E1',
+    policy: DEFAULT_POLICY,
+    customer,
+    firstBill: { billId: 'B1', amount: opts.amount, currency: 'CNY', dueDate: opts.dueDate },
+  });
+}
+
+/** Runs the ladder with no payments, taking every rung when it falls due; returns what was taken when. */
+function runLadder(state: EpisodeState, start: number) {
+  const taken: { action: string; at: number; skipped: boolean }[] = [];
+  let now = start;
+  for (let guard = 0; guard < 50; guard++) {
+    const plan = planNextStep(ladderView(state), now);
+    if (!plan) break;
+    now = plan.at;
+    taken.push({ action: plan.action, at: plan.at, skipped: plan.skipReason !== undefined });
+    recordStep(state, { stepId: plan.step.id, action: plan.action, at: plan.at, outcome: plan.skipReason ? 'skipped' : 'done' });
+  }
+  return taken;
+}
+
+describe('calendar', () => {
+  it('finds the next named billing day, clamping to short months', () => {
+    expect(dayOfMonthOnOrAfter('2026-01-03', 15)).toBe('2026-01-15');
+    expect(dayOfMonthOnOrAfter('2026-01-16', 15)).toBe('2026-02-15');
+    expect(dayOfMonthOnOrAfter('2026-02-01', 31)).toBe('2026-02-28');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+
+  it('moves a moment outside the contact window to the next opening, in the customer zone', () => {
+    const window = { start: '08:00', end: '21:00' };
+    const night = atLocalTime('2026-03-01', '22:30', 'Asia/Shanghai');
+    expect(new Date(nextAllowedMoment(night, window, 'Asia/Shanghai')).toISOString()).toBe('2026-03-02T00:00:00.000Z');
+    const early = atLocalTime('2026-03-01', '06:00', 'Asia/Shanghai');
+    expect(new Date(nextAllowedMoment(early, window, 'Asia/Shanghai')).toISOString()).toBe('2026-03-01T00:00:00.000Z');
+    const inside = atLocalTime('2026-03-01', '12:00', 'Asia/Shanghai');
+    expect(nextAllowedMoment(inside, window, 'Asia/Shanghai')).toBe(inside);
+  });
+});
+
+describe('default ladder', () => {
+  it('follows the seeds for a consumer due on 1 March (Shanghai)', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    const taken = runLadder(state, atLocalTime('2026-03-01', '00:00', 'Asia/Shanghai'));
+    const local = taken.map((t) => `${t.action}@${localDateOf(t.at, 'Asia/Shanghai')}`);
+    expect(local).toEqual([
+      'sms@2026-03-02',
+      'voice@2026-03-15',
+      'manual_call@2026-03-25',
+      'manual_call@2026-03-27',
+      'manual_call@2026-03-29',
+      'field_visit@2026-03-30', // three unanswered calls bring the visit forward
+      'suspend_outgoing@2026-04-01',
+      'suspend_full@2026-04-08',
+      'deregister@2026-06-30',
+      'demand_letter@2026-07-03',
+      'legal_referral@2026-07-18',
+    ]);
+  });
+
+  it('skips the field visit for a tiny balance and never suspends a red-list account', () => {
+    const small = runLadder(episode({ dueDate: '2026-03-01', amount: 1500 }), Date.UTC(2026, 2, 1));
+    expect(small.find((t) => t.action === 'field_visit')?.skipped).toBe(true);
+    const red = runLadder(episode({ dueDate: '2026-03-01', amount: 50_000, lists: ['red'] }), Date.UTC(2026, 2, 1));
+    expect(red.map((t) => t.action)).not.toEqual(expect.arrayContaining(['suspend_outgoing']));
+    expect(red.some((t) => ['suspend_outgoing', 'suspend_full', 'deregister'].includes(t.action))).toBe(false);
+    expect(red.filter((t) => t.action === 'manual_review')).toHaveLength(3);
+  });
+
+  it('escalates a black-list account sooner', () => {
+    const plain = runLadder(episode({ dueDate: '2026-03-01', amount: 5000 }), Date.UTC(2026, 2, 1));
+    const black = runLadder(episode({ dueDate: '2026-03-01', amount: 5000, lists: ['black'] }), Date.UTC(2026, 2, 1));
+    const when = (xs: typeof plain, a: string) => xs.find((t) => t.action === a)!.at;
+    expect(when(black, 'manual_call')).toBeLessThan(when(plain, 'manual_call'));
+    expect(when(black, 'legal_referral')).toBeLessThan(when(plain, 'legal_referral'));
+  });
+
+  it('spaces the rungs of a late enrolment instead of firing them at once', () => {
+    const state = episode({ dueDate: '2026-01-01', amount: 5000 });
+    const taken = runLadder(state, Date.UTC(2026, 2, 10)); // 68 days late
+    for (let i = 1; i < taken.length; i++) expect(taken[i]!.at - taken[i - 1]!.at).toBeGreaterThanOrEqual(20 * 3_600_000);
+  });
+});
+
+describe('ladder properties', () => {
+  const arbitraryEpisode = fc.record({
+    due: fc.date({ min: new Date('2025-01-01'), max: new Date('2028-12-31'), noInvalidDate: true }),
+    amount: fc.integer({ min: 1, max: 10_000_000 }),
+    zone: fc.constantFrom(...ZONES),
+    lists: fc.subarray(['red', 'black'] as ListFlag[]),
+    lateDays: fc.integer({ min: 0, max: 120 }),
+    hour: fc.integer({ min: 0, max: 23 }),
+  });
+
+  it('is ordered, contacts only inside windows, and never suspends before the legal floor', () => {
+    fc.assert(
+      fc.property(arbitraryEpisode, ({ due, amount, zone, lists, lateDays, hour }) => {
+        const dueDate = due.toISOString().slice(0, 10);
+        const state = episode({ dueDate, amount, zone, lists });
+        const start = atLocalTime(addDays(dueDate, lateDays), `${String(hour).padStart(2, '0')}:00`, zone);
+        const taken = runLadder(state, start);
+        expect(taken.length).toBe(DEFAULT_POLICY.ladders[lists.includes('black') ? 'black' : 'standard']!.length);
+        for (let i = 0; i < taken.length; i++) {
+          const t = taken[i]!;
+          if (i > 0) expect(t.at).toBeGreaterThanOrEqual(taken[i - 1]!.at);
+          expect(t.at).toBeGreaterThanOrEqual(start);
+          const window = windowFor(DEFAULT_POLICY, t.action as never);
+          if (window) expect(isWithinWindow(t.at, window, zone)).toBe(true);
+          if (t.action.startsWith('suspend')) expect(t.at).toBeGreaterThan(atLocalTime(dueDate, '00:00', zone) + 30 * DAY);
+          if (lists.includes('red')) expect(['suspend_outgoing', 'suspend_full', 'deregister']).not.toContain(t.action);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('payments and charges', () => {
+  const now = Date.UTC(2026, 2, 20);
+
+  it('ends the episode when paid in full and ignores a repeated payment id', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    const first = applyPayment(state, { paymentId: 'P1', amount: 5000, currency: 'CNY', paidAt: '2026-03-20T00:00:00Z', channel: 'bank' }, now);
+    expect(first).toMatchObject({ outcome: 'applied', balance: 0, status: 'paid', restoring: false });
+    const again = applyPayment(state, { paymentId: 'P1', amount: 5000, currency: 'CNY', paidAt: '2026-03-20T00:00:00Z', channel: 'bank' }, now);
+    expect(again.outcome).toBe('duplicate');
+    expect(state.payments).toHaveLength(1);
+  });
+
+  it('restarts the ladder from the next bill when a partial payment clears the oldest one', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    expect(addCharge(state, { billId: 'B2', amount: 3000, currency: 'CNY', dueDate: '2026-04-01' }).outcome).toBe('added');
+    expect(addCharge(state, { billId: 'B2', amount: 3000, currency: 'CNY', dueDate: '2026-04-01' }).outcome).toBe('duplicate');
+    recordStep(state, { stepId: 'sms', action: 'sms', at: now, outcome: 'done' });
+    const partial = applyPayment(state, { paymentId: 'P1', amount: 1000, currency: 'CNY', paidAt: '2026-03-20T00:00:00Z', channel: 'bank' }, now);
+    expect(partial).toMatchObject({ outcome: 'applied', balance: 7000, status: 'open' });
+    expect(state.cycle).toBe(1); // oldest bill not yet cleared: the ladder goes on
+    applyPayment(state, { paymentId: 'P2', amount: 4000, currency: 'CNY', paidAt: '2026-03-21T00:00:00Z', channel: 'bank' }, now);
+    expect(state).toMatchObject({ cycle: 2, index: 0, anchorDueDate: '2026-04-01' });
+  });
+
+  it('restores service when a suspended line is paid in full, and rejects another currency', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    recordStep(state, { stepId: 'suspend-outgoing', action: 'suspend_outgoing', at: now, outcome: 'done' });
+    expect(state.service).toBe('outgoing_barred');
+    const usd = applyPayment(state, { paymentId: 'P0', amount: 5000, currency: 'USD', paidAt: '2026-03-20T00:00:00Z', channel: 'bank' }, now);
+    expect(usd.outcome).toBe('rejected');
+    const result = applyPayment(state, { paymentId: 'P1', amount: 5000, currency: 'CNY', paidAt: '2026-03-20T00:00:00Z', channel: 'bank' }, now);
+    expect(result).toMatchObject({ status: 'paid', restoring: true });
+  });
+});
+
+describe('policy schema', () => {
+  it('accepts the default policy', () => {
+    expect(parsePolicy(DEFAULT_POLICY)).toEqual(DEFAULT_POLICY);
+  });
+
+  it('rejects a ladder that suspends before the legal floor, naming the field', () => {
+    const bad = structuredClone(DEFAULT_POLICY);
+    bad.ladders['standard']![6]!.at = { kind: 'days_after_due', days: 10 };
+    expect(() => parsePolicy(bad)).toThrow(/ladders\.standard\.6\.at|"ladders",\s*"standard",\s*6,\s*"at"/);
+  });
+
+  it('rejects a step that refers to a later step', () => {
+    const bad = structuredClone(DEFAULT_POLICY);
+    bad.ladders['standard']![0]!.at = { kind: 'days_after_step', step: 'voice', days: 1 };
+    expect(() => parsePolicy(bad)).toThrow(/not an earlier step/);
+  });
+});

@@ -1,0 +1,203 @@
+// The collection episode: one workflow per overdue account. It reads like the seeds' procedure:
+// decide the next rung → sleep until it (or until a payment/charge changes things) → take it →
+// record. Policy decisions live in ./policy/engine, money rules in ./episode, I/O in activities.
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CollectionActivities } from '../activities';
+import {
+  actionKey,
+  addCharge,
+  applyPayment,
+  balanceOf,
+  ladderView,
+  newEpisode,
+  paymentProblem,
+  recordCallOutcome,
+  recordRestored,
+  recordStep,
+  type EpisodeState,
+} from './episode';
+import {
+  addChargeSignal,
+  callOutcomeSignal,
+  closeEpisodeSignal,
+  collectionStateQuery,
+  postPaymentUpdate,
+  type CollectionInput,
+  type EpisodeOutcome,
+  type StepOutcome,
+  type StepRequest,
+} from './messages';
+import { planNextStep, type PlannedStep } from './policy/engine';
+import type { LadderAction } from './policy/types';
+import { snapshotOf } from './snapshot';
+
+// Ladder rungs: retried for about two hours, then recorded as failed (with an alert) so one broken
+// gateway does not freeze the ladder forever.
+const ladder = proxyActivities<CollectionActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 16 },
+});
+
+// Restoration retries until it is done: the customer has paid (art. 34, and our 24 h promise).
+const restoration = proxyActivities<CollectionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 0 },
+});
+
+const records = proxyActivities<CollectionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 0 },
+});
+
+/** The activities that take a rung: StepRequest in, StepOutcome out. */
+type StepActivity = {
+  [K in keyof CollectionActivities]: CollectionActivities[K] extends (req: StepRequest) => Promise<StepOutcome> ? K : never;
+}[keyof CollectionActivities];
+
+const ACTIVITY_FOR: Record<LadderAction, StepActivity> = {
+  sms: 'sendSms',
+  voice: 'placeVoiceReminder',
+  manual_call: 'createCallTask',
+  field_visit: 'dispatchFieldVisit',
+  suspend_outgoing: 'changeServiceState',
+  suspend_full: 'changeServiceState',
+  deregister: 'changeServiceState',
+  demand_letter: 'sendDemandLetter',
+  legal_referral: 'referToLegal',
+  manual_review: 'createReviewTask',
+};
+
+const DEFAULT_CONTINUE_AS_NEW_AFTER = 2_000;
+
+export async function collectionWorkflow(input: CollectionInput): Promise<EpisodeOutcome> {
+  const state: EpisodeState = input.carried ?? newEpisode(input);
+
+  setHandler(addChargeSignal, ({ bill, customer }) => {
+    if (customer) state.customer = customer;
+    addCharge(state, bill);
+  });
+  setHandler(postPaymentUpdate, (payment) => applyPayment(state, payment, Date.now()), {
+    validator: (payment) => {
+      const problem = paymentProblem(state, payment);
+      if (problem) throw new Error(problem);
+    },
+  });
+  setHandler(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
+  setHandler(closeEpisodeSignal, () => {
+    if (state.status === 'legal' || state.status === 'open') state.status = 'closed';
+    state.revision++;
+  });
+  setHandler(collectionStateQuery, () => snapshotOf(state, Date.now()));
+
+  for (;;) {
+    if (state.restoration) {
+      await restoreService(state);
+      continue;
+    }
+    if (state.status === 'paid' || state.status === 'closed' || state.status === 'written_off') break;
+    if (historyIsLong(input)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: state });
+    }
+
+    const revision = state.revision;
+    const plan = state.status === 'open' ? planNextStep(ladderView(state), Date.now()) : null;
+    if (!plan) {
+      // Ladder done (handed to legal): wait for a payment or for legal to close the episode.
+      await condition(() => state.revision !== revision);
+    } else if (plan.at > Date.now()) {
+      await condition(() => state.revision !== revision, plan.at - Date.now());
+    } else {
+      await takeStep(state, plan);
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return { status: state.status, service: state.service, balance: balanceOf(state), currency: state.currency };
+}
+
+function historyIsLong(input: CollectionInput): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER);
+}
+
+function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['action'], key: string): StepRequest {
+  return {
+    key,
+    accountId: state.accountId,
+    episodeId: state.episodeId,
+    stepId,
+    action,
+    customer: state.customer,
+    balance: balanceOf(state),
+    currency: state.currency,
+    anchorDueDate: state.anchorDueDate,
+    scheduledFor: new Date(Date.now()).toISOString(),
+    policy: { id: state.policy.id, version: state.policy.version },
+  };
+}
+
+async function takeStep(state: EpisodeState, plan: PlannedStep): Promise<void> {
+  const at = Date.now();
+  const base = { stepId: plan.step.id, action: plan.action, at };
+  if (plan.skipReason) {
+    recordStep(state, { ...base, outcome: 'skipped', reason: plan.skipReason });
+    return;
+  }
+  const request = stepRequest(state, plan.step.id, plan.action, actionKey(state, plan.step.id, plan.action));
+  try {
+    const result = await ladder[ACTIVITY_FOR[plan.action]](request);
+    recordStep(state, { ...base, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const reason = err.cause?.message ?? err.message;
+    recordStep(state, { ...base, outcome: 'failed', reason });
+    await records.raiseAlert({
+      key: `${request.key}/failed`,
+      kind: 'step_failed',
+      accountId: state.accountId,
+      episodeId: state.episodeId,
+      message: `${plan.action} failed after retries: ${reason}`,
+    });
+  }
+}
+
+/** Lifts a suspension after payment; alerts operations if it is still not done after the policy's limit. */
+async function restoreService(state: EpisodeState): Promise<void> {
+  const pending = state.restoration!;
+  const key = `${state.accountId}/${state.episodeId}/restore/${pending.seq}`;
+  let restored = false;
+  const done = restoration.restoreService(stepRequest(state, 'restore', 'restore', key)).then(() => {
+    restored = true;
+  });
+  const alertAfterMs = state.policy.restoration.alertAfterMinutes * 60_000;
+  if (!(await condition(() => restored, alertAfterMs))) {
+    await records.raiseAlert({
+      key: `${key}/at-risk`,
+      kind: 'restoration_at_risk',
+      accountId: state.accountId,
+      episodeId: state.episodeId,
+      message: `service not restored ${state.policy.restoration.alertAfterMinutes} min after payment ${pending.paymentId}`,
+    });
+  }
+  await done;
+  const restoredAt = Date.now();
+  recordRestored(state, restoredAt);
+  recordStep(state, { stepId: 'restore', action: 'restore', at: restoredAt, outcome: 'done' });
+  await records.recordRestoration({
+    key,
+    accountId: state.accountId,
+    episodeId: state.episodeId,
+    paymentSeenAt: new Date(pending.seenAt).toISOString(),
+    restoredAt: new Date(restoredAt).toISOString(),
+    latencyMs: restoredAt - pending.seenAt,
+  });
+}

@@ -1,0 +1,235 @@
+// One collection episode's state and the pure rules that change it: charges, payments (FIFO over
+// bills, the partial-payment rule), rung records and the ladder position. The workflow owns an
+// EpisodeState and calls these; nothing here touches Temporal, so unit tests can drive it directly.
+import { isSuspended, ladderFor, serviceAfter, type LadderView } from './policy/engine';
+import type {
+  ActionName,
+  Bill,
+  CollectionPolicy,
+  Customer,
+  EpisodeStatus,
+  Payment,
+  ServiceState,
+  StepRecord,
+} from './policy/types';
+
+export interface AppliedPayment extends Payment {
+  /** Workflow time the payment reached the episode (epoch ms): the start of the restoration clock. */
+  seenAt: number;
+}
+
+export interface PendingRestoration {
+  /** Payment that cleared the balance. */
+  paymentId: string;
+  seenAt: number;
+  /** Restorations in this episode so far, for the idempotency key. */
+  seq: number;
+}
+
+export interface EpisodeState {
+  accountId: string;
+  episodeId: string;
+  policy: CollectionPolicy;
+  customer: Customer;
+  currency: string;
+  bills: Bill[];
+  payments: AppliedPayment[];
+  status: EpisodeStatus;
+  service: ServiceState;
+  /** Increments each time the ladder restarts (a partial payment that clears the oldest bill). */
+  cycle: number;
+  anchorDueDate: string;
+  index: number;
+  steps: StepRecord[];
+  /** Manual-call outcomes reported by staff this cycle, by step id. */
+  answeredCalls: string[];
+  restoration?: PendingRestoration;
+  restorations: { paymentId: string; seenAt: number; restoredAt: number }[];
+  /** Bumped on every change, so the workflow's sleep can wake and re-plan. */
+  revision: number;
+}
+
+export interface EpisodeStart {
+  accountId: string;
+  episodeId: string;
+  policy: CollectionPolicy;
+  customer: Customer;
+  firstBill: Bill;
+}
+
+export function newEpisode(start: EpisodeStart): EpisodeState {
+  return {
+    accountId: start.accountId,
+    episodeId: start.episodeId,
+    policy: start.policy,
+    customer: start.customer,
+    currency: start.firstBill.currency,
+    bills: [start.firstBill],
+    payments: [],
+    status: 'open',
+    service: 'active',
+    cycle: 1,
+    anchorDueDate: start.firstBill.dueDate,
+    index: 0,
+    steps: [],
+    answeredCalls: [],
+    restorations: [],
+    revision: 0,
+  };
+}
+
+const sum = (xs: { amount: number }[]) => xs.reduce((total, x) => total + x.amount, 0);
+
+export function billed(state: EpisodeState): number {
+  return sum(state.bills);
+}
+
+export function paid(state: EpisodeState): number {
+  return sum(state.payments);
+}
+
+/** Outstanding balance in minor units; negative is a credit. */
+export function balanceOf(state: EpisodeState): number {
+  return billed(state) - paid(state);
+}
+
+/** Payments settle the oldest bills first; the oldest bill with money still owed anchors the ladder. */
+export function oldestUnpaidDueDate(state: EpisodeState): string | undefined {
+  let credit = paid(state);
+  const byDue = [...state.bills].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.billId.localeCompare(b.billId));
+  for (const bill of byDue) {
+    if (credit < bill.amount) return bill.dueDate;
+    credit -= bill.amount;
+  }
+  return undefined;
+}
+
+export type ChargeResult = { outcome: 'added' | 'duplicate'; balance: number } | { outcome: 'rejected'; reason: string };
+
+/** A new bill while the episode is open (next month's bill): it adds to the balance; the anchor stays. */
+export function addCharge(state: EpisodeState, bill: Bill): ChargeResult {
+  if (state.bills.some((b) => b.billId === bill.billId)) return { outcome: 'duplicate', balance: balanceOf(state) };
+  if (bill.currency !== state.currency) {
+    return { outcome: 'rejected', reason: `currency ${bill.currency} differs from the episode's ${state.currency}` };
+  }
+  state.bills.push(bill);
+  const anchor = oldestUnpaidDueDate(state);
+  if (anchor && anchor < state.anchorDueDate) state.anchorDueDate = anchor;
+  state.revision++;
+  return { outcome: 'added', balance: balanceOf(state) };
+}
+
+export interface PaymentResult {
+  outcome: 'applied' | 'duplicate' | 'rejected';
+  reason?: string;
+  balance: number;
+  status: EpisodeStatus;
+  service: ServiceState;
+  /** True when this payment cleared the balance of a suspended line: restoration follows. */
+  restoring: boolean;
+}
+
+function paymentResult(state: EpisodeState, outcome: PaymentResult['outcome'], reason?: string): PaymentResult {
+  return {
+    outcome,
+    ...(reason ? { reason } : {}),
+    balance: balanceOf(state),
+    status: state.status,
+    service: state.service,
+    restoring: state.restoration !== undefined,
+  };
+}
+
+/** Checks that need no state change; the workflow's update validator runs this. */
+export function paymentProblem(state: EpisodeState, payment: Payment): string | undefined {
+  if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0) return 'amount must be a positive integer in minor units';
+  if (payment.currency !== state.currency) return `currency ${payment.currency} differs from the episode's ${state.currency}`;
+  return undefined;
+}
+
+/**
+ * Applies a payment. The partial-payment rule (README, "Payments"):
+ * - paid in full (balance ≤ policy.paidTolerance): the episode ends as `paid`; a suspended line is restored;
+ * - a partial payment that clears the oldest overdue bill restarts the ladder (a new cycle) from the
+ *   next unpaid bill's due date: that debt is younger, so it gets the gentle rungs again, spaced;
+ * - any other partial payment lowers the balance and the ladder goes on where it was (rungs with a
+ *   balance threshold see the new balance). A sanction in force stays until the balance is cleared.
+ */
+export function applyPayment(state: EpisodeState, payment: Payment, now: number): PaymentResult {
+  if (state.payments.some((p) => p.paymentId === payment.paymentId)) return paymentResult(state, 'duplicate');
+  const problem = paymentProblem(state, payment);
+  if (problem) return paymentResult(state, 'rejected', problem);
+
+  state.payments.push({ ...payment, seenAt: now });
+  state.revision++;
+  const anchor = oldestUnpaidDueDate(state);
+  if (balanceOf(state) <= state.policy.paidTolerance || anchor === undefined) {
+    if (state.status === 'open' || state.status === 'legal') state.status = 'paid';
+    if (isSuspended(state.service) && !state.restoration) {
+      state.restoration = { paymentId: payment.paymentId, seenAt: now, seq: state.restorations.length + 1 };
+    }
+  } else if (anchor !== state.anchorDueDate && state.status === 'open') {
+    state.anchorDueDate = anchor;
+    state.cycle++;
+    state.index = 0;
+    state.answeredCalls = [];
+  }
+  return paymentResult(state, 'applied');
+}
+
+/** Records a rung taken or skipped and moves the ladder on. */
+export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'>): void {
+  state.steps.push({ ...record, cycle: state.cycle });
+  if (record.stepId !== 'restore') state.index++;
+  if (record.outcome === 'done') {
+    const service = serviceAfter(record.action);
+    if (service) state.service = service;
+    if (record.action === 'legal_referral' && state.status === 'open') state.status = 'legal';
+  }
+  state.revision++;
+}
+
+export function recordRestored(state: EpisodeState, restoredAt: number): void {
+  const r = state.restoration;
+  if (!r) return;
+  state.restorations.push({ paymentId: r.paymentId, seenAt: r.seenAt, restoredAt });
+  state.restoration = undefined;
+  state.service = 'active';
+  state.revision++;
+}
+
+export function recordCallOutcome(state: EpisodeState, stepId: string, answered: boolean): void {
+  if (answered && !state.answeredCalls.includes(stepId)) state.answeredCalls.push(stepId);
+  state.revision++;
+}
+
+export function cycleSteps(state: EpisodeState): StepRecord[] {
+  return state.steps.filter((s) => s.cycle === state.cycle);
+}
+
+export function ladderView(state: EpisodeState): LadderView {
+  const steps = cycleSteps(state);
+  const callsMade = steps.filter((s) => s.action === 'manual_call' && s.outcome === 'done');
+  const taken = state.steps.filter((s) => s.outcome === 'done' && s.stepId !== 'restore');
+  return {
+    policy: state.policy,
+    customer: state.customer,
+    balance: balanceOf(state),
+    service: state.service,
+    anchorDueDate: state.anchorDueDate,
+    cycle: state.cycle,
+    index: state.index,
+    cycleSteps: steps,
+    lastStepAt: taken[taken.length - 1]?.at,
+    unansweredCalls: callsMade.filter((s) => !state.answeredCalls.includes(s.stepId)).length,
+  };
+}
+
+export function ladderLength(state: EpisodeState): number {
+  return ladderFor(state.policy, state.customer).length;
+}
+
+/** The idempotency key of an external action: account, episode, cycle and rung. */
+export function actionKey(state: EpisodeState, stepId: string, action: ActionName): string {
+  return `${state.accountId}/${state.episodeId}/c${state.cycle}/${stepId}/${action}`;
+}

@@ -1,0 +1,118 @@
+// Signals, updates and queries of the collection workflow, defined once for workflow and clients,
+// plus the shapes that cross the Temporal boundary. Plain data only (no zod in the workflow bundle).
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EpisodeState, PaymentResult } from './episode';
+import type {
+  ActionName,
+  Bill,
+  CollectionPolicy,
+  Customer,
+  EpisodeStatus,
+  LadderAction,
+  Payment,
+  ServiceState,
+} from './policy/types';
+
+export const TASK_QUEUE_DEFAULT = 'collection';
+
+/** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
+export function collectionWorkflowId(accountId: string): string {
+  return `collection-${accountId}`;
+}
+
+export interface CollectionInput {
+  accountId: string;
+  episodeId: string;
+  policy: CollectionPolicy;
+  customer: Customer;
+  firstBill: Bill;
+  /** State carried over by continue-as-new. */
+  carried?: EpisodeState;
+  /** Continue-as-new once history passes this many events (default 2,000; tests set it low). */
+  continueAsNewAfterEvents?: number;
+}
+
+export interface ChargeSignal {
+  bill: Bill;
+  /** Billing's latest view of the customer (new phone number, lists); applied when given. */
+  customer?: Customer;
+}
+
+export interface CallOutcomeSignal {
+  stepId: string;
+  answered: boolean;
+  note?: string;
+}
+
+export interface CloseSignal {
+  reason: string;
+}
+
+export const addChargeSignal = defineSignal<[ChargeSignal]>('addCharge');
+export const callOutcomeSignal = defineSignal<[CallOutcomeSignal]>('recordCallOutcome');
+export const closeEpisodeSignal = defineSignal<[CloseSignal]>('closeEpisode');
+export const postPaymentUpdate = defineUpdate<PaymentResult, [Payment]>('postPayment');
+export const collectionStateQuery = defineQuery<CollectionSnapshot>('collectionState');
+
+export interface SnapshotStep {
+  cycle: number;
+  stepId: string;
+  action: ActionName;
+  at: string;
+  atLocal: string;
+  outcome: string;
+  reason?: string;
+}
+
+/** What operations see of an episode: times in UTC (`at`) and in the customer's zone (`atLocal`). */
+export interface CollectionSnapshot {
+  accountId: string;
+  episodeId: string;
+  policy: { id: string; version: number };
+  status: EpisodeStatus;
+  service: ServiceState;
+  currency: string;
+  balance: number;
+  billed: number;
+  paid: number;
+  /** The last rung taken, or `enrolled`. */
+  stage: ActionName | 'enrolled';
+  cycle: number;
+  timezone: string;
+  next: { stepId: string; action: LadderAction; at: string; atLocal: string } | null;
+  steps: SnapshotStep[];
+  bills: Bill[];
+  payments: { paymentId: string; amount: number; paidAt: string; seenAt: string; channel: string }[];
+  restorations: { paymentId: string; paymentSeenAt: string; restoredAt: string; latencyMs: number }[];
+}
+
+export interface EpisodeOutcome {
+  status: EpisodeStatus;
+  service: ServiceState;
+  balance: number;
+  currency: string;
+}
+
+/** What every ladder activity receives: enough to act and to write the attempt record. */
+export interface StepRequest {
+  /** Idempotency key: account / episode / cycle / rung / action. */
+  key: string;
+  accountId: string;
+  episodeId: string;
+  stepId: string;
+  action: ActionName;
+  customer: Customer;
+  balance: number;
+  currency: string;
+  anchorDueDate: string;
+  /** Workflow time the step was taken (ISO, UTC). */
+  scheduledFor: string;
+  policy: { id: string; version: number };
+}
+
+export interface StepOutcome {
+  outcome: 'done' | 'failed';
+  /** Provider's reference (message id, task id, work order, case number). */
+  reference?: string;
+  reason?: string;
+}

@@ -1,0 +1,74 @@
+// The default collection policy, built from the field documents in shared/seeds (see the README
+// table "Default policy"). Plain data: it travels into each workflow as its start argument, which
+// pins the version the episode started with.
+import type { CollectionPolicy, LadderStep } from './types';
+
+const standard: LadderStep[] = [
+  // Soon after the due date passes: a reminder text with amount, date and how to pay.
+  { id: 'sms', action: 'sms', at: { kind: 'days_after_due', days: 1 } },
+  // "From about the 15th": the automated voice reminder (系统语音催缴).
+  { id: 'voice', action: 'voice', at: { kind: 'day_of_month', day: 15, minDaysAfterDue: 3 } },
+  // "From about the 25th, at least three manual calls", spaced.
+  { id: 'call-1', action: 'manual_call', at: { kind: 'day_of_month', day: 25, minDaysAfterDue: 5 } },
+  { id: 'call-2', action: 'manual_call', at: { kind: 'days_after_step', step: 'call-1', days: 2 } },
+  { id: 'call-3', action: 'manual_call', at: { kind: 'days_after_step', step: 'call-2', days: 2 } },
+  // "From about the 6th of the next month": home visit; sooner for high balances or after three
+  // unanswered calls. Not worth a trip for a few yuan.
+  {
+    id: 'field-visit',
+    action: 'field_visit',
+    at: { kind: 'day_of_month', day: 6, minDaysAfterDue: 20 },
+    atIfHighBalance: { kind: 'days_after_step', step: 'call-3', days: 1 },
+    soonerAfterUnansweredCalls: { calls: 3, days: 1 },
+    minBalance: 2000,
+  },
+  // Art. 34: suspension only once the payment term is passed by 30 days. One-way first (单停)…
+  { id: 'suspend-outgoing', action: 'suspend_outgoing', at: { kind: 'days_after_due', days: 31 } },
+  // …then two-way (双停) a week later.
+  { id: 'suspend-full', action: 'suspend_full', at: { kind: 'days_after_step', step: 'suspend-outgoing', days: 7 } },
+  // Still unpaid three months after suspension: cancel the number (销号/拆机).
+  { id: 'deregister', action: 'deregister', at: { kind: 'days_after_step', step: 'suspend-outgoing', days: 90 } },
+  { id: 'demand-letter', action: 'demand_letter', at: { kind: 'days_after_step', step: 'deregister', days: 3 } },
+  { id: 'legal-referral', action: 'legal_referral', at: { kind: 'days_after_step', step: 'demand-letter', days: 15 } },
+];
+
+// Black list (黑名单): repeat or fraudulent defaulters escalate sooner, within the same legal floors.
+const blackList: LadderStep[] = [
+  { id: 'sms', action: 'sms', at: { kind: 'days_after_due', days: 1 } },
+  { id: 'voice', action: 'voice', at: { kind: 'days_after_due', days: 3 } },
+  { id: 'call-1', action: 'manual_call', at: { kind: 'days_after_due', days: 5 } },
+  { id: 'call-2', action: 'manual_call', at: { kind: 'days_after_step', step: 'call-1', days: 2 } },
+  { id: 'field-visit', action: 'field_visit', at: { kind: 'days_after_due', days: 10 }, minBalance: 2000 },
+  { id: 'suspend-outgoing', action: 'suspend_outgoing', at: { kind: 'days_after_due', days: 31 } },
+  { id: 'suspend-full', action: 'suspend_full', at: { kind: 'days_after_step', step: 'suspend-outgoing', days: 2 } },
+  { id: 'deregister', action: 'deregister', at: { kind: 'days_after_step', step: 'suspend-outgoing', days: 61 } },
+  { id: 'demand-letter', action: 'demand_letter', at: { kind: 'days_after_step', step: 'deregister', days: 1 } },
+  { id: 'legal-referral', action: 'legal_referral', at: { kind: 'days_after_step', step: 'demand-letter', days: 10 } },
+];
+
+export const DEFAULT_POLICY: CollectionPolicy = {
+  id: 'default',
+  version: 1,
+  description: 'Seed-derived ladder: SMS, voice on the 15th, 3 calls from the 25th, visit on the 6th, suspension after 30 days.',
+  highBalanceThreshold: 10_000, // 100 yuan: the seeds' "over 100" field-work group
+  paidTolerance: 0,
+  contactWindow: { start: '08:00', end: '21:00' },
+  windows: {
+    // Sanctions in business hours, so the customer can reach a counter or the hotline the same day.
+    suspend_outgoing: { start: '09:00', end: '17:00' },
+    suspend_full: { start: '09:00', end: '17:00' },
+    deregister: { start: '09:00', end: '17:00' },
+    demand_letter: { start: '09:00', end: '17:00' },
+    legal_referral: { start: '09:00', end: '17:00' },
+    manual_review: { start: '09:00', end: '17:00' },
+  },
+  unwindowedActions: ['restore'],
+  preferredTime: { default: '10:00', sms: '09:30' },
+  minHoursBetweenSteps: 20,
+  ladders: { standard, black: blackList },
+  segmentLadders: { consumer: 'standard', enterprise: 'standard', ecommerce: 'standard', key_account: 'standard' },
+  blackListLadder: 'black',
+  redListManualActions: ['suspend_outgoing', 'suspend_full', 'deregister'],
+  restoration: { alertAfterMinutes: 60 },
+  legal: { minDaysAfterDueBeforeSuspension: 30, minDaysSuspendedBeforeDeregistration: 60 },
+};

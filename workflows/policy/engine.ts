@@ -1,0 +1,141 @@
+// The pure policy engine: (policy, episode view, now) → the next rung of the ladder and when.
+// No Temporal, no I/O, no clock: the workflow passes `now`, unit and property tests call it directly.
+import {
+  addDays,
+  atLocalTime,
+  dayOfMonthOnOrAfter,
+  localDateOf,
+  nextAllowedMoment,
+} from './calendar';
+import type {
+  ActionName,
+  CollectionPolicy,
+  Customer,
+  LadderAction,
+  LadderStep,
+  ServiceState,
+  StepRecord,
+  StepTiming,
+  TimeWindow,
+} from './types';
+
+const HOUR_MS = 3_600_000;
+
+/** What the engine needs to know about an episode to place its next rung. */
+export interface LadderView {
+  policy: CollectionPolicy;
+  customer: Customer;
+  /** Outstanding balance, minor units. */
+  balance: number;
+  service: ServiceState;
+  /** Due date of the oldest unpaid bill: the cycle's anchor (customer-local date). */
+  anchorDueDate: string;
+  cycle: number;
+  /** Index of the next rung in the account's ladder. */
+  index: number;
+  /** Rungs taken or skipped in the current cycle. */
+  cycleSteps: StepRecord[];
+  /** When the last rung of the episode was taken (epoch ms), for spacing. */
+  lastStepAt?: number;
+  /** Manual calls of this cycle that were made and not answered. */
+  unansweredCalls: number;
+}
+
+export interface PlannedStep {
+  step: LadderStep;
+  /** The action to take: the rung's own, or `manual_review` where the red list forbids automation. */
+  action: LadderAction;
+  /** Epoch ms; never earlier than `now`. Due when `at <= now`. */
+  at: number;
+  /** Set when the rung should be passed over when it falls due, and why. */
+  skipReason?: string;
+}
+
+export function ladderFor(policy: CollectionPolicy, customer: Customer): LadderStep[] {
+  const name = customer.lists.includes('black') ? policy.blackListLadder : policy.segmentLadders[customer.segment];
+  const ladder = policy.ladders[name];
+  if (!ladder) throw new RangeError(`policy ${policy.id} v${policy.version} has no ladder "${name}"`);
+  return ladder;
+}
+
+export function windowFor(policy: CollectionPolicy, action: ActionName): TimeWindow | undefined {
+  if (policy.unwindowedActions.includes(action)) return undefined;
+  return policy.windows[action] ?? policy.contactWindow;
+}
+
+/** Network state after a sanction, or undefined when the action does not touch the network. */
+export function serviceAfter(action: ActionName): ServiceState | undefined {
+  switch (action) {
+    case 'suspend_outgoing':
+      return 'outgoing_barred';
+    case 'suspend_full':
+      return 'suspended';
+    case 'deregister':
+      return 'deregistered';
+    case 'restore':
+      return 'active';
+    default:
+      return undefined;
+  }
+}
+
+const SEVERITY: Record<ServiceState, number> = { active: 0, outgoing_barred: 1, suspended: 2, deregistered: 3 };
+
+export function isSuspended(service: ServiceState): boolean {
+  return service === 'outgoing_barred' || service === 'suspended';
+}
+
+function effectiveAction(policy: CollectionPolicy, customer: Customer, step: LadderStep): LadderAction {
+  return customer.lists.includes('red') && policy.redListManualActions.includes(step.action) ? 'manual_review' : step.action;
+}
+
+/** Local calendar date a timing points at, or undefined when it refers to a rung not yet reached. */
+function timingDate(view: LadderView, timing: StepTiming): string | undefined {
+  const zone = view.customer.timezone;
+  switch (timing.kind) {
+    case 'days_after_due':
+      return addDays(view.anchorDueDate, timing.days);
+    case 'day_of_month':
+      return dayOfMonthOnOrAfter(addDays(view.anchorDueDate, timing.minDaysAfterDue), timing.day);
+    case 'days_after_step': {
+      const ref = [...view.cycleSteps].reverse().find((s) => s.stepId === timing.step);
+      return ref ? addDays(localDateOf(ref.at, zone), timing.days) : undefined;
+    }
+  }
+}
+
+function skipReason(view: LadderView, step: LadderStep, action: LadderAction): string | undefined {
+  if (step.minBalance !== undefined && view.balance < step.minBalance) return `balance below ${step.minBalance}`;
+  const target = serviceAfter(action);
+  if (target && SEVERITY[view.service] >= SEVERITY[target]) return `service already ${view.service}`;
+  return undefined;
+}
+
+/** The next rung and when it falls due, or null when the ladder is exhausted. */
+export function planNextStep(view: LadderView, now: number): PlannedStep | null {
+  const { policy, customer } = view;
+  const step = ladderFor(policy, customer)[view.index];
+  if (!step) return null;
+  const zone = customer.timezone;
+  const action = effectiveAction(policy, customer, step);
+  const timing = step.atIfHighBalance && view.balance >= policy.highBalanceThreshold ? step.atIfHighBalance : step.at;
+  const time = policy.preferredTime[action] ?? policy.preferredTime.default;
+
+  const date = timingDate(view, timing);
+  let at = date === undefined ? now : atLocalTime(date, time, zone);
+
+  const sooner = step.soonerAfterUnansweredCalls;
+  if (sooner && view.unansweredCalls >= sooner.calls) {
+    const lastCall = [...view.cycleSteps].reverse().find((s) => s.action === 'manual_call' && s.outcome === 'done');
+    if (lastCall) at = Math.min(at, atLocalTime(addDays(localDateOf(lastCall.at, zone), sooner.days), time, zone));
+  }
+
+  // Spacing guards a late enrolment (or a restarted cycle) against a burst of overdue rungs.
+  if (view.lastStepAt !== undefined) at = Math.max(at, view.lastStepAt + policy.minHoursBetweenSteps * HOUR_MS);
+  at = Math.max(at, now);
+  const window = windowFor(policy, action);
+  if (window) at = nextAllowedMoment(at, window, zone);
+
+  const reason = skipReason(view, step, action);
+  return reason ? { step, action, at, skipReason: reason } : { step, action, at };
+}

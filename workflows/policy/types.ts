@@ -1,0 +1,138 @@
+// The collection policy and episode vocabulary: plain data types shared by the workflow, the pure
+// policy engine, the activities and the API. No zod here: this module is part of the workflow
+// bundle (the zod schema that validates a policy lives in config/policy-schema.ts).
+
+/** Every action the ladder can take, in the engine's words (see the README glossary). */
+export const LADDER_ACTIONS = [
+  'sms',
+  'voice',
+  'manual_call',
+  'field_visit',
+  'suspend_outgoing',
+  'suspend_full',
+  'deregister',
+  'demand_letter',
+  'legal_referral',
+  // A human decision instead of an automatic sanction (red list: never suspended automatically).
+  'manual_review',
+] as const;
+export type LadderAction = (typeof LADDER_ACTIONS)[number];
+export type ActionName = LadderAction | 'restore';
+
+export const SEGMENTS = ['consumer', 'enterprise', 'ecommerce', 'key_account'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export const LIST_FLAGS = ['red', 'black'] as const;
+export type ListFlag = (typeof LIST_FLAGS)[number];
+
+/** Network state of the line: 单停 = outgoing_barred, 双停 = suspended, 销号/拆机 = deregistered. */
+export type ServiceState = 'active' | 'outgoing_barred' | 'suspended' | 'deregistered';
+export type EpisodeStatus = 'open' | 'paid' | 'written_off' | 'legal' | 'closed';
+
+/** Local wall-clock time "HH:mm" in the customer's time zone. */
+export type LocalTime = string;
+
+export interface TimeWindow {
+  start: LocalTime;
+  end: LocalTime;
+}
+
+/**
+ * When a rung falls due. Dates are the customer's local calendar dates; the rung is then placed at
+ * its action's preferred local time of day and moved into the action's window.
+ */
+export type StepTiming =
+  /** N calendar days after the due date of the oldest unpaid bill (the ladder's anchor). */
+  | { kind: 'days_after_due'; days: number }
+  /** The first given day of the month that is at least `minDaysAfterDue` after the anchor (the seeds' "around the 15th"). */
+  | { kind: 'day_of_month'; day: number; minDaysAfterDue: number }
+  /** N days after an earlier rung of this cycle was taken (or skipped). */
+  | { kind: 'days_after_step'; step: string; days: number };
+
+export interface LadderStep {
+  /** Unique within the ladder, e.g. `call-2`; part of the idempotency key. */
+  id: string;
+  action: LadderAction;
+  at: StepTiming;
+  /** Sooner timing when the balance is at or above `policy.highBalanceThreshold`. */
+  atIfHighBalance?: StepTiming;
+  /** Taken sooner once this many manual calls of the cycle went unanswered: `days` after the last one. */
+  soonerAfterUnansweredCalls?: { calls: number; days: number };
+  /** Skipped when the balance is below this amount (minor units). */
+  minBalance?: number;
+}
+
+export interface CollectionPolicy {
+  id: string;
+  version: number;
+  description?: string;
+  /** Balance (minor units) from which `atIfHighBalance` timings apply. */
+  highBalanceThreshold: number;
+  /** A balance at or below this (minor units) counts as paid in full (rounding, small credits). */
+  paidTolerance: number;
+  /** Default contact window in customer-local time; `windows` overrides it per action. */
+  contactWindow: TimeWindow;
+  /** Per-action windows. An action without a window here and not in `unwindowedActions` uses `contactWindow`. */
+  windows: Partial<Record<ActionName, TimeWindow>>;
+  /** Actions that happen at any hour (restoration: the sooner the better). */
+  unwindowedActions: ActionName[];
+  /** Customer-local time of day a rung is placed at, per action (snapped: many accounts share instants). */
+  preferredTime: Partial<Record<ActionName, LocalTime>> & { default: LocalTime };
+  /** No two rungs closer than this, so a late enrolment does not fire a burst of steps. */
+  minHoursBetweenSteps: number;
+  /** Named ladders; `ladderFor` picks one per account. */
+  ladders: Record<string, LadderStep[]>;
+  /** Ladder name per segment. */
+  segmentLadders: Record<Segment, string>;
+  /** Ladder for black-listed accounts (overrides the segment). */
+  blackListLadder: string;
+  /** Red list: these actions are never automatic; a `manual_review` task is created instead. */
+  redListManualActions: LadderAction[];
+  restoration: {
+    /** Raise an operations alert when a restoration is still not done after this many minutes. */
+    alertAfterMinutes: number;
+  };
+  /** Legal floors (Telecommunications Regulations art. 34), checked when the policy is validated. */
+  legal: {
+    minDaysAfterDueBeforeSuspension: number;
+    minDaysSuspendedBeforeDeregistration: number;
+  };
+}
+
+export interface Customer {
+  name: string;
+  phone: string;
+  segment: Segment;
+  lists: ListFlag[];
+  /** IANA zone, e.g. Asia/Shanghai. */
+  timezone: string;
+}
+
+export interface Bill {
+  billId: string;
+  /** Minor units. */
+  amount: number;
+  currency: string;
+  /** Customer-local calendar date YYYY-MM-DD. */
+  dueDate: string;
+}
+
+export interface Payment {
+  paymentId: string;
+  amount: number;
+  currency: string;
+  /** When the customer paid (ISO, UTC), as billing reports it. */
+  paidAt: string;
+  channel: string;
+}
+
+/** A rung taken (or skipped) in this episode: the workflow's own log of the ladder. */
+export interface StepRecord {
+  cycle: number;
+  stepId: string;
+  action: ActionName;
+  /** Epoch ms (workflow time) it was taken. */
+  at: number;
+  outcome: 'done' | 'skipped' | 'failed';
+  reason?: string;
+}

@@ -1,0 +1,51 @@
+// The query view of an episode: derived from EpisodeState, with every time in UTC and in the
+// customer's own zone (stored in UTC, shown local).
+import { balanceOf, billed, ladderView, paid, type EpisodeState } from './episode';
+import type { CollectionSnapshot } from './messages';
+import { toLocalIso } from './policy/calendar';
+import { planNextStep } from './policy/engine';
+
+export function snapshotOf(state: EpisodeState, now: number): CollectionSnapshot {
+  const zone = state.customer.timezone;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const plan = state.status === 'open' ? planNextStep(ladderView(state), now) : null;
+  const taken = state.steps.filter((s) => s.outcome === 'done');
+  return {
+    accountId: state.accountId,
+    episodeId: state.episodeId,
+    policy: { id: state.policy.id, version: state.policy.version },
+    status: state.status,
+    service: state.service,
+    currency: state.currency,
+    balance: balanceOf(state),
+    billed: billed(state),
+    paid: paid(state),
+    stage: taken[taken.length - 1]?.action ?? 'enrolled',
+    cycle: state.cycle,
+    timezone: zone,
+    next: plan ? { stepId: plan.step.id, action: plan.action, at: iso(plan.at), atLocal: toLocalIso(plan.at, zone) } : null,
+    steps: state.steps.map((s) => ({
+      cycle: s.cycle,
+      stepId: s.stepId,
+      action: s.action,
+      at: iso(s.at),
+      atLocal: toLocalIso(s.at, zone),
+      outcome: s.outcome,
+      ...(s.reason ? { reason: s.reason } : {}),
+    })),
+    bills: state.bills,
+    payments: state.payments.map((p) => ({
+      paymentId: p.paymentId,
+      amount: p.amount,
+      paidAt: p.paidAt,
+      seenAt: iso(p.seenAt),
+      channel: p.channel,
+    })),
+    restorations: state.restorations.map((r) => ({
+      paymentId: r.paymentId,
+      paymentSeenAt: iso(r.seenAt),
+      restoredAt: iso(r.restoredAt),
+      latencyMs: r.restoredAt - r.seenAt,
+    })),
+  };
+}
