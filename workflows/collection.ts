@@ -49,12 +49,12 @@ const ladder = proxyActivities<CollectionActivities>({
 // Restoration retries until it is done: the customer has paid (art. 34, and our 24 h promise).
 const restoration = proxyActivities<CollectionActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 0 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' }, // no maximumAttempts: unlimited
 });
 
 const records = proxyActivities<CollectionActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 0 },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 /** The activities that take a rung: StepRequest in, StepOutcome out. */

@@ -1,0 +1,83 @@
+// The one place that talks to the collection workflows from outside: enrol (signal-with-start),
+// post a payment (update, for a synchronous answer), read the state (query), report a call outcome.
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { PaymentResult } from '../workflows/episode';
+import {
+  addChargeSignal,
+  callOutcomeSignal,
+  collectionStateQuery,
+  collectionWorkflowId,
+  postPaymentUpdate,
+  type CallOutcomeSignal,
+  type CollectionInput,
+  type CollectionSnapshot,
+} from '../workflows/messages';
+import type { Bill, CollectionPolicy, Customer, Payment } from '../workflows/policy/types';
+
+export interface EnrolRequest {
+  accountId: string;
+  customer: Customer;
+  bill: Bill;
+  policy: CollectionPolicy;
+}
+
+/** Raised when the workflow refused a payment (validator) — the API maps it to 422. */
+export class PaymentRefused extends Error {}
+
+export class CollectionClient {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  /** Starts the account's episode, or adds the bill to the running one. Idempotent per bill id. */
+  async enrol(req: EnrolRequest, extra: Partial<CollectionInput> = {}): Promise<{ workflowId: string; runId: string }> {
+    const workflowId = collectionWorkflowId(req.accountId);
+    const input: CollectionInput = {
+      accountId: req.accountId,
+      episodeId: `${req.accountId}-${req.bill.billId}`,
+      policy: req.policy,
+      customer: req.customer,
+      firstBill: req.bill,
+      ...extra,
+    };
+    const handle = await this.client.workflow.signalWithStart('collectionWorkflow', {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [input],
+      signal: addChargeSignal,
+      signalArgs: [{ bill: req.bill, customer: req.customer }],
+    });
+    return { workflowId, runId: handle.signaledRunId };
+  }
+
+  /** Applies a payment to the open episode; undefined when the account has no open episode. */
+  async postPayment(accountId: string, payment: Payment): Promise<PaymentResult | undefined> {
+    try {
+      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(postPaymentUpdate, { args: [payment] });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) return undefined;
+      if (err instanceof WorkflowUpdateFailedError) throw new PaymentRefused(err.cause?.message ?? err.message);
+      throw err;
+    }
+  }
+
+  /** The episode's state, or undefined when the account was never enrolled. */
+  async state(accountId: string): Promise<CollectionSnapshot | undefined> {
+    try {
+      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).query(collectionStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async recordCallOutcome(accountId: string, outcome: CallOutcomeSignal): Promise<void> {
+    await this.client.workflow.getHandle(collectionWorkflowId(accountId)).signal(callOutcomeSignal, outcome);
+  }
+}
+
+function isClosedWorkflowError(err: unknown): boolean {
+  const message = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
+  return /workflow execution already completed|already completed|not found/i.test(message);
+}

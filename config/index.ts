@@ -1,0 +1,92 @@
+// Why: every process (api, worker, start, tests) reads the environment the same way, once,
+// and fails fast with the name of the bad variable instead of misbehaving later.
+import path from 'node:path';
+import { z } from 'zod';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  /** undefined: use embedded postgres. */
+  readonly databaseUrl?: string;
+  readonly temporal: {
+    /** undefined: start a dev server. */
+    readonly address?: string;
+    readonly namespace: string;
+    readonly taskQueue: string;
+    readonly uiUrl: string;
+    readonly port: number;
+    readonly uiPort: number;
+  };
+  readonly api: { readonly host: string; readonly port: number };
+  readonly dataDir: string;
+  readonly pgPort: number;
+  readonly logLevel: LogLevel;
+  readonly bins: { readonly temporalCli?: string; readonly testServer?: string };
+}
+
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be an integer')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'must be 1..65535').max(65535, 'must be 1..65535'));
+
+const text = z.string().min(1);
+
+const EnvSchema = z.object({
+  DATABASE_URL: text.optional(),
+  TEMPORAL_ADDRESS: text.optional(),
+  TEMPORAL_NAMESPACE: text.default('default'),
+  TEMPORAL_TASK_QUEUE: text.default('collection'),
+  API_HOST: text.default('127.0.0.1'),
+  API_PORT: port.optional(),
+  TEMPORAL_UI_URL: z.url().optional(),
+  DATA_DIR: text.optional(),
+  PG_PORT: port.optional(),
+  TEMPORAL_PORT: port.optional(),
+  TEMPORAL_UI_PORT: port.optional(),
+  TEMPORAL_CLI_PATH: text.optional(),
+  TEMPORAL_TEST_SERVER_PATH: text.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+function deepFreeze<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(o);
+}
+
+/** Parses the environment; throws an Error naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Only our variables; empty strings count as unset (so `FOO= npm start` means default).
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') input[key] = v.trim();
+  }
+  const parsed = EnvSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new Error(`Invalid environment variable ${name}=${JSON.stringify(input[name])}: ${issue?.message ?? 'invalid'}`);
+  }
+  const e = parsed.data;
+  const uiPort = e.TEMPORAL_UI_PORT ?? 8233;
+  const config: AppConfig = {
+    databaseUrl: e.DATABASE_URL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${uiPort}`,
+      port: e.TEMPORAL_PORT ?? 7233,
+      uiPort,
+    },
+    api: { host: e.API_HOST, port: e.API_PORT ?? 3000 },
+    dataDir: path.resolve(e.DATA_DIR ?? path.join(REPO_ROOT, '.data')),
+    pgPort: e.PG_PORT ?? 5433,
+    logLevel: e.LOG_LEVEL,
+    bins: { temporalCli: e.TEMPORAL_CLI_PATH, testServer: e.TEMPORAL_TEST_SERVER_PATH },
+  };
+  return deepFreeze(config);
+}

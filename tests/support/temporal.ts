@@ -1,0 +1,76 @@
+// A time-skipping Temporal test server plus a worker running the real workflows and activities on
+// a migrated database with the provider simulator: what every workflow test needs.
+//
+// The test server has one clock for all its workflows, so each test gets its own environment
+// (~0.3 s) and workflows of one test cannot move another test's time; the workflow bundle is built
+// once per file.
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { CollectionClient } from '../../api/collection-client';
+import { ProviderSimulator } from '../../activities/providers/simulator';
+import { testServerPath } from '../../scripts/temporal-bins';
+import { createCollectionWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+
+let runtimeInstalled = false;
+/** Keeps the SDK's INFO chatter out of test output. */
+export function quietTemporalLogs(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by another helper in this process
+  }
+}
+
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  quietTemporalLogs();
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+}
+
+export interface WorkflowHarness {
+  env: TestWorkflowEnvironment;
+  simulator: ProviderSimulator;
+  collection: CollectionClient;
+  client: Client;
+  taskQueue: string;
+  teardown(): Promise<void>;
+}
+
+export async function startWorkflowHarness(pool: Pool, bundle: WorkflowBundleWithSourceMap): Promise<WorkflowHarness> {
+  quietTemporalLogs();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServerPath() } },
+  });
+  const taskQueue = `test-${randomUUID()}`;
+  const simulator = new ProviderSimulator(pool);
+  let worker: Worker;
+  try {
+    worker = await createCollectionWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      pool,
+      providers: simulator.providers(),
+      tuning: { workflowBundle: bundle },
+    });
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
+  const running = worker.run();
+  return {
+    env,
+    simulator,
+    client: env.client,
+    collection: new CollectionClient(env.client, taskQueue),
+    taskQueue,
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Builds the collection worker: the real workflows and activities on a task queue, with the
+// provider adapters passed in (the simulator by default). Used by the worker process, `npm start`,
+// the tests and the simulator, so they all run the production code.
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities';
+import type { Providers } from '../activities/providers/types';
+
+export interface CollectionWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  pool: Pool;
+  providers: Providers;
+  /** Extra Worker options (tuning for benchmarks, a prebuilt bundle). */
+  tuning?: Partial<WorkerOptions>;
+}
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export function createCollectionWorker(opts: CollectionWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: opts.taskQueue,
+    ...(opts.tuning?.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ pool: opts.pool, providers: opts.providers }),
+    ...opts.tuning,
+  });
+}
