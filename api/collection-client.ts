@@ -35,7 +35,8 @@ export class CollectionClient {
     const workflowId = collectionWorkflowId(req.accountId);
     const input: CollectionInput = {
       accountId: req.accountId,
-      episodeId: `${req.accountId}-${req.bill.billId}`,
+      // bill ids are unique, so the first bill names the episode
+      episodeId: req.bill.billId,
       policy: req.policy,
       customer: req.customer,
       firstBill: req.bill,

@@ -20,7 +20,9 @@ CREATE TABLE bills (
   currency      char(3) NOT NULL,
   due_date      date NOT NULL,
   request_hash  text NOT NULL,
-  received_at   timestamptz NOT NULL DEFAULT now()
+  received_at   timestamptz NOT NULL DEFAULT now(),
+  -- set once the bill reached the account's workflow; a re-sent bill is re-delivered only if unset
+  delivered_at  timestamptz
 );
 CREATE INDEX bills_account_idx ON bills (account_id);
 

@@ -1,0 +1,85 @@
+// The HTTP app: routes (HTTP shape only) → services (decisions) → stores / collection client.
+import express, { type Request } from 'express';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
+import { ledger } from '../db/stores/ledger';
+import type { CollectionPolicy } from '../workflows/policy/types';
+import type { CollectionClient } from './collection-client';
+import { notFound, problemHandler, validationError } from './errors';
+import { accountParams, arrearsBody, paymentBody } from './schemas';
+import { arrearsService } from './services/arrears';
+import { paymentService } from './services/payments';
+import type { z } from 'zod';
+
+export interface AppDeps {
+  pool: Pool;
+  collection: CollectionClient;
+  /** The policy new episodes start with (running episodes keep the one they started with). */
+  policy: () => CollectionPolicy;
+  log: Logger;
+  temporalUiUrl?: string;
+  namespace?: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id?: string;
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'params'): z.infer<S> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  const store = ledger(deps.pool);
+  const postArrears = arrearsService({ ledger: store, collection: deps.collection, policy: deps.policy });
+  const postPayment = paymentService({ ledger: store, collection: deps.collection });
+
+  app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    req.id = req.header('x-request-id')?.slice(0, 64) || randomUUID();
+    res.setHeader('x-request-id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () =>
+      deps.log.info({ reqId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request'),
+    );
+    next();
+  });
+  app.use(express.json({ limit: '64kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.post('/v1/accounts/:accountId/arrears', async (req: Request, res) => {
+    const { accountId } = parse(accountParams, req.params, 'params');
+    const body = parse(arrearsBody, req.body, 'body');
+    const result = await postArrears(accountId, body);
+    res.status(result.status === 'accepted' ? 201 : 200).json(result);
+  });
+
+  app.post('/v1/payments', async (req: Request, res) => {
+    const body = parse(paymentBody, req.body, 'body');
+    const answer = await postPayment(body);
+    res.status(answer.status === 'created' ? 201 : 200).json({ ...answer.result, duplicate: answer.status === 'duplicate' });
+  });
+
+  app.get('/v1/accounts/:accountId/collection', async (req: Request, res) => {
+    const { accountId } = parse(accountParams, req.params, 'params');
+    const state = await deps.collection.state(accountId);
+    if (!state) throw notFound(`no collection episode for account ${accountId}`);
+    const workflowUrl = deps.temporalUiUrl
+      ? `${deps.temporalUiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/collection-${encodeURIComponent(accountId)}`
+      : undefined;
+    res.json({ ...state, ...(workflowUrl ? { workflowUrl } : {}) });
+  });
+
+  app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
+  app.use(problemHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,42 @@
+// Wiring for the API: a Temporal client, the pool and the app, listening on the configured address.
+import { Client, Connection } from '@temporalio/client';
+import type { Server } from 'node:http';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config';
+import { KNOWN_POLICIES } from '../config/policy-schema';
+import { createApp } from './app';
+import { CollectionClient } from './collection-client';
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(config: AppConfig, pool: Pool, log: Logger, temporalAddress: string): Promise<RunningApi> {
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({
+    pool,
+    collection: new CollectionClient(client, config.temporal.taskQueue),
+    policy: () => KNOWN_POLICIES['default']!,
+    log,
+    temporalUiUrl: config.temporal.uiUrl,
+    namespace: config.temporal.namespace,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  return {
+    server,
+    url: `http://${config.api.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+    },
+  };
+}

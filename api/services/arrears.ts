@@ -1,0 +1,42 @@
+// Billing posts an overdue bill: remember it (idempotent per bill id), then start the account's
+// episode or add the bill to the running one (signal-with-start).
+import type { Ledger } from '../../db/stores/ledger';
+import type { CollectionPolicy, Customer } from '../../workflows/policy/types';
+import type { CollectionClient } from '../collection-client';
+import { conflict, unavailable } from '../errors';
+import type { ArrearsBody } from '../schemas';
+import { requestHash } from './request-hash';
+
+export interface ArrearsResult {
+  status: 'accepted' | 'duplicate';
+  accountId: string;
+  billId: string;
+  workflowId: string;
+}
+
+export function arrearsService(deps: { ledger: Ledger; collection: CollectionClient; policy: () => CollectionPolicy }) {
+  return async function postArrears(accountId: string, body: ArrearsBody): Promise<ArrearsResult> {
+    const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists: body.lists, timezone: body.timezone };
+    const hash = requestHash({ accountId, ...body });
+    await deps.ledger.upsertAccount(accountId, customer);
+    const { created, row } = await deps.ledger.insertBill({ billId: body.billId, accountId, amount: body.amount, currency: body.currency, dueDate: body.dueDate, requestHash: hash });
+    if (row.requestHash !== hash) throw conflict(`bill ${body.billId} was already posted with different content`);
+    // A bill already delivered is never re-sent: its episode may have ended, and re-sending would open a new one.
+    if (!created && row.deliveredAt) {
+      return { status: 'duplicate', accountId, billId: body.billId, workflowId: `collection-${accountId}` };
+    }
+    // If this fails the bill stays undelivered and a re-send delivers it.
+    const { workflowId } = await deps.collection
+      .enrol({
+        accountId,
+        customer,
+        bill: { billId: body.billId, amount: body.amount, currency: body.currency, dueDate: body.dueDate },
+        policy: deps.policy(),
+      })
+      .catch((err: Error) => {
+        throw unavailable(`bill recorded but not yet delivered to the collection workflow (${err.message}); re-send it`);
+      });
+    await deps.ledger.markBillDelivered(body.billId);
+    return { status: created ? 'accepted' : 'duplicate', accountId, billId: body.billId, workflowId };
+  };
+}

@@ -1,0 +1,94 @@
+// SQL for what billing posts: accounts, overdue bills and payments. Each is idempotent by its id
+// and remembers a hash of the request, so a re-send is recognised and a conflicting re-use of an
+// id is refused.
+import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '../pool';
+import type { Customer } from '../../workflows/policy/types';
+
+export interface BillRow {
+  billId: string;
+  accountId: string;
+  requestHash: string;
+  deliveredAt: Date | null;
+}
+
+export interface PaymentRow {
+  paymentId: string;
+  accountId: string;
+  requestHash: string;
+  result: Record<string, unknown> | null;
+}
+
+export interface NewPayment {
+  paymentId: string;
+  accountId: string;
+  amount: number;
+  currency: string;
+  paidAt: string;
+  channel: string;
+  requestHash: string;
+}
+
+export function ledger(pool: Pool) {
+  return {
+    async upsertAccount(accountId: string, c: Customer): Promise<void> {
+      await pool.query(
+        `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (account_id) DO UPDATE SET customer_name = $2, phone = $3, segment = $4, lists = $5, timezone = $6, updated_at = now()`,
+        [accountId, c.name, c.phone, c.segment, c.lists, c.timezone],
+      );
+    },
+
+    /** Inserts the bill unless its id is known; returns the stored row either way and whether it is new. */
+    async insertBill(b: { billId: string; accountId: string; amount: number; currency: string; dueDate: string; requestHash: string }) {
+      const inserted = await pool.query(
+        `INSERT INTO bills (bill_id, account_id, amount_minor, currency, due_date, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (bill_id) DO NOTHING`,
+        [b.billId, b.accountId, b.amount, b.currency, b.dueDate, b.requestHash],
+      );
+      const { rows } = await pool.query(
+        'SELECT bill_id AS "billId", account_id AS "accountId", request_hash AS "requestHash", delivered_at AS "deliveredAt" FROM bills WHERE bill_id = $1',
+        [b.billId],
+      );
+      return { created: inserted.rowCount === 1, row: rows[0] as BillRow };
+    },
+
+    async markBillDelivered(billId: string): Promise<void> {
+      await pool.query('UPDATE bills SET delivered_at = now() WHERE bill_id = $1 AND delivered_at IS NULL', [billId]);
+    },
+
+    /**
+     * Runs `deliver` at most once per payment id at a time: the row is inserted (or found) and
+     * locked, so a concurrent duplicate waits and then sees the first result.
+     */
+    async withPaymentLocked<T>(
+      p: NewPayment,
+      fn: (row: PaymentRow, created: boolean, tx: PoolClient) => Promise<T>,
+    ): Promise<T> {
+      return withTransaction(pool, async (tx) => {
+        const inserted = await tx.query(
+          `INSERT INTO payments (payment_id, account_id, amount_minor, currency, paid_at, channel, request_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (payment_id) DO NOTHING`,
+          [p.paymentId, p.accountId, p.amount, p.currency, p.paidAt, p.channel, p.requestHash],
+        );
+        const { rows } = await tx.query(
+          `SELECT payment_id AS "paymentId", account_id AS "accountId", request_hash AS "requestHash", result
+           FROM payments WHERE payment_id = $1 FOR UPDATE`,
+          [p.paymentId],
+        );
+        return fn(rows[0] as PaymentRow, inserted.rowCount === 1, tx);
+      });
+    },
+
+    async storePaymentResult(tx: PoolClient, paymentId: string, result: Record<string, unknown>, applied: boolean): Promise<void> {
+      await tx.query(`UPDATE payments SET result = $2, applied_at = CASE WHEN $3 THEN now() ELSE applied_at END WHERE payment_id = $1`, [
+        paymentId,
+        JSON.stringify(result),
+        applied,
+      ]);
+    },
+  };
+}
+
+export type Ledger = ReturnType<typeof ledger>;

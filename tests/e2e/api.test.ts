@@ -1,0 +1,157 @@
+// End to end on the real Temporal dev server: HTTP API → client → workflow → activities →
+// PostgreSQL, with the provider simulator.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import fc from 'fast-check';
+import type { Server } from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { ProviderSimulator } from '../../activities/providers/simulator';
+import { createApp } from '../../api/app';
+import { CollectionClient } from '../../api/collection-client';
+import { KNOWN_POLICIES } from '../../config/policy-schema';
+import { startDevServer, type DevServer } from '../../scripts/dev-server';
+import { temporalCliPath } from '../../scripts/temporal-bins';
+import { createCollectionWorker } from '../../worker/create-worker';
+import { addDays, isWithinWindow, localDateOf } from '../../workflows/policy/calendar';
+import { freshDatabase, type FreshDatabase } from '../support/db';
+import { freePort } from '../support/ports';
+import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
+
+let db: FreshDatabase;
+let dev: DevServer;
+let worker: Worker;
+let running: Promise<void>;
+let nativeConnection: NativeConnection;
+let connection: Connection;
+let server: Server;
+let base: string;
+const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-${process.pid}`);
+
+beforeAll(async () => {
+  quietTemporalLogs();
+  const [database, bundle, port] = await Promise.all([freshDatabase(), bundleWorkflows(), freePort()]);
+  db = database;
+  dev = await startDevServer({ cli: temporalCliPath(), dataDir, port, uiPort: port + 1, headless: true });
+  nativeConnection = await NativeConnection.connect({ address: dev.address });
+  const taskQueue = 'e2e';
+  worker = await createCollectionWorker({
+    connection: nativeConnection,
+    taskQueue,
+    pool: db.pool,
+    providers: new ProviderSimulator(db.pool).providers(),
+    tuning: { workflowBundle: bundle },
+  });
+  running = worker.run();
+  connection = await Connection.connect({ address: dev.address });
+  const app = createApp({
+    pool: db.pool,
+    collection: new CollectionClient(new Client({ connection }), taskQueue),
+    policy: () => KNOWN_POLICIES['default']!,
+    log: pino({ level: 'silent' }),
+  });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  worker?.shutdown();
+  await running;
+  await nativeConnection?.close();
+  await connection?.close();
+  await dev?.stop();
+  await db?.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function post(url: string, body: unknown) {
+  const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** A zone where it is daytime now, so the first reminder is due at once (no contact at night). */
+function daytimeZone(now: number): string {
+  const zones = ['Asia/Shanghai', 'Asia/Kolkata', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu', 'Pacific/Auckland'];
+  return zones.find((z) => isWithinWindow(now, { start: '09:00', end: '19:00' }, z)) ?? 'Asia/Shanghai';
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('enrol, remind, pay: one payment row, attempt records, duplicates answered alike', async () => {
+  const zone = daytimeZone(Date.now());
+  const arrears = {
+    billId: 'E2E-1-B1',
+    customerName: '周八',
+    phone: '13700000001',
+    segment: 'consumer',
+    timezone: zone,
+    amount: 12_050,
+    currency: 'CNY',
+    dueDate: addDays(localDateOf(Date.now(), zone), -3),
+  };
+  expect((await post('/v1/accounts/E2E-1/arrears', arrears)).status).toBe(201);
+  expect((await post('/v1/accounts/E2E-1/arrears', arrears)).body).toMatchObject({ status: 'duplicate' });
+  expect((await post('/v1/accounts/E2E-1/arrears', { ...arrears, amount: 1 })).status).toBe(409);
+
+  // the SMS rung is due at once: its attempt record and the simulator's request appear
+  await waitFor(async () => {
+    const { rows } = await db.pool.query("SELECT * FROM collection_attempts WHERE account_id = 'E2E-1' AND action = 'sms'");
+    return rows[0];
+  });
+  const state = await (await fetch(`${base}/v1/accounts/E2E-1/collection`)).json();
+  expect(state).toMatchObject({ status: 'open', balance: 12_050, stage: 'sms', next: { action: 'voice' } });
+
+  const payment = { paymentId: 'E2E-P1', accountId: 'E2E-1', amount: 12_050, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' };
+  const answers = await Promise.all([1, 2, 3, 4, 5].map(() => post('/v1/payments', payment)));
+  const created = answers.filter((a) => a.status === 201);
+  expect(created).toHaveLength(1);
+  expect(answers.every((a) => a.status === 201 || a.status === 200)).toBe(true);
+  for (const a of answers) expect(a.body).toMatchObject({ applied: true, outcome: 'applied', balance: 0, status: 'paid' });
+  expect((await post('/v1/payments', { ...payment, amount: 100 })).status).toBe(409);
+
+  const { rows } = await db.pool.query("SELECT count(*) AS n FROM payments WHERE account_id = 'E2E-1'");
+  expect(rows[0].n).toBe(1);
+  const final = await waitFor(async () => {
+    const s = (await (await fetch(`${base}/v1/accounts/E2E-1/collection`)).json()) as { status: string };
+    return s.status === 'paid' ? s : undefined;
+  });
+  expect(final).toMatchObject({ balance: 0, service: 'active' });
+});
+
+test('bad input gets 400 naming the fields; unknown accounts 404; payments without an episode are kept', async () => {
+  const bad = await post('/v1/accounts/E2E-2/arrears', { billId: 'x', amount: 1.5, currency: 'yuan', dueDate: '2026-02-30', timezone: 'Mars/Base' });
+  expect(bad.status).toBe(400);
+  const fields = bad.body['errors'].map((e: { field: string }) => e.field);
+  expect(fields).toEqual(expect.arrayContaining(['body.amount', 'body.currency', 'body.dueDate', 'body.timezone', 'body.customerName', 'body.phone']));
+  expect((await fetch(`${base}/v1/accounts/NOBODY/collection`)).status).toBe(404);
+  expect((await fetch(`${base}/v1/accounts/${'x'.repeat(100)}/collection`)).status).toBe(400);
+
+  const orphan = await post('/v1/payments', { paymentId: 'E2E-P9', accountId: 'NOBODY', amount: 500, currency: 'CNY', paidAt: '2026-01-01T08:00:00+08:00', channel: 'counter' });
+  expect(orphan.status).toBe(201);
+  expect(orphan.body).toMatchObject({ applied: false, outcome: 'recorded' });
+  const { rows } = await db.pool.query("SELECT paid_at FROM payments WHERE payment_id = 'E2E-P9'");
+  expect(rows[0].paid_at.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+});
+
+test('random bodies never produce a 5xx', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(fc.anything(), fc.object()), fc.constantFrom('/v1/payments', '/v1/accounts/FUZZ/arrears'), async (body, url) => {
+      const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) ?? 'null' });
+      expect(res.status).toBeLessThan(500);
+    }),
+    { numRuns: 150 },
+  );
+});
