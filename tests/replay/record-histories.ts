@@ -1,0 +1,85 @@
+// Records workflow histories for the replay test: `npm run record-histories`. Run it when a new
+// workflow version ships, and commit the new files next to the old ones: every recorded history
+// must keep replaying, which is how a non-deterministic change to running workflows is caught.
+// Uses a throw-away embedded PostgreSQL and the time-skipping test server.
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ProviderSimulator } from '../../activities/providers/simulator';
+import { CollectionClient } from '../../api/collection-client';
+import { quietTemporalRuntime } from '../../config/logger';
+import { startEmbeddedPostgres } from '../../db/embedded';
+import { migrate } from '../../db/migrate';
+import { createPool } from '../../db/pool';
+import { testServerPath } from '../../scripts/temporal-bins';
+import { createCollectionWorker } from '../../worker/create-worker';
+import { collectionWorkflowId } from '../../workflows/messages';
+import { addDays, localDateOf } from '../../workflows/policy/calendar';
+import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
+import type { ListFlag } from '../../workflows/policy/types';
+
+const OUT = path.join(__dirname, 'histories');
+const ZONE = 'Asia/Shanghai';
+
+async function main(): Promise<void> {
+  const label = process.argv[2] ?? 'v1';
+  quietTemporalRuntime();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'record-pg-'));
+  const pg = await startEmbeddedPostgres({ dataDir, port: 54000 + (process.pid % 1000), databaseName: 'record', persistent: false, fast: true });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
+  const pool = createPool(pg.url);
+  try {
+    await migrate(pg.url);
+    const simulator = new ProviderSimulator(pool);
+    const worker = await createCollectionWorker({ connection: env.nativeConnection, taskQueue: 'record', pool, providers: simulator.providers() });
+    const collection = new CollectionClient(env.client, 'record');
+    await worker.runUntil(async () => {
+      const dueDate = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+      const customer = (lists: ListFlag[]) => ({ name: '回放', phone: '13600000000', segment: 'consumer' as const, lists, timezone: ZONE });
+
+      // 1. charge, partial payment, new bill, suspension, payment in full → restoration
+      await collection.enrol({ accountId: 'R1', customer: customer([]), bill: { billId: 'R1-B1', amount: 10_000, currency: 'CNY', dueDate }, policy: DEFAULT_POLICY });
+      await env.sleep('20 days');
+      await collection.postPayment('R1', { paymentId: 'R1-P1', amount: 2_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+      await collection.enrol({ accountId: 'R1', customer: customer([]), bill: { billId: 'R1-B2', amount: 3_000, currency: 'CNY', dueDate: addDays(dueDate, 30) }, policy: DEFAULT_POLICY });
+      await collection.recordCallOutcome('R1', { stepId: 'call-1', answered: true });
+      await env.sleep('25 days');
+      await collection.postPayment('R1', { paymentId: 'R1-P2', amount: 11_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+      await env.client.workflow.getHandle(collectionWorkflowId('R1')).result();
+
+      // 2. red list through to legal, then closed by legal; continue-as-new on the way
+      await collection.enrol(
+        { accountId: 'R2', customer: customer(['red']), bill: { billId: 'R2-B1', amount: 50_000, currency: 'CNY', dueDate }, policy: DEFAULT_POLICY },
+        { continueAsNewAfterEvents: 60 },
+      );
+      await env.sleep('300 days');
+      await env.client.workflow.getHandle(collectionWorkflowId('R2')).signal('closeEpisode', { reason: 'settled in court' });
+      await env.client.workflow.getHandle(collectionWorkflowId('R2')).result();
+    });
+
+    fs.mkdirSync(OUT, { recursive: true });
+    const r2 = await env.client.workflow.getHandle(collectionWorkflowId('R2')).describe();
+    const runs: [string, string | undefined][] = [
+      ['R1', undefined],
+      ['R2-first-run', r2.raw.workflowExecutionInfo?.firstRunId ?? undefined],
+      ['R2-last-run', undefined],
+    ];
+    for (const [name, runId] of runs) {
+      const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();
+      const file = path.join(OUT, `collection-${label}-${name}.json`);
+      fs.writeFileSync(file, historyToJSON(history)); // the same format as `temporal workflow show -o json`
+      console.log(`wrote ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)`);
+    }
+  } finally {
+    await pool.end();
+    await env.teardown();
+    await pg.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
