@@ -55,7 +55,11 @@ export class CollectionClient {
   /** Applies a payment to the open episode; undefined when the account has no open episode. */
   async postPayment(accountId: string, payment: Payment): Promise<PaymentResult | undefined> {
     try {
-      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(postPaymentUpdate, { args: [payment] });
+      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(postPaymentUpdate, {
+        args: [payment],
+        // the payment id doubles as the update id, so a retried delivery is the same update
+        updateId: `payment-${payment.paymentId}`,
+      });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) return undefined;
       if (err instanceof WorkflowUpdateFailedError) throw new PaymentRefused(err.cause?.message ?? err.message);

@@ -8,16 +8,28 @@ import { LIST_FLAGS, SEGMENTS } from '../workflows/policy/types';
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, '1–64 letters, digits, ".", "_", ":" or "-"');
 const minorUnits = z.number().int('must be an integer in minor units').positive().max(1e13);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO-4217 code, e.g. CNY');
+// Dates a billing system can mean; far-off years would only overflow date arithmetic downstream.
+const YEARS = { min: 2000, max: 2199 };
+const inRange = (d: DateTime) => d.isValid && d.year >= YEARS.min && d.year <= YEARS.max;
 const localDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine((d) => DateTime.fromISO(d).isValid, 'not a calendar date');
+  .refine((d) => DateTime.fromISO(d).isValid, 'not a calendar date')
+  .refine((d) => inRange(DateTime.fromISO(d)), `year must be ${YEARS.min}–${YEARS.max}`);
+// PostgreSQL text cannot hold NUL; no control characters in names either.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters');
 
 export const accountParams = z.object({ accountId: idSchema });
 
 export const arrearsBody = z.object({
   billId: idSchema,
-  customerName: z.string().trim().min(1).max(200),
+  customerName: text(200),
   phone: z.string().regex(/^\+?\d{5,20}$/, 'digits only, optionally with a leading +'),
   segment: z.enum(SEGMENTS).default('consumer'),
   lists: z
@@ -36,7 +48,10 @@ export const paymentBody = z.object({
   accountId: idSchema,
   amount: minorUnits,
   currency,
-  paidAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString()),
+  paidAt: z.iso
+    .datetime({ offset: true })
+    .refine((v) => inRange(DateTime.fromISO(v)), `year must be ${YEARS.min}–${YEARS.max}`)
+    .transform((v) => new Date(v).toISOString()),
   channel: z.enum(['counter', 'bank', 'online', 'agent', 'other']),
 });
 export type PaymentBody = z.infer<typeof paymentBody>;

@@ -51,8 +51,8 @@ function checkLadder(name: string, ladder: LadderStep[], p: { legal: CollectionP
         ctx.addIssue({ code: 'custom', path: [...path, i, field, 'step'], message: `refers to ${t.step}, which is not an earlier step` });
       }
     }
-    if (s.soonerAfterUnansweredCalls && s.action === 'manual_call') {
-      ctx.addIssue({ code: 'custom', path: [...path, i, 'soonerAfterUnansweredCalls'], message: 'not allowed on a manual_call step' });
+    if (s.soonerAfterUnansweredCalls && !['field_visit', 'voice', 'sms', 'manual_review'].includes(s.action)) {
+      ctx.addIssue({ code: 'custom', path: [...path, i, 'soonerAfterUnansweredCalls'], message: `not allowed on a ${s.action} step` });
     }
   });
   const firstSanction = ladder.find((s) => s.action === 'suspend_outgoing' || s.action === 'suspend_full');

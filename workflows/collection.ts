@@ -8,6 +8,7 @@ import {
   continueAsNew,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CollectionActivities } from '../activities';
@@ -147,7 +148,8 @@ function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['a
 
 async function takeStep(state: EpisodeState, plan: PlannedStep): Promise<void> {
   const at = Date.now();
-  const base = { stepId: plan.step.id, action: plan.action, at };
+  // The cycle the rung belongs to: a payment may restart the ladder while the activity runs.
+  const base = { stepId: plan.step.id, action: plan.action, at, cycle: state.cycle };
   if (plan.skipReason) {
     recordStep(state, { ...base, outcome: 'skipped', reason: plan.skipReason });
     return;
@@ -170,25 +172,41 @@ async function takeStep(state: EpisodeState, plan: PlannedStep): Promise<void> {
   }
 }
 
-/** Lifts a suspension after payment; alerts operations if it is still not done after the policy's limit. */
+/**
+ * Lifts a suspension after payment. Transient failures retry inside the activity; operations get
+ * an alert if it is still not done after the policy's limit. A provider's refusal is alerted and
+ * tried again (new key) after the same interval: the line is never marked active until it is.
+ */
 async function restoreService(state: EpisodeState): Promise<void> {
   const pending = state.restoration!;
   const key = `${state.accountId}/${state.episodeId}/restore/${pending.seq}`;
-  let restored = false;
-  const done = restoration.restoreService(stepRequest(state, 'restore', 'restore', key)).then(() => {
-    restored = true;
-  });
   const alertAfterMs = state.policy.restoration.alertAfterMinutes * 60_000;
-  if (!(await condition(() => restored, alertAfterMs))) {
+  for (let attempt = 1; ; attempt++) {
+    const attemptKey = attempt === 1 ? key : `${key}/retry-${attempt}`;
+    let outcome: StepOutcome | undefined;
+    const done = restoration.restoreService(stepRequest(state, 'restore', 'restore', attemptKey)).then((o) => {
+      outcome = o;
+    });
+    if (!(await condition(() => outcome !== undefined, alertAfterMs))) {
+      await records.raiseAlert({
+        key: `${attemptKey}/at-risk`,
+        kind: 'restoration_at_risk',
+        accountId: state.accountId,
+        episodeId: state.episodeId,
+        message: `service not restored ${state.policy.restoration.alertAfterMinutes} min after payment ${pending.paymentId}`,
+      });
+    }
+    await done;
+    if (outcome?.outcome === 'done') break;
     await records.raiseAlert({
-      key: `${key}/at-risk`,
-      kind: 'restoration_at_risk',
+      key: `${attemptKey}/refused`,
+      kind: 'restoration_refused',
       accountId: state.accountId,
       episodeId: state.episodeId,
-      message: `service not restored ${state.policy.restoration.alertAfterMinutes} min after payment ${pending.paymentId}`,
+      message: `network refused to restore after payment ${pending.paymentId}: ${outcome?.reason ?? 'no reason given'}`,
     });
+    await sleep(alertAfterMs);
   }
-  await done;
   const restoredAt = Date.now();
   recordRestored(state, restoredAt);
   recordStep(state, { stepId: 'restore', action: 'restore', at: restoredAt, outcome: 'done' });

@@ -1,7 +1,7 @@
 // One collection episode's state and the pure rules that change it: charges, payments (FIFO over
 // bills, the partial-payment rule), rung records and the ladder position. The workflow owns an
 // EpisodeState and calls these; nothing here touches Temporal, so unit tests can drive it directly.
-import { isSuspended, ladderFor, serviceAfter, type LadderView } from './policy/engine';
+import { isSuspended, ladderName, serviceAfter, type LadderView } from './policy/engine';
 import type {
   ActionName,
   Bill,
@@ -36,6 +36,10 @@ export interface EpisodeState {
   payments: AppliedPayment[];
   status: EpisodeStatus;
   service: ServiceState;
+  /** The ladder this episode climbs, pinned at start (a list change applies from the next episode). */
+  ladder?: string;
+  /** When the line left `active` (the sanction that barred it), for the deregistration floor. */
+  suspendedAt?: number;
   /** Increments each time the ladder restarts (a partial payment that clears the oldest bill). */
   cycle: number;
   anchorDueDate: string;
@@ -68,6 +72,7 @@ export function newEpisode(start: EpisodeStart): EpisodeState {
     payments: [],
     status: 'open',
     service: 'active',
+    ladder: ladderName(start.policy, start.customer),
     cycle: 1,
     anchorDueDate: start.firstBill.dueDate,
     index: 0,
@@ -94,14 +99,26 @@ export function balanceOf(state: EpisodeState): number {
 }
 
 /** Payments settle the oldest bills first; the oldest bill with money still owed anchors the ladder. */
-export function oldestUnpaidDueDate(state: EpisodeState): string | undefined {
+export function oldestUnpaidBill(state: EpisodeState): Bill | undefined {
   let credit = paid(state);
   const byDue = [...state.bills].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.billId.localeCompare(b.billId));
   for (const bill of byDue) {
-    if (credit < bill.amount) return bill.dueDate;
+    if (credit < bill.amount) return bill;
     credit -= bill.amount;
   }
   return undefined;
+}
+
+export function oldestUnpaidDueDate(state: EpisodeState): string | undefined {
+  return oldestUnpaidBill(state)?.dueDate;
+}
+
+/** Starts the ladder again from the oldest unpaid bill (a new cycle). */
+function restartLadder(state: EpisodeState, anchor: string): void {
+  state.anchorDueDate = anchor;
+  state.cycle++;
+  state.index = 0;
+  state.answeredCalls = [];
 }
 
 export type ChargeResult = { outcome: 'added' | 'duplicate'; balance: number } | { outcome: 'rejected'; reason: string };
@@ -112,9 +129,19 @@ export function addCharge(state: EpisodeState, bill: Bill): ChargeResult {
   if (bill.currency !== state.currency) {
     return { outcome: 'rejected', reason: `currency ${bill.currency} differs from the episode's ${state.currency}` };
   }
+  const unpaidBefore = oldestUnpaidBill(state);
   state.bills.push(bill);
   const anchor = oldestUnpaidDueDate(state);
-  if (anchor && anchor < state.anchorDueDate) state.anchorDueDate = anchor;
+  if (state.status === 'paid' && anchor) {
+    // A bill that arrives while a paid episode is still winding down (e.g. restoring) reopens it
+    // rather than being lost with the finished run.
+    state.status = 'open';
+    restartLadder(state, anchor);
+  } else if (!unpaidBefore && anchor) {
+    restartLadder(state, anchor);
+  } else if (anchor && anchor < state.anchorDueDate) {
+    state.anchorDueDate = anchor;
+  }
   state.revision++;
   return { outcome: 'added', balance: balanceOf(state) };
 }
@@ -160,31 +187,42 @@ export function applyPayment(state: EpisodeState, payment: Payment, now: number)
   const problem = paymentProblem(state, payment);
   if (problem) return paymentResult(state, 'rejected', problem);
 
+  const oldestBefore = oldestUnpaidBill(state);
   state.payments.push({ ...payment, seenAt: now });
   state.revision++;
-  const anchor = oldestUnpaidDueDate(state);
-  if (balanceOf(state) <= state.policy.paidTolerance || anchor === undefined) {
+  const oldest = oldestUnpaidBill(state);
+  if (balanceOf(state) <= state.policy.paidTolerance || oldest === undefined) {
     if (state.status === 'open' || state.status === 'legal') state.status = 'paid';
     if (isSuspended(state.service) && !state.restoration) {
       state.restoration = { paymentId: payment.paymentId, seenAt: now, seq: state.restorations.length + 1 };
     }
-  } else if (anchor !== state.anchorDueDate && state.status === 'open') {
-    state.anchorDueDate = anchor;
-    state.cycle++;
-    state.index = 0;
-    state.answeredCalls = [];
+  } else if (oldest.billId !== oldestBefore?.billId && state.status === 'open') {
+    restartLadder(state, oldest.dueDate);
   }
   return paymentResult(state, 'applied');
 }
 
-/** Records a rung taken or skipped and moves the ladder on. */
-export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'>): void {
-  state.steps.push({ ...record, cycle: state.cycle });
-  if (record.stepId !== 'restore') state.index++;
+/**
+ * Records a rung taken or skipped and moves the ladder on. `cycle` is the cycle the rung was
+ * started in: if a payment restarted the ladder while the rung's activity ran, the record stays
+ * with the old cycle and the new cycle's position is left alone.
+ */
+export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'> & { cycle?: number }): void {
+  const cycle = record.cycle ?? state.cycle;
+  state.steps.push({ ...record, cycle });
+  if (record.stepId !== 'restore' && cycle === state.cycle) state.index++;
   if (record.outcome === 'done') {
     const service = serviceAfter(record.action);
-    if (service) state.service = service;
+    if (service) {
+      if (state.service === 'active' && isSuspended(service)) state.suspendedAt = record.at;
+      state.service = service;
+    }
     if (record.action === 'legal_referral' && state.status === 'open') state.status = 'legal';
+    // A sanction that completed after the customer paid in full (it was in flight) is undone at once.
+    if (state.status === 'paid' && isSuspended(state.service) && !state.restoration) {
+      const last = state.payments[state.payments.length - 1];
+      state.restoration = { paymentId: last?.paymentId ?? 'unknown', seenAt: last?.seenAt ?? record.at, seq: state.restorations.length + 1 };
+    }
   }
   state.revision++;
 }
@@ -194,6 +232,7 @@ export function recordRestored(state: EpisodeState, restoredAt: number): void {
   if (!r) return;
   state.restorations.push({ paymentId: r.paymentId, seenAt: r.seenAt, restoredAt });
   state.restoration = undefined;
+  state.suspendedAt = undefined;
   state.service = 'active';
   state.revision++;
 }
@@ -214,6 +253,8 @@ export function ladderView(state: EpisodeState): LadderView {
   return {
     policy: state.policy,
     customer: state.customer,
+    ...(state.ladder ? { ladder: state.ladder } : {}),
+    ...(state.suspendedAt !== undefined ? { suspendedAt: state.suspendedAt } : {}),
     balance: balanceOf(state),
     service: state.service,
     anchorDueDate: state.anchorDueDate,
@@ -223,10 +264,6 @@ export function ladderView(state: EpisodeState): LadderView {
     lastStepAt: taken[taken.length - 1]?.at,
     unansweredCalls: callsMade.filter((s) => !state.answeredCalls.includes(s.stepId)).length,
   };
-}
-
-export function ladderLength(state: EpisodeState): number {
-  return ladderFor(state.policy, state.customer).length;
 }
 
 /** The idempotency key of an external action: account, episode, cycle and rung. */

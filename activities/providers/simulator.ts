@@ -4,7 +4,7 @@
 // benchmarks use to time payment → restore. `failNext` injects transient failures for fault tests.
 import { EventEmitter } from 'node:events';
 import type { Pool } from 'pg';
-import type { Providers } from './types';
+import { ProviderRejection, type Providers } from './types';
 
 export interface SimulatedRequest {
   key: string;
@@ -17,6 +17,7 @@ export interface SimulatedRequest {
 export class ProviderSimulator {
   readonly events = new EventEmitter();
   private readonly failures = new Map<string, number>();
+  private readonly refusals = new Map<string, number>();
 
   constructor(private readonly pool: Pool) {
     this.events.setMaxListeners(0);
@@ -25,6 +26,11 @@ export class ProviderSimulator {
   /** The next `times` calls of `operation` (e.g. `setServiceState:active`) throw a transient error. */
   failNext(operation: string, times: number): void {
     this.failures.set(operation, times);
+  }
+
+  /** The next `times` calls of `operation` are refused for good (a `ProviderRejection`, not retried). */
+  refuseNext(operation: string, times: number): void {
+    this.refusals.set(operation, times);
   }
 
   providers(): Providers {
@@ -48,6 +54,11 @@ export class ProviderSimulator {
     if (left > 0) {
       this.failures.set(req.operation, left - 1);
       throw new Error(`simulated ${req.provider} outage (${req.operation})`);
+    }
+    const refusals = this.refusals.get(req.operation) ?? 0;
+    if (refusals > 0) {
+      this.refusals.set(req.operation, refusals - 1);
+      throw new ProviderRejection(`simulated ${req.provider} refusal (${req.operation})`);
     }
     const inserted = await this.pool.query(
       `INSERT INTO provider_requests (idempotency_key, provider, operation, account_id, payload)

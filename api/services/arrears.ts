@@ -3,7 +3,7 @@
 import type { Ledger } from '../../db/stores/ledger';
 import type { CollectionPolicy, Customer } from '../../workflows/policy/types';
 import type { CollectionClient } from '../collection-client';
-import { conflict, unavailable } from '../errors';
+import { conflict, unavailable, unprocessable } from '../errors';
 import type { ArrearsBody } from '../schemas';
 import { requestHash } from './request-hash';
 
@@ -18,9 +18,14 @@ export function arrearsService(deps: { ledger: Ledger; collection: CollectionCli
   return async function postArrears(accountId: string, body: ArrearsBody): Promise<ArrearsResult> {
     const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists: body.lists, timezone: body.timezone };
     const hash = requestHash({ accountId, ...body });
-    await deps.ledger.upsertAccount(accountId, customer);
+    const currencies = await deps.ledger.otherBillCurrencies(accountId, body.billId);
+    if (currencies.some((c) => c !== body.currency)) {
+      throw unprocessable(`account ${accountId} is billed in ${currencies.join(', ')}; a ${body.currency} bill cannot join its episode`);
+    }
+    await deps.ledger.ensureAccount(accountId, customer);
     const { created, row } = await deps.ledger.insertBill({ billId: body.billId, accountId, amount: body.amount, currency: body.currency, dueDate: body.dueDate, requestHash: hash });
     if (row.requestHash !== hash) throw conflict(`bill ${body.billId} was already posted with different content`);
+    await deps.ledger.upsertAccount(accountId, customer); // billing's latest contact details
     // A bill already delivered is never re-sent: its episode may have ended, and re-sending would open a new one.
     if (!created && row.deliveredAt) {
       return { status: 'duplicate', accountId, billId: body.billId, workflowId: `collection-${accountId}` };

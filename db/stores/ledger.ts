@@ -31,6 +31,20 @@ export interface NewPayment {
 
 export function ledger(pool: Pool) {
   return {
+    /** The currencies of the account's bills other than `billId` (one episode, one currency). */
+    async otherBillCurrencies(accountId: string, billId: string): Promise<string[]> {
+      const { rows } = await pool.query('SELECT DISTINCT currency FROM bills WHERE account_id = $1 AND bill_id <> $2', [accountId, billId]);
+      return rows.map((r) => String(r.currency));
+    },
+
+    async ensureAccount(accountId: string, c: Customer): Promise<void> {
+      await pool.query(
+        `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO NOTHING`,
+        [accountId, c.name, c.phone, c.segment, c.lists, c.timezone],
+      );
+    },
+
     async upsertAccount(accountId: string, c: Customer): Promise<void> {
       await pool.query(
         `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone)

@@ -105,6 +105,7 @@ test('enrol, remind, pay: one payment row, attempt records, duplicates answered 
   expect((await post('/v1/accounts/E2E-1/arrears', arrears)).status).toBe(201);
   expect((await post('/v1/accounts/E2E-1/arrears', arrears)).body).toMatchObject({ status: 'duplicate' });
   expect((await post('/v1/accounts/E2E-1/arrears', { ...arrears, amount: 1 })).status).toBe(409);
+  expect((await post('/v1/accounts/E2E-1/arrears', { ...arrears, billId: 'E2E-1-B9', currency: 'USD' })).status).toBe(422);
 
   // the SMS rung is due at once: its attempt record and the simulator's request appear
   await waitFor(async () => {
@@ -137,6 +138,9 @@ test('bad input gets 400 naming the fields; unknown accounts 404; payments witho
   const fields = bad.body['errors'].map((e: { field: string }) => e.field);
   expect(fields).toEqual(expect.arrayContaining(['body.amount', 'body.currency', 'body.dueDate', 'body.timezone', 'body.customerName', 'body.phone']));
   expect((await fetch(`${base}/v1/accounts/NOBODY/collection`)).status).toBe(404);
+  const odd = await post('/v1/accounts/E2E-3/arrears', { billId: 'E2E-3-B1', customerName: 'a\u0000b', phone: '13700000003', amount: 100, currency: 'CNY', dueDate: '9999-12-31' });
+  expect(odd.status).toBe(400);
+  expect(odd.body['errors'].map((e: { field: string }) => e.field)).toEqual(['body.customerName', 'body.dueDate']);
   expect((await fetch(`${base}/v1/accounts/${'x'.repeat(100)}/collection`)).status).toBe(400);
 
   const orphan = await post('/v1/payments', { paymentId: 'E2E-P9', accountId: 'NOBODY', amount: 500, currency: 'CNY', paidAt: '2026-01-01T08:00:00+08:00', channel: 'counter' });

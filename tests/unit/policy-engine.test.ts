@@ -188,3 +188,66 @@ describe('policy schema', () => {
     expect(() => parsePolicy(bad)).toThrow(/not an earlier step/);
   });
 });
+
+describe('races and legal guards', () => {
+  const now = Date.UTC(2026, 3, 1, 2);
+  const pay = (id: string, amount: number) => ({ paymentId: id, amount, currency: 'CNY', paidAt: '2026-04-01T00:00:00Z', channel: 'bank' });
+
+  it('undoes a sanction that completed after the customer paid in full', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    const cycle = state.cycle;
+    applyPayment(state, pay('P1', 5000), now); // arrives while suspend_outgoing is in flight
+    expect(state.restoration).toBeUndefined();
+    recordStep(state, { stepId: 'suspend-outgoing', action: 'suspend_outgoing', at: now + 1000, outcome: 'done', cycle });
+    expect(state.service).toBe('outgoing_barred');
+    expect(state.restoration).toMatchObject({ paymentId: 'P1' });
+  });
+
+  it('keeps a rung that finished after a cycle restart out of the new cycle', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    addCharge(state, { billId: 'B2', amount: 3000, currency: 'CNY', dueDate: '2026-04-01' });
+    recordStep(state, { stepId: 'sms', action: 'sms', at: now, outcome: 'done' });
+    const cycle = state.cycle;
+    applyPayment(state, pay('P1', 5000), now); // clears B1 while `voice` is in flight
+    recordStep(state, { stepId: 'voice', action: 'voice', at: now, outcome: 'done', cycle });
+    expect(state).toMatchObject({ cycle: 2, index: 0 });
+    expect(planNextStep(ladderView(state), now)?.step.id).toBe('sms');
+  });
+
+  it('keeps the ladder the episode started with when the lists change', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    state.customer = { ...state.customer, lists: ['black'] };
+    for (let i = 0; i < 6; i++) recordStep(state, { stepId: `s${i}`, action: 'sms', at: Date.UTC(2026, 2, 2 + i), outcome: 'done' });
+    const plan = planNextStep(ladderView(state), Date.UTC(2026, 2, 10))!;
+    expect(plan.step.id).toBe('suspend-outgoing');
+    expect(plan.at).toBeGreaterThan(atLocalTime('2026-03-31', '00:00', 'Asia/Shanghai'));
+  });
+
+  it('never deregisters before the legal floor or an unsuspended line, whatever the policy says', () => {
+    const policy = structuredClone(DEFAULT_POLICY);
+    policy.ladders['standard'] = [
+      { id: 'suspend-outgoing', action: 'suspend_outgoing', at: { kind: 'days_after_due', days: 1 } },
+      { id: 'deregister', action: 'deregister', at: { kind: 'days_after_due', days: 2 } },
+    ];
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    state.policy = policy;
+    const first = planNextStep(ladderView(state), Date.UTC(2026, 2, 1))!;
+    expect(first.at).toBeGreaterThan(atLocalTime('2026-03-31', '00:00', 'Asia/Shanghai'));
+    recordStep(state, { stepId: 'suspend-outgoing', action: 'suspend_outgoing', at: first.at, outcome: 'done' });
+    const second = planNextStep(ladderView(state), first.at)!;
+    expect(second.at - first.at).toBeGreaterThanOrEqual(59 * DAY);
+
+    const failed = episode({ dueDate: '2026-03-01', amount: 5000 });
+    failed.policy = policy;
+    recordStep(failed, { stepId: 'suspend-outgoing', action: 'suspend_outgoing', at: first.at, outcome: 'failed' });
+    expect(planNextStep(ladderView(failed), first.at)?.skipReason).toBe('line is not suspended');
+  });
+
+  it('reopens a paid episode when a new bill arrives before it closes', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 5000 });
+    applyPayment(state, pay('P1', 5000), now);
+    expect(state.status).toBe('paid');
+    addCharge(state, { billId: 'B2', amount: 3000, currency: 'CNY', dueDate: '2026-04-01' });
+    expect(state).toMatchObject({ status: 'open', cycle: 2, index: 0, anchorDueDate: '2026-04-01' });
+  });
+});

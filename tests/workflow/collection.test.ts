@@ -2,7 +2,7 @@
 // code: months of simulated time in seconds.
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { addDays, localDateOf } from '../../workflows/policy/calendar';
-import { collectionWorkflowId } from '../../workflows/messages';
+import { collectionWorkflowId, postPaymentUpdate } from '../../workflows/messages';
 import type { ListFlag } from '../../workflows/policy/types';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { freshDatabase, type FreshDatabase } from '../support/db';
@@ -126,8 +126,14 @@ test('a partial payment lowers the balance and the ladder goes on; the same paym
   await until(accountId, (s) => s.stage === 'sms');
   const first = await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 4_000));
   expect(first).toMatchObject({ outcome: 'applied', balance: 6_000, status: 'open' });
+  // the client re-sends under the same update id: Temporal answers with the first result
   const again = await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 4_000));
-  expect(again).toMatchObject({ outcome: 'duplicate', balance: 6_000 });
+  expect(again).toEqual(first);
+  // a re-delivery under another update id (e.g. after continue-as-new) is recognised by the workflow
+  const redelivered = await h.client.workflow
+    .getHandle(collectionWorkflowId(accountId))
+    .executeUpdate(postPaymentUpdate, { args: [payment(`${accountId}-P1`, 4_000)], updateId: 'another-delivery' });
+  expect(redelivered).toMatchObject({ outcome: 'duplicate', balance: 6_000 });
   const s = await until(accountId, (x) => x.stage === 'voice');
   expect(s.payments).toHaveLength(1);
   expect(s.balance).toBe(6_000);
@@ -179,4 +185,17 @@ test('closing a legal episode ends the workflow', async () => {
   await until(accountId, (s) => s.status === 'legal');
   await h.client.workflow.getHandle(collectionWorkflowId(accountId)).signal('closeEpisode', { reason: 'judgment enforced' });
   await expect(h.client.workflow.getHandle(collectionWorkflowId(accountId)).result()).resolves.toMatchObject({ status: 'closed' });
+});
+
+test('a restoration the network refuses is alerted and tried again; the line is only marked active once restored', async () => {
+  const accountId = await enrol();
+  await until(accountId, (s) => s.service === 'suspended');
+  h.simulator.refuseNext('setServiceState:active', 1);
+  await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 12_050));
+  const outcome = await h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
+  expect(outcome).toMatchObject({ status: 'paid', service: 'active' });
+  const alerts = await db.pool.query('SELECT kind FROM alerts WHERE account_id = $1', [accountId]);
+  expect(alerts.rows.map((r) => r.kind)).toEqual(['restoration_refused']);
+  const attempts = await db.pool.query("SELECT outcome FROM collection_attempts WHERE account_id = $1 AND action = 'restore' ORDER BY performed_at", [accountId]);
+  expect(attempts.rows.map((r) => r.outcome)).toEqual(['failed', 'done']);
 });

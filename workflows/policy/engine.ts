@@ -25,6 +25,10 @@ const HOUR_MS = 3_600_000;
 export interface LadderView {
   policy: CollectionPolicy;
   customer: Customer;
+  /** The ladder pinned by the episode; derived from the customer when absent. */
+  ladder?: string;
+  /** When the line was first barred in this suspension (epoch ms). */
+  suspendedAt?: number;
   /** Outstanding balance, minor units. */
   balance: number;
   service: ServiceState;
@@ -51,8 +55,12 @@ export interface PlannedStep {
   skipReason?: string;
 }
 
-export function ladderFor(policy: CollectionPolicy, customer: Customer): LadderStep[] {
-  const name = customer.lists.includes('black') ? policy.blackListLadder : policy.segmentLadders[customer.segment];
+export function ladderName(policy: CollectionPolicy, customer: Customer): string {
+  return customer.lists.includes('black') ? policy.blackListLadder : policy.segmentLadders[customer.segment];
+}
+
+export function ladderFor(policy: CollectionPolicy, customer: Customer, pinned?: string): LadderStep[] {
+  const name = pinned ?? ladderName(policy, customer);
   const ladder = policy.ladders[name];
   if (!ladder) throw new RangeError(`policy ${policy.id} v${policy.version} has no ladder "${name}"`);
   return ladder;
@@ -98,7 +106,8 @@ function timingDate(view: LadderView, timing: StepTiming): string | undefined {
     case 'day_of_month':
       return dayOfMonthOnOrAfter(addDays(view.anchorDueDate, timing.minDaysAfterDue), timing.day);
     case 'days_after_step': {
-      const ref = [...view.cycleSteps].reverse().find((s) => s.stepId === timing.step);
+      // A rung not reached in this cycle: count from the latest rung of the cycle instead.
+      const ref = [...view.cycleSteps].reverse().find((s) => s.stepId === timing.step) ?? view.cycleSteps[view.cycleSteps.length - 1];
       return ref ? addDays(localDateOf(ref.at, zone), timing.days) : undefined;
     }
   }
@@ -108,13 +117,32 @@ function skipReason(view: LadderView, step: LadderStep, action: LadderAction): s
   if (step.minBalance !== undefined && view.balance < step.minBalance) return `balance below ${step.minBalance}`;
   const target = serviceAfter(action);
   if (target && SEVERITY[view.service] >= SEVERITY[target]) return `service already ${view.service}`;
+  // Art. 34: a line is terminated only after it has been suspended (for the floor checked in legalFloor).
+  if (action === 'deregister' && !isSuspended(view.service)) return 'line is not suspended';
   return undefined;
+}
+
+/**
+ * The earliest moment the law allows a sanction, whatever the policy's timings say: suspension
+ * only once the payment term is passed by the floor's days; deregistration only after the floor's
+ * days of actual suspension.
+ */
+function legalFloor(view: LadderView, action: LadderAction, time: string): number {
+  const { legal } = view.policy;
+  const zone = view.customer.timezone;
+  if (action === 'suspend_outgoing' || action === 'suspend_full') {
+    return atLocalTime(addDays(view.anchorDueDate, legal.minDaysAfterDueBeforeSuspension + 1), time, zone);
+  }
+  if (action === 'deregister' && view.suspendedAt !== undefined) {
+    return atLocalTime(addDays(localDateOf(view.suspendedAt, zone), legal.minDaysSuspendedBeforeDeregistration), time, zone);
+  }
+  return 0;
 }
 
 /** The next rung and when it falls due, or null when the ladder is exhausted. */
 export function planNextStep(view: LadderView, now: number): PlannedStep | null {
   const { policy, customer } = view;
-  const step = ladderFor(policy, customer)[view.index];
+  const step = ladderFor(policy, customer, view.ladder)[view.index];
   if (!step) return null;
   const zone = customer.timezone;
   const action = effectiveAction(policy, customer, step);
@@ -132,6 +160,7 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
 
   // Spacing guards a late enrolment (or a restarted cycle) against a burst of overdue rungs.
   if (view.lastStepAt !== undefined) at = Math.max(at, view.lastStepAt + policy.minHoursBetweenSteps * HOUR_MS);
+  at = Math.max(at, legalFloor(view, action, time));
   at = Math.max(at, now);
   const window = windowFor(policy, action);
   if (window) at = nextAllowedMoment(at, window, zone);
