@@ -4,9 +4,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { collectionRecords } from '../db/stores/collection-records';
-import type { StepOutcome, StepRequest } from '../workflows/messages';
+import type { PromiseRecord, StepOutcome, StepRequest } from '../workflows/messages';
 import { localDateOf } from '../workflows/policy/calendar';
-import { reminderText, voiceScript } from './notices';
+import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
 
 export interface ActivityDeps {
@@ -118,6 +118,14 @@ export function createActivities({ pool, providers }: ActivityDeps) {
       attempt(req, 'system:network', () =>
         providers.network.setServiceState({ key: req.key, accountId: req.accountId, phone: req.customer.phone, state: 'active' }),
       ),
+
+    /** The reminder on a promised date (预约缴费提醒). */
+    sendPromiseReminder: (req: StepRequest & { promisedDate: string; promisedAmount: number }) =>
+      attempt(req, 'system:sms', () =>
+        providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: promiseReminderText(req, req.promisedDate, req.promisedAmount) }),
+      ),
+
+    recordPromise: (p: PromiseRecord) => records.recordPromise(p),
 
     recordRestoration: (r: RestorationReport) => records.recordRestoration(r),
 

@@ -18,3 +18,7 @@ export function reminderText(req: StepRequest, today: string): string {
 export function voiceScript(req: StepRequest, today: string): string {
   return `您好，这里是客户服务中心。截至${today}，您的号码欠费${formatAmount(req.balance, req.currency)}，请尽快缴纳。`;
 }
+
+export function promiseReminderText(req: StepRequest, promisedDate: string, amount: number): string {
+  return `尊敬的${req.customer.name}客户您好。您预约于${promisedDate}缴纳欠费${formatAmount(amount, req.currency)}，请按时缴费，谢谢您的合作！`;
+}

@@ -3,11 +3,12 @@ import express, { type Request } from 'express';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
+import { collectionRecords } from '../db/stores/collection-records';
 import { ledger } from '../db/stores/ledger';
 import type { CollectionPolicy } from '../workflows/policy/types';
-import type { CollectionClient } from './collection-client';
-import { notFound, problemHandler, validationError } from './errors';
-import { accountParams, arrearsBody, paymentBody } from './schemas';
+import { PaymentRefused, type CollectionClient } from './collection-client';
+import { notFound, problemHandler, unprocessable, validationError } from './errors';
+import { accountParams, arrearsBody, paymentBody, promiseBody } from './schemas';
 import { arrearsService } from './services/arrears';
 import { paymentService } from './services/payments';
 import type { z } from 'zod';
@@ -37,7 +38,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | '
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   const store = ledger(deps.pool);
-  const postArrears = arrearsService({ ledger: store, collection: deps.collection, policy: deps.policy });
+  const postArrears = arrearsService({ ledger: store, records: collectionRecords(deps.pool), collection: deps.collection, policy: deps.policy });
   const postPayment = paymentService({ ledger: store, collection: deps.collection });
 
   app.disable('x-powered-by');
@@ -67,6 +68,17 @@ export function createApp(deps: AppDeps): express.Express {
     const body = parse(paymentBody, req.body, 'body');
     const answer = await postPayment(body);
     res.status(answer.status === 'created' ? 201 : 200).json({ ...answer.result, duplicate: answer.status === 'duplicate' });
+  });
+
+  app.post('/v1/accounts/:accountId/promises', async (req: Request, res) => {
+    const { accountId } = parse(accountParams, req.params, 'params');
+    const body = parse(promiseBody, req.body, 'body');
+    const answer = await deps.collection.promiseToPay(accountId, body).catch((err: Error) => {
+      if (err instanceof PaymentRefused) throw unprocessable(`promise refused by the episode: ${err.message}`);
+      throw err;
+    });
+    if (!answer) throw notFound(`no open collection episode for account ${accountId}`);
+    res.status(201).json(answer);
   });
 
   app.get('/v1/accounts/:accountId/collection', async (req: Request, res) => {

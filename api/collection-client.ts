@@ -2,13 +2,16 @@
 // post a payment (update, for a synchronous answer), read the state (query), report a call outcome.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PaymentResult } from '../workflows/episode';
+import type { PromiseRequest } from '../workflows/promise';
 import {
   addChargeSignal,
   callOutcomeSignal,
   collectionStateQuery,
   collectionWorkflowId,
   postPaymentUpdate,
+  promiseToPayUpdate,
   type CallOutcomeSignal,
+  type PromiseAnswer,
   type CollectionInput,
   type CollectionSnapshot,
 } from '../workflows/messages';
@@ -21,7 +24,7 @@ export interface EnrolRequest {
   policy: CollectionPolicy;
 }
 
-/** Raised when the workflow refused a payment (validator) — the API maps it to 422. */
+/** Raised when the workflow refused a payment or a promise (validator) — the API maps it to 422. */
 export class PaymentRefused extends Error {}
 
 export class CollectionClient {
@@ -73,6 +76,19 @@ export class CollectionClient {
       return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).query(collectionStateQuery);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Records a promise to pay; undefined when the account has no open episode. */
+  async promiseToPay(accountId: string, req: PromiseRequest): Promise<PromiseAnswer | undefined> {
+    try {
+      return await this.client.workflow
+        .getHandle(collectionWorkflowId(accountId))
+        .executeUpdate(promiseToPayUpdate, { args: [req], updateId: `promise-${req.promiseId}` });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) return undefined;
+      if (err instanceof WorkflowUpdateFailedError) throw new PaymentRefused(err.cause?.message ?? err.message);
       throw err;
     }
   }

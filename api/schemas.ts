@@ -55,3 +55,11 @@ export const paymentBody = z.object({
   channel: z.enum(['counter', 'bank', 'online', 'agent', 'other']),
 });
 export type PaymentBody = z.infer<typeof paymentBody>;
+
+export const promiseBody = z.object({
+  promiseId: idSchema,
+  date: localDate,
+  amount: minorUnits.optional(),
+  source: text(64),
+});
+export type PromiseBody = z.infer<typeof promiseBody>;

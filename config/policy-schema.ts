@@ -91,6 +91,14 @@ export const policySchema = z
     segmentLadders: z.record(z.enum(SEGMENTS), z.string()),
     blackListLadder: z.string(),
     redListManualActions: z.array(z.enum(LADDER_ACTIONS)),
+    promise: z
+      .object({
+        graceDays: z.number().int().min(0).max(30),
+        maxDays: z.number().int().min(1).max(90),
+        skipOnBroken: z.array(z.enum(LADDER_ACTIONS)),
+        blackListAfterBroken: z.number().int().min(1),
+      })
+      .optional(),
     restoration: z.object({ alertAfterMinutes: z.number().int().min(1).max(24 * 60) }),
     legal: z.object({
       // Floors may be raised by contract, never lowered below the regulations.

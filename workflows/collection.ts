@@ -23,14 +23,17 @@ import {
   recordCallOutcome,
   recordRestored,
   recordStep,
+  upgradeCarried,
   type EpisodeState,
 } from './episode';
+import { activePromise, breakPromise, makePromise, promiseMove, promiseProblem, settlePromiseOnPayment } from './promise';
 import {
   addChargeSignal,
   callOutcomeSignal,
   closeEpisodeSignal,
   collectionStateQuery,
   postPaymentUpdate,
+  promiseToPayUpdate,
   type CollectionInput,
   type EpisodeOutcome,
   type StepOutcome,
@@ -79,18 +82,39 @@ const ACTIVITY_FOR: Record<LadderAction, StepActivity> = {
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 2_000;
 
 export async function collectionWorkflow(input: CollectionInput): Promise<EpisodeOutcome> {
-  const state: EpisodeState = input.carried ?? newEpisode(input);
+  const state: EpisodeState = input.carried ? upgradeCarried(input.carried) : newEpisode(input);
 
   setHandler(addChargeSignal, ({ bill, customer }) => {
     if (customer) state.customer = customer;
     addCharge(state, bill);
   });
-  setHandler(postPaymentUpdate, (payment) => applyPayment(state, payment, Date.now()), {
+  setHandler(
+    postPaymentUpdate,
+    (payment) => {
+      const result = applyPayment(state, payment, Date.now());
+      settlePromiseOnPayment(state);
+      return result;
+    },
+    {
     validator: (payment) => {
       const problem = paymentProblem(state, payment);
       if (problem) throw new Error(problem);
     },
-  });
+    },
+  );
+  setHandler(
+    promiseToPayUpdate,
+    (req) => {
+      const p = makePromise(state, req, Date.now());
+      return { promiseId: p.promiseId, date: p.date, due: p.due, status: p.status };
+    },
+    {
+      validator: (req) => {
+        const problem = promiseProblem(state, req, Date.now());
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
   setHandler(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   setHandler(closeEpisodeSignal, () => {
     if (state.status === 'legal' || state.status === 'open') state.status = 'closed';
@@ -109,7 +133,20 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       await continueAsNew<typeof collectionWorkflow>({ ...input, carried: state });
     }
 
+    if (state.promises.some((p) => p.recorded !== p.status)) {
+      await recordPromises(state);
+      continue;
+    }
+
     const revision = state.revision;
+    const hold = state.status === 'open' ? promiseMove(state, Date.now()) : undefined;
+    if (hold) {
+      // A promise to pay holds the ladder: remind on the day, then keep or break it.
+      if (hold.at > Date.now()) await condition(() => state.revision !== revision, hold.at - Date.now());
+      else if (hold.kind === 'reminder') await remindOfPromise(state);
+      else breakPromise(state);
+      continue;
+    }
     const plan = state.status === 'open' ? planNextStep(ladderView(state), Date.now()) : null;
     if (!plan) {
       // Ladder done (handed to legal): wait for a payment or for legal to close the episode.
@@ -123,6 +160,40 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
 
   await condition(allHandlersFinished);
   return { status: state.status, service: state.service, balance: balanceOf(state), currency: state.currency };
+}
+
+async function remindOfPromise(state: EpisodeState): Promise<void> {
+  const promise = activePromise(state)!;
+  const at = Date.now();
+  const key = `${state.accountId}/${state.episodeId}/promise/${promise.promiseId}/reminder`;
+  const request = { ...stepRequest(state, 'promise-reminder', 'promise_reminder', key), promisedDate: promise.date, promisedAmount: promise.due };
+  try {
+    const result = await ladder.sendPromiseReminder(request);
+    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'failed', reason: err.cause?.message ?? err.message });
+  }
+  promise.reminded = true;
+}
+
+/** Writes promises whose status changed to PostgreSQL (the promise register operations reads). */
+async function recordPromises(state: EpisodeState): Promise<void> {
+  for (const p of state.promises.filter((x) => x.recorded !== x.status)) {
+    const status = p.status;
+    await records.recordPromise({
+      key: `${state.accountId}/${state.episodeId}/promise/${p.promiseId}`,
+      accountId: state.accountId,
+      episodeId: state.episodeId,
+      promiseId: p.promiseId,
+      date: p.date,
+      amount: p.due,
+      currency: state.currency,
+      source: p.source,
+      status,
+    });
+    p.recorded = status;
+  }
 }
 
 function historyIsLong(input: CollectionInput): boolean {

@@ -2,6 +2,7 @@
 // bills, the partial-payment rule), rung records and the ladder position. The workflow owns an
 // EpisodeState and calls these; nothing here touches Temporal, so unit tests can drive it directly.
 import { isSuspended, ladderName, serviceAfter, type LadderView } from './policy/engine';
+import type { PaymentPromise } from './promise';
 import type {
   ActionName,
   Bill,
@@ -45,6 +46,10 @@ export interface EpisodeState {
   anchorDueDate: string;
   index: number;
   steps: StepRecord[];
+  /** Promises to pay made in this episode, the open one last (see ./promise). */
+  promises: PaymentPromise[];
+  /** Set by a broken promise: the next rung is due at once (within window, spacing and legal floors). */
+  expedite?: boolean;
   /** Manual-call outcomes reported by staff this cycle, by step id. */
   answeredCalls: string[];
   restoration?: PendingRestoration;
@@ -78,9 +83,16 @@ export function newEpisode(start: EpisodeStart): EpisodeState {
     index: 0,
     steps: [],
     answeredCalls: [],
+    promises: [],
     restorations: [],
     revision: 0,
   };
+}
+
+/** State carried by continue-as-new from an older workflow version gets the fields added since. */
+export function upgradeCarried(state: EpisodeState): EpisodeState {
+  state.promises ??= [];
+  return state;
 }
 
 const sum = (xs: { amount: number }[]) => xs.reduce((total, x) => total + x.amount, 0);
@@ -210,7 +222,11 @@ export function applyPayment(state: EpisodeState, payment: Payment, now: number)
 export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'> & { cycle?: number }): void {
   const cycle = record.cycle ?? state.cycle;
   state.steps.push({ ...record, cycle });
-  if (record.stepId !== 'restore' && cycle === state.cycle) state.index++;
+  const onLadder = record.stepId !== 'restore' && record.action !== 'promise_reminder';
+  if (onLadder && cycle === state.cycle) {
+    state.index++;
+    state.expedite = undefined;
+  }
   if (record.outcome === 'done') {
     const service = serviceAfter(record.action);
     if (service) {
@@ -249,12 +265,13 @@ export function cycleSteps(state: EpisodeState): StepRecord[] {
 export function ladderView(state: EpisodeState): LadderView {
   const steps = cycleSteps(state);
   const callsMade = steps.filter((s) => s.action === 'manual_call' && s.outcome === 'done');
-  const taken = state.steps.filter((s) => s.outcome === 'done' && s.stepId !== 'restore');
+  const taken = state.steps.filter((s) => s.outcome === 'done' && s.stepId !== 'restore' && s.action !== 'promise_reminder');
   return {
     policy: state.policy,
     customer: state.customer,
     ...(state.ladder ? { ladder: state.ladder } : {}),
     ...(state.suspendedAt !== undefined ? { suspendedAt: state.suspendedAt } : {}),
+    ...(state.expedite ? { expedite: true } : {}),
     balance: balanceOf(state),
     service: state.service,
     anchorDueDate: state.anchorDueDate,

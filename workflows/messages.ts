@@ -2,6 +2,7 @@
 // plus the shapes that cross the Temporal boundary. Plain data only (no zod in the workflow bundle).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EpisodeState, PaymentResult } from './episode';
+import type { PromiseRequest } from './promise';
 import type {
   ActionName,
   Bill,
@@ -53,6 +54,27 @@ export const callOutcomeSignal = defineSignal<[CallOutcomeSignal]>('recordCallOu
 export const closeEpisodeSignal = defineSignal<[CloseSignal]>('closeEpisode');
 export const postPaymentUpdate = defineUpdate<PaymentResult, [Payment]>('postPayment');
 export const collectionStateQuery = defineQuery<CollectionSnapshot>('collectionState');
+export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>('promiseToPay');
+
+export interface PromiseAnswer {
+  promiseId: string;
+  date: string;
+  due: number;
+  status: 'open' | 'kept' | 'broken';
+}
+
+/** What the promise activities record (table `promises`). */
+export interface PromiseRecord {
+  key: string;
+  accountId: string;
+  episodeId: string;
+  promiseId: string;
+  date: string;
+  amount: number;
+  currency: string;
+  source: string;
+  status: 'open' | 'kept' | 'broken';
+}
 
 export interface SnapshotStep {
   cycle: number;
@@ -79,11 +101,13 @@ export interface CollectionSnapshot {
   stage: ActionName | 'enrolled';
   cycle: number;
   timezone: string;
-  next: { stepId: string; action: LadderAction; at: string; atLocal: string } | null;
+  next: { stepId: string; action: LadderAction | 'promise_reminder' | 'promise_expiry'; at: string; atLocal: string } | null;
   steps: SnapshotStep[];
   bills: Bill[];
   payments: { paymentId: string; amount: number; paidAt: string; seenAt: string; channel: string }[];
   restorations: { paymentId: string; paymentSeenAt: string; restoredAt: string; latencyMs: number }[];
+  promises: { promiseId: string; date: string; due: number; source: string; status: string; madeAt: string }[];
+  brokenPromises: number;
 }
 
 export interface EpisodeOutcome {

@@ -4,11 +4,13 @@ import { balanceOf, billed, ladderView, paid, type EpisodeState } from './episod
 import type { CollectionSnapshot } from './messages';
 import { toLocalIso } from './policy/calendar';
 import { planNextStep } from './policy/engine';
+import { brokenPromises, promiseMove } from './promise';
 
 export function snapshotOf(state: EpisodeState, now: number): CollectionSnapshot {
   const zone = state.customer.timezone;
   const iso = (ms: number) => new Date(ms).toISOString();
-  const plan = state.status === 'open' ? planNextStep(ladderView(state), now) : null;
+  const hold = state.status === 'open' ? promiseMove(state, now) : undefined;
+  const plan = state.status === 'open' && !hold ? planNextStep(ladderView(state), now) : null;
   const taken = state.steps.filter((s) => s.outcome === 'done');
   return {
     accountId: state.accountId,
@@ -23,7 +25,11 @@ export function snapshotOf(state: EpisodeState, now: number): CollectionSnapshot
     stage: taken[taken.length - 1]?.action ?? 'enrolled',
     cycle: state.cycle,
     timezone: zone,
-    next: plan ? { stepId: plan.step.id, action: plan.action, at: iso(plan.at), atLocal: toLocalIso(plan.at, zone) } : null,
+    next: hold
+      ? { stepId: hold.kind === 'reminder' ? 'promise-reminder' : 'promise-expiry', action: hold.kind === 'reminder' ? 'promise_reminder' : 'promise_expiry', at: iso(hold.at), atLocal: toLocalIso(hold.at, zone) }
+      : plan
+        ? { stepId: plan.step.id, action: plan.action, at: iso(plan.at), atLocal: toLocalIso(plan.at, zone) }
+        : null,
     steps: state.steps.map((s) => ({
       cycle: s.cycle,
       stepId: s.stepId,
@@ -41,6 +47,8 @@ export function snapshotOf(state: EpisodeState, now: number): CollectionSnapshot
       seenAt: iso(p.seenAt),
       channel: p.channel,
     })),
+    promises: state.promises.map((p) => ({ promiseId: p.promiseId, date: p.date, due: p.due, source: p.source, status: p.status, madeAt: iso(p.madeAt) })),
+    brokenPromises: brokenPromises(state),
     restorations: state.restorations.map((r) => ({
       paymentId: r.paymentId,
       paymentSeenAt: iso(r.seenAt),

@@ -1,6 +1,8 @@
 // Billing posts an overdue bill: remember it (idempotent per bill id), then start the account's
 // episode or add the bill to the running one (signal-with-start).
+import type { CollectionRecords } from '../../db/stores/collection-records';
 import type { Ledger } from '../../db/stores/ledger';
+import { promisePolicy } from '../../workflows/promise';
 import type { CollectionPolicy, Customer } from '../../workflows/policy/types';
 import type { CollectionClient } from '../collection-client';
 import { conflict, unavailable, unprocessable } from '../errors';
@@ -14,9 +16,13 @@ export interface ArrearsResult {
   workflowId: string;
 }
 
-export function arrearsService(deps: { ledger: Ledger; collection: CollectionClient; policy: () => CollectionPolicy }) {
+export function arrearsService(deps: { ledger: Ledger; records: CollectionRecords; collection: CollectionClient; policy: () => CollectionPolicy }) {
   return async function postArrears(accountId: string, body: ArrearsBody): Promise<ArrearsResult> {
-    const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists: body.lists, timezone: body.timezone };
+    const policy = deps.policy();
+    // Repeat promise breakers are treated as black list (policy.promise.blackListAfterBroken).
+    const repeatBreaker = (await deps.records.brokenPromises(accountId)) >= promisePolicy(policy).blackListAfterBroken;
+    const lists = repeatBreaker && !body.lists.includes('black') ? [...body.lists, 'black' as const] : body.lists;
+    const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists, timezone: body.timezone };
     const hash = requestHash({ accountId, ...body });
     const currencies = await deps.ledger.otherBillCurrencies(accountId, body.billId);
     if (currencies.some((c) => c !== body.currency)) {
@@ -36,7 +42,7 @@ export function arrearsService(deps: { ledger: Ledger; collection: CollectionCli
         accountId,
         customer,
         bill: { billId: body.billId, amount: body.amount, currency: body.currency, dueDate: body.dueDate },
-        policy: deps.policy(),
+        policy,
       })
       .catch((err: Error) => {
         throw unavailable(`bill recorded but not yet delivered to the collection workflow (${err.message}); re-send it`);

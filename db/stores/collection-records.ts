@@ -2,6 +2,7 @@
 // restorations and alerts. Every insert is keyed by the idempotency key, so a retried activity
 // writes once.
 import type { Pool } from 'pg';
+import type { PromiseRecord } from '../../workflows/messages';
 
 export interface AttemptRecord {
   key: string;
@@ -73,6 +74,26 @@ export function collectionRecords(pool: Pool) {
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
         [r.key, r.accountId, r.episodeId, r.paymentSeenAt, r.restoredAt, r.latencyMs],
       );
+    },
+
+    /** Upserts a promise to pay; the status only moves forward from `open`. */
+    async recordPromise(p: PromiseRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO promises (promise_id, account_id, episode_id, promised_date, amount_minor, currency, source, status, resolved_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8 <> 'open' THEN now() END)
+         ON CONFLICT (promise_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = now()
+           WHERE promises.status = 'open' AND EXCLUDED.status <> 'open'`,
+        [p.promiseId, p.accountId, p.episodeId, p.date, p.amount, p.currency, p.source, p.status],
+      );
+    },
+
+    /** Broken promises of an account in the last `months` months (repeat breakers are black-listed). */
+    async brokenPromises(accountId: string, months = 12): Promise<number> {
+      const { rows } = await pool.query(
+        `SELECT count(*) AS n FROM promises WHERE account_id = $1 AND status = 'broken' AND resolved_at > now() - make_interval(months => $2)`,
+        [accountId, months],
+      );
+      return Number(rows[0].n);
     },
 
     async raiseAlert(a: AlertRecord): Promise<void> {

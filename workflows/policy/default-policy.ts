@@ -48,7 +48,7 @@ const blackList: LadderStep[] = [
 
 export const DEFAULT_POLICY: CollectionPolicy = {
   id: 'default',
-  version: 1,
+  version: 2,
   description: 'Seed-derived ladder: SMS, voice on the 15th, 3 calls from the 25th, visit on the 6th, suspension after 30 days.',
   highBalanceThreshold: 10_000, // 100 yuan: the seeds' "over 100" field-work group
   paidTolerance: 0,
@@ -63,12 +63,14 @@ export const DEFAULT_POLICY: CollectionPolicy = {
     manual_review: { start: '09:00', end: '17:00' },
   },
   unwindowedActions: ['restore'],
-  preferredTime: { default: '10:00', sms: '09:30' },
+  preferredTime: { default: '10:00', sms: '09:30', promise_reminder: '09:30' },
   minHoursBetweenSteps: 20,
   ladders: { standard, black: blackList },
   segmentLadders: { consumer: 'standard', enterprise: 'standard', ecommerce: 'standard', key_account: 'standard' },
   blackListLadder: 'black',
   redListManualActions: ['suspend_outgoing', 'suspend_full', 'deregister'],
+  // 预约缴费: pause until the promised date + 1 day; a broken promise skips the remaining reminders.
+  promise: { graceDays: 1, maxDays: 30, skipOnBroken: ['sms', 'voice'], blackListAfterBroken: 2 },
   restoration: { alertAfterMinutes: 60 },
   legal: { minDaysAfterDueBeforeSuspension: 30, minDaysSuspendedBeforeDeregistration: 60 },
 };

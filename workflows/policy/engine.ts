@@ -27,6 +27,8 @@ export interface LadderView {
   customer: Customer;
   /** The ladder pinned by the episode; derived from the customer when absent. */
   ladder?: string;
+  /** A broken promise: the next rung's own timing is ignored (it is due now). */
+  expedite?: boolean;
   /** When the line was first barred in this suspension (epoch ms). */
   suspendedAt?: number;
   /** Outstanding balance, minor units. */
@@ -149,7 +151,7 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
   const timing = step.atIfHighBalance && view.balance >= policy.highBalanceThreshold ? step.atIfHighBalance : step.at;
   const time = policy.preferredTime[action] ?? policy.preferredTime.default;
 
-  const date = timingDate(view, timing);
+  const date = view.expedite ? undefined : timingDate(view, timing);
   let at = date === undefined ? now : atLocalTime(date, time, zone);
 
   const sooner = step.soonerAfterUnansweredCalls;

@@ -17,7 +17,8 @@ export const LADDER_ACTIONS = [
   'manual_review',
 ] as const;
 export type LadderAction = (typeof LADDER_ACTIONS)[number];
-export type ActionName = LadderAction | 'restore';
+/** Actions outside the ladder: restoration after payment, the reminder on a promised date. */
+export type ActionName = LadderAction | 'restore' | 'promise_reminder';
 
 export const SEGMENTS = ['consumer', 'enterprise', 'ecommerce', 'key_account'] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -92,6 +93,8 @@ export interface CollectionPolicy {
     /** Raise an operations alert when a restoration is still not done after this many minutes. */
     alertAfterMinutes: number;
   };
+  /** Promise to pay (预约缴费); absent in policies older than field practice: defaults apply. */
+  promise?: PromisePolicy;
   /** Legal floors (Telecommunications Regulations art. 34), checked when the policy is validated. */
   legal: {
     minDaysAfterDueBeforeSuspension: number;
@@ -135,4 +138,15 @@ export interface StepRecord {
   at: number;
   outcome: 'done' | 'skipped' | 'failed';
   reason?: string;
+}
+
+export interface PromisePolicy {
+  /** Days after the promised date before the promise counts as broken. */
+  graceDays: number;
+  /** How far ahead a promise may be made, in days. */
+  maxDays: number;
+  /** Rungs passed over when a promise is broken: the ladder resumes at a stricter point. */
+  skipOnBroken: LadderAction[];
+  /** An account with this many broken promises in the last year starts its next episode black-listed. */
+  blackListAfterBroken: number;
 }

@@ -1,0 +1,108 @@
+// Promise to pay (预约缴费) on the time-skipping server with the real workflow and activities.
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { collectionRecords } from '../../db/stores/collection-records';
+import { ledger } from '../../db/stores/ledger';
+import { arrearsService } from '../../api/services/arrears';
+import type { CollectionClient, EnrolRequest } from '../../api/collection-client';
+import { addDays, localDateOf } from '../../workflows/policy/calendar';
+import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
+import { freshDatabase, type FreshDatabase } from '../support/db';
+import { bundleWorkflows, startWorkflowHarness, type WorkflowHarness } from '../support/temporal';
+
+const ZONE = 'Asia/Shanghai';
+let db: FreshDatabase;
+let bundle: WorkflowBundleWithSourceMap;
+let h: WorkflowHarness;
+let seq = 0;
+
+beforeAll(async () => {
+  [db, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+beforeEach(async () => {
+  h = await startWorkflowHarness(db.pool, bundle);
+});
+afterEach(async () => {
+  await h?.teardown();
+});
+
+async function enrol(amount = 12_050) {
+  const accountId = `PR-${++seq}-${Date.now()}`;
+  const dueDate = addDays(localDateOf(await h.env.currentTimeMs(), ZONE), -1);
+  await h.collection.enrol({
+    accountId,
+    customer: { name: '吴九', phone: '13500000000', segment: 'consumer', lists: [], timezone: ZONE },
+    bill: { billId: `${accountId}-B1`, amount, currency: 'CNY', dueDate },
+    policy: DEFAULT_POLICY,
+  });
+  return accountId;
+}
+
+const state = async (accountId: string) => (await h.collection.state(accountId))!;
+async function until(accountId: string, predicate: (s: Awaited<ReturnType<typeof state>>) => boolean, maxDays = 200) {
+  for (let day = 0; day < maxDays; day++) {
+    const s = await state(accountId);
+    if (predicate(s)) return s;
+    await h.env.sleep('6 hours');
+  }
+  throw new Error(`condition not reached: ${JSON.stringify(await state(accountId))}`);
+}
+const today = async () => localDateOf(await h.env.currentTimeMs(), ZONE);
+const promiseRows = async (accountId: string) =>
+  (await db.pool.query('SELECT status, amount_minor FROM promises WHERE account_id = $1', [accountId])).rows;
+
+test('a promise holds the ladder, reminds on the day, and a payment of the promised amount keeps it', async () => {
+  const accountId = await enrol();
+  await until(accountId, (s) => s.stage === 'sms');
+  const date = addDays(await today(), 20); // past the 15th: without the promise, voice would come first
+  const answer = await h.collection.promiseToPay(accountId, { promiseId: `${accountId}-PR1`, date, amount: 5_000, source: 'call:test' });
+  expect(answer).toMatchObject({ status: 'open', due: 5_000 });
+  const held = await state(accountId);
+  expect(held.next).toMatchObject({ action: 'promise_reminder' });
+  expect(held.next!.atLocal.startsWith(`${date}T09:30`)).toBe(true);
+
+  const reminded = await until(accountId, (s) => s.steps.some((x) => x.action === 'promise_reminder'));
+  expect(reminded.steps.map((x) => x.action)).toEqual(['sms', 'promise_reminder']); // nothing else while held
+  await h.collection.postPayment(accountId, { paymentId: `${accountId}-P1`, amount: 5_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+  const kept = await until(accountId, (s) => s.promises[0]?.status === 'kept' && s.steps.length > 2);
+  expect(kept.brokenPromises).toBe(0);
+  expect(kept.balance).toBe(7_050);
+  expect(kept.steps[2]?.action).toBe('voice'); // the ladder resumes where it was
+  expect(await promiseRows(accountId)).toEqual([{ status: 'kept', amount_minor: 5_000 }]);
+});
+
+test('a broken promise is counted and the ladder resumes at a stricter point, at once', async () => {
+  const accountId = await enrol();
+  await until(accountId, (s) => s.stage === 'sms');
+  const date = addDays(await today(), 3);
+  await h.collection.promiseToPay(accountId, { promiseId: `${accountId}-PR1`, date, source: 'visit:test' });
+  const broken = await until(accountId, (s) => s.brokenPromises === 1 && s.steps.length > 2);
+  expect(broken.steps.map((x) => x.action)).toEqual(['sms', 'promise_reminder', 'manual_call']); // voice passed over
+  const expiry = Date.parse(`${addDays(date, 2)}T00:00:00+08:00`);
+  expect(Date.parse(broken.steps[2]!.at) - expiry).toBeLessThan(24 * 3_600_000);
+  expect(await promiseRows(accountId)).toEqual([{ status: 'broken', amount_minor: 12_050 }]);
+});
+
+test('a promise too far ahead or in the past is refused and changes nothing', async () => {
+  const accountId = await enrol();
+  await expect(h.collection.promiseToPay(accountId, { promiseId: 'X1', date: addDays(await today(), 45), source: 'counter' })).rejects.toThrow(/within 30 days/);
+  await expect(h.collection.promiseToPay(accountId, { promiseId: 'X2', date: addDays(await today(), -1), source: 'counter' })).rejects.toThrow(/today/);
+  expect((await state(accountId)).promises).toHaveLength(0);
+});
+
+test('a repeat promise breaker starts the next episode on the black list', async () => {
+  const records = collectionRecords(db.pool);
+  for (const n of [1, 2]) {
+    await records.recordPromise({ key: `k${n}`, accountId: 'RB-1', episodeId: 'E0', promiseId: `RB-1-PR${n}`, date: '2026-01-10', amount: 100, currency: 'CNY', source: 'call', status: 'broken' });
+  }
+  const enrolled: EnrolRequest[] = [];
+  const fakeClient = { enrol: async (req: EnrolRequest) => (enrolled.push(req), { workflowId: 'w', runId: 'r' }) } as unknown as CollectionClient;
+  const post = arrearsService({ ledger: ledger(db.pool), records, collection: fakeClient, policy: () => DEFAULT_POLICY });
+  const body = { billId: 'RB-1-B1', customerName: '郑十', phone: '13500000001', segment: 'consumer' as const, lists: [], timezone: ZONE, amount: 100, currency: 'CNY', dueDate: '2026-02-01' };
+  await post('RB-1', body);
+  expect(enrolled[0]?.customer.lists).toEqual(['black']);
+  await post('RB-2', { ...body, billId: 'RB-2-B1' });
+  expect(enrolled[1]?.customer.lists).toEqual([]);
+});

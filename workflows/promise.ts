@@ -1,0 +1,119 @@
+// Promise to pay (预约缴费): the rules, pure. A promise pauses the ladder until the promised date
+// plus a grace; the customer is reminded on the day; a payment of the promised amount keeps it; a
+// promise that runs out unpaid is broken: it is counted, and the ladder resumes at a stricter point
+// (reminder rungs passed over, the next rung due at once).
+import { paid, balanceOf, type EpisodeState } from './episode';
+import { addDays, atLocalTime, localDateOf, nextAllowedMoment } from './policy/calendar';
+import { ladderFor, windowFor } from './policy/engine';
+import type { CollectionPolicy, PromisePolicy } from './policy/types';
+
+export const DEFAULT_PROMISE_POLICY: PromisePolicy = {
+  graceDays: 1,
+  maxDays: 30,
+  skipOnBroken: ['sms', 'voice'],
+  blackListAfterBroken: 2,
+};
+
+export function promisePolicy(policy: CollectionPolicy): PromisePolicy {
+  return policy.promise ?? DEFAULT_PROMISE_POLICY;
+}
+
+export interface PromiseRequest {
+  promiseId: string;
+  /** Customer-local date the customer promised to pay by. */
+  date: string;
+  /** Promised amount (minor units); the whole balance when absent. */
+  amount?: number;
+  /** Who took the promise: `call:<taskId>`, `visit:<taskId>`, `counter`, … */
+  source: string;
+}
+
+export interface PaymentPromise extends PromiseRequest {
+  madeAt: number;
+  /** Total paid when the promise was made: payments after it count towards it. */
+  paidBefore: number;
+  /** The amount that keeps the promise. */
+  due: number;
+  status: 'open' | 'kept' | 'broken';
+  reminded: boolean;
+  /** The status last written to PostgreSQL. */
+  recorded?: 'open' | 'kept' | 'broken';
+}
+
+export function promiseProblem(state: EpisodeState, req: PromiseRequest, now: number): string | undefined {
+  if (state.status !== 'open') return `episode is ${state.status}`;
+  if (state.promises.some((p) => p.promiseId === req.promiseId)) return undefined; // a repeat: answered, not re-made
+  const today = localDateOf(now, state.customer.timezone);
+  const { maxDays } = promisePolicy(state.policy);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(req.date) || req.date < today) return `date must be today (${today}) or later`;
+  if (req.date > addDays(today, maxDays)) return `date must be within ${maxDays} days`;
+  if (req.amount !== undefined && (!Number.isSafeInteger(req.amount) || req.amount <= 0)) return 'amount must be a positive integer in minor units';
+  return undefined;
+}
+
+export function activePromise(state: EpisodeState): PaymentPromise | undefined {
+  const last = state.promises[state.promises.length - 1];
+  return last?.status === 'open' ? last : undefined;
+}
+
+/** Makes a promise (a repeat of a known id changes nothing); it replaces any open one. */
+export function makePromise(state: EpisodeState, req: PromiseRequest, now: number): PaymentPromise {
+  const known = state.promises.find((p) => p.promiseId === req.promiseId);
+  if (known) return known;
+  const open = activePromise(state);
+  if (open) open.status = 'kept'; // superseded by the new promise, not broken
+  const promise: PaymentPromise = {
+    ...req,
+    madeAt: now,
+    paidBefore: paid(state),
+    due: Math.min(req.amount ?? balanceOf(state), balanceOf(state)),
+    status: 'open',
+    reminded: false,
+  };
+  state.promises.push(promise);
+  state.revision++;
+  return promise;
+}
+
+/** After a payment: the open promise is kept once the promised amount has come in. */
+export function settlePromiseOnPayment(state: EpisodeState): void {
+  const p = activePromise(state);
+  if (p && paid(state) - p.paidBefore >= p.due) {
+    p.status = 'kept';
+    state.revision++;
+  }
+}
+
+export type PromiseMove = { kind: 'reminder' | 'expiry'; at: number };
+
+/** While a promise is open the ladder waits: the reminder on the day, then the expiry. */
+export function promiseMove(state: EpisodeState, now: number): PromiseMove | undefined {
+  const p = activePromise(state);
+  if (!p) return undefined;
+  const zone = state.customer.timezone;
+  const policy = state.policy;
+  if (!p.reminded) {
+    const time = policy.preferredTime.promise_reminder ?? policy.preferredTime.default;
+    const window = windowFor(policy, 'promise_reminder');
+    let at = Math.max(atLocalTime(p.date, time, zone), now);
+    if (window) at = nextAllowedMoment(at, window, zone);
+    return { kind: 'reminder', at };
+  }
+  return { kind: 'expiry', at: Math.max(atLocalTime(addDays(p.date, promisePolicy(policy).graceDays + 1), '00:00', zone), now) };
+}
+
+/** The promise ran out unpaid: count it and resume the ladder at a stricter point. */
+export function breakPromise(state: EpisodeState): void {
+  const p = activePromise(state);
+  if (!p) return;
+  p.status = 'broken';
+  const { skipOnBroken } = promisePolicy(state.policy);
+  const ladder = ladderFor(state.policy, state.customer, state.ladder);
+  while (state.index < ladder.length && skipOnBroken.includes(ladder[state.index]!.action)) state.index++;
+  state.expedite = true;
+  state.revision++;
+}
+
+export function brokenPromises(state: EpisodeState): number {
+  return state.promises.filter((p) => p.status === 'broken').length;
+}
