@@ -80,6 +80,7 @@ export function createActivities({ pool, providers }: ActivityDeps) {
     amount: req.balance,
     currency: req.currency,
     overdueSince: req.anchorDueDate,
+    ...(req.lateFee !== undefined ? { lateFee: req.lateFee } : {}),
   });
 
   return {

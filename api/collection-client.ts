@@ -71,9 +71,9 @@ export class CollectionClient {
   }
 
   /** The episode's state, or undefined when the account was never enrolled. */
-  async state(accountId: string): Promise<CollectionSnapshot | undefined> {
+  async state(accountId: string, asOf: number = Date.now()): Promise<CollectionSnapshot | undefined> {
     try {
-      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).query(collectionStateQuery);
+      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).query(collectionStateQuery, asOf);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;

@@ -91,6 +91,15 @@ export const policySchema = z
     segmentLadders: z.record(z.enum(SEGMENTS), z.string()),
     blackListLadder: z.string(),
     redListManualActions: z.array(z.enum(LADDER_ACTIONS)),
+    lateFee: z
+      .object({
+        // Telecommunications Regulations art. 34: at most 3‰ a day.
+        ratePerMille: z.number().min(0).max(3),
+        graceDays: z.number().int().min(0).max(365),
+        capPercent: z.number().min(0).max(100).optional(),
+        settlement: z.literal('next_bill'),
+      })
+      .optional(),
     promise: z
       .object({
         graceDays: z.number().int().min(0).max(30),

@@ -26,6 +26,7 @@ import {
   upgradeCarried,
   type EpisodeState,
 } from './episode';
+import { adjustmentProblem, lateFee, waiveLateFee } from './late-fee';
 import { activePromise, breakPromise, makePromise, promiseMove, promiseProblem, settlePromiseOnPayment } from './promise';
 import {
   addChargeSignal,
@@ -34,6 +35,7 @@ import {
   collectionStateQuery,
   postPaymentUpdate,
   promiseToPayUpdate,
+  waiveLateFeeUpdate,
   type CollectionInput,
   type EpisodeOutcome,
   type StepOutcome,
@@ -115,12 +117,25 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       },
     },
   );
+  setHandler(
+    waiveLateFeeUpdate,
+    (adj) => {
+      waiveLateFee(state, adj);
+      return lateFee(state, Date.now()) ?? null;
+    },
+    {
+      validator: (adj) => {
+        const problem = adjustmentProblem(adj);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
   setHandler(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   setHandler(closeEpisodeSignal, () => {
     if (state.status === 'legal' || state.status === 'open') state.status = 'closed';
     state.revision++;
   });
-  setHandler(collectionStateQuery, () => snapshotOf(state, Date.now()));
+  setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
 
   for (;;) {
     if (state.restoration) {
@@ -159,7 +174,14 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
   }
 
   await condition(allHandlersFinished);
-  return { status: state.status, service: state.service, balance: balanceOf(state), currency: state.currency };
+  const fee = lateFee(state, Date.now());
+  return {
+    status: state.status,
+    service: state.service,
+    balance: balanceOf(state),
+    currency: state.currency,
+    ...(fee ? { lateFeeDue: fee.due } : {}),
+  };
 }
 
 async function remindOfPromise(state: EpisodeState): Promise<void> {
@@ -211,6 +233,7 @@ function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['a
     customer: state.customer,
     balance: balanceOf(state),
     currency: state.currency,
+    ...(state.policy.lateFee ? { lateFee: lateFee(state, Date.now())?.due ?? 0 } : {}),
     anchorDueDate: state.anchorDueDate,
     scheduledFor: new Date(Date.now()).toISOString(),
     policy: { id: state.policy.id, version: state.policy.version },

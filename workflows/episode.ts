@@ -2,6 +2,7 @@
 // bills, the partial-payment rule), rung records and the ladder position. The workflow owns an
 // EpisodeState and calls these; nothing here touches Temporal, so unit tests can drive it directly.
 import { isSuspended, ladderName, serviceAfter, type LadderView } from './policy/engine';
+import type { FeeAdjustment } from './late-fee';
 import type { PaymentPromise } from './promise';
 import type {
   ActionName,
@@ -48,6 +49,8 @@ export interface EpisodeState {
   steps: StepRecord[];
   /** Promises to pay made in this episode, the open one last (see ./promise). */
   promises: PaymentPromise[];
+  /** Late-fee waivers (adjustments), see ./late-fee. */
+  feeAdjustments?: FeeAdjustment[];
   /** Set by a broken promise: the next rung is due at once (within window, spacing and legal floors). */
   expedite?: boolean;
   /** Manual-call outcomes reported by staff this cycle, by step id. */

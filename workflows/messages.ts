@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EpisodeState, PaymentResult } from './episode';
 import type { PromiseRequest } from './promise';
+import type { FeeAdjustment, LateFeeView } from './late-fee';
 import type {
   ActionName,
   Bill,
@@ -53,7 +54,12 @@ export const addChargeSignal = defineSignal<[ChargeSignal]>('addCharge');
 export const callOutcomeSignal = defineSignal<[CallOutcomeSignal]>('recordCallOutcome');
 export const closeEpisodeSignal = defineSignal<[CloseSignal]>('closeEpisode');
 export const postPaymentUpdate = defineUpdate<PaymentResult, [Payment]>('postPayment');
-export const collectionStateQuery = defineQuery<CollectionSnapshot>('collectionState');
+/**
+ * The episode's state. `asOf` (epoch ms) is the caller's clock: a query runs on the time of the
+ * workflow's last task, which can be days old while it sleeps, and the late fee grows daily.
+ */
+export const collectionStateQuery = defineQuery<CollectionSnapshot, [asOf?: number]>('collectionState');
+export const waiveLateFeeUpdate = defineUpdate<LateFeeView | null, [FeeAdjustment]>('waiveLateFee');
 export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>('promiseToPay');
 
 export interface PromiseAnswer {
@@ -106,6 +112,8 @@ export interface CollectionSnapshot {
   bills: Bill[];
   payments: { paymentId: string; amount: number; paidAt: string; seenAt: string; channel: string }[];
   restorations: { paymentId: string; paymentSeenAt: string; restoredAt: string; latencyMs: number }[];
+  /** Late fee (违约金), apart from the principal `balance`; null when the policy has none. */
+  lateFee: LateFeeView | null;
   promises: { promiseId: string; date: string; due: number; source: string; status: string; madeAt: string }[];
   brokenPromises: number;
 }
@@ -115,6 +123,8 @@ export interface EpisodeOutcome {
   service: ServiceState;
   balance: number;
   currency: string;
+  /** Late fee owed at the end, for billing's next bill. */
+  lateFeeDue?: number;
 }
 
 /** What every ladder activity receives: enough to act and to write the attempt record. */
@@ -128,6 +138,8 @@ export interface StepRequest {
   customer: Customer;
   balance: number;
   currency: string;
+  /** Late fee so far (a formal demand states it). */
+  lateFee?: number;
   anchorDueDate: string;
   /** Workflow time the step was taken (ISO, UTC). */
   scheduledFor: string;

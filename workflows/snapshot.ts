@@ -4,9 +4,11 @@ import { balanceOf, billed, ladderView, paid, type EpisodeState } from './episod
 import type { CollectionSnapshot } from './messages';
 import { toLocalIso } from './policy/calendar';
 import { planNextStep } from './policy/engine';
+import { lateFee } from './late-fee';
 import { brokenPromises, promiseMove } from './promise';
 
-export function snapshotOf(state: EpisodeState, now: number): CollectionSnapshot {
+/** `now` is workflow time; `asOf` the caller's clock, used for what accrues (the late fee). */
+export function snapshotOf(state: EpisodeState, now: number, asOf?: number): CollectionSnapshot {
   const zone = state.customer.timezone;
   const iso = (ms: number) => new Date(ms).toISOString();
   const hold = state.status === 'open' ? promiseMove(state, now) : undefined;
@@ -47,6 +49,7 @@ export function snapshotOf(state: EpisodeState, now: number): CollectionSnapshot
       seenAt: iso(p.seenAt),
       channel: p.channel,
     })),
+    lateFee: lateFee(state, Math.max(now, asOf ?? 0)) ?? null,
     promises: state.promises.map((p) => ({ promiseId: p.promiseId, date: p.date, due: p.due, source: p.source, status: p.status, madeAt: iso(p.madeAt) })),
     brokenPromises: brokenPromises(state),
     restorations: state.restorations.map((r) => ({

@@ -15,7 +15,7 @@ import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
-import { collectionWorkflowId } from '../../workflows/messages';
+import { collectionWorkflowId, waiveLateFeeUpdate } from '../../workflows/messages';
 import { addDays, localDateOf } from '../../workflows/policy/calendar';
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import type { ListFlag } from '../../workflows/policy/types';
@@ -57,6 +57,17 @@ async function main(): Promise<void> {
       await env.sleep('300 days');
       await env.client.workflow.getHandle(collectionWorkflowId('R2')).signal('closeEpisode', { reason: 'settled in court' });
       await env.client.workflow.getHandle(collectionWorkflowId('R2')).result();
+
+      // 3. promise to pay (reminded, then broken), a late-fee waiver, then paid in full
+      // (the test server's clock jumps after a result(): take dates afresh)
+      const due3 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+      await collection.enrol({ accountId: 'R3', customer: customer([]), bill: { billId: 'R3-B1', amount: 8_000, currency: 'CNY', dueDate: due3 }, policy: DEFAULT_POLICY });
+      await env.sleep('3 days');
+      await collection.promiseToPay('R3', { promiseId: 'R3-PR1', date: addDays(localDateOf(await env.currentTimeMs(), ZONE), 5), source: 'call:record' });
+      await env.client.workflow.getHandle(collectionWorkflowId('R3')).executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'R3-W1', amount: 20, reason: 'goodwill' }] });
+      await env.sleep('20 days');
+      await collection.postPayment('R3', { paymentId: 'R3-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' });
+      await env.client.workflow.getHandle(collectionWorkflowId('R3')).result();
     });
 
     fs.mkdirSync(OUT, { recursive: true });
@@ -65,6 +76,7 @@ async function main(): Promise<void> {
       ['R1', undefined],
       ['R2-first-run', r2.raw.workflowExecutionInfo?.firstRunId ?? undefined],
       ['R2-last-run', undefined],
+      ['R3', undefined],
     ];
     for (const [name, runId] of runs) {
       const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();

@@ -4,6 +4,7 @@ import { addCharge, applyPayment, ladderView, newEpisode, recordStep, type Episo
 import { addDays, atLocalTime, dayOfMonthOnOrAfter, isWithinWindow, localDateOf, nextAllowedMoment } from '../../workflows/policy/calendar';
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { planNextStep, windowFor } from '../../workflows/policy/engine';
+import { lateFee, waiveLateFee } from '../../workflows/late-fee';
 import type { Customer, ListFlag, Segment } from '../../workflows/policy/types';
 
 const DAY = 86_400_000;
@@ -249,5 +250,36 @@ describe('races and legal guards', () => {
     expect(state.status).toBe('paid');
     addCharge(state, { billId: 'B2', amount: 3000, currency: 'CNY', dueDate: '2026-04-01' });
     expect(state).toMatchObject({ status: 'open', cycle: 2, index: 0, anchorDueDate: '2026-04-01' });
+  });
+});
+
+describe('late fee (违约金)', () => {
+  const local = (date: string, time = '12:00') => atLocalTime(date, time, 'Asia/Shanghai');
+
+  it('accrues 3‰ a day on the overdue principal, following payments, within the cap, less waivers', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 10_000 });
+    // 2 … 10 March have fully passed on 11 March: 9 days × 10,000 × 3‰
+    expect(lateFee(state, local('2026-03-11'))).toEqual({ ratePerMille: 3, accrued: 270, waived: 0, due: 270 });
+    applyPayment(state, { paymentId: 'P1', amount: 5_000, currency: 'CNY', paidAt: '2026-03-05T04:00:00Z', channel: 'bank' }, local('2026-03-05'));
+    // 2–4 March on 10,000, 5–10 March on 5,000
+    expect(lateFee(state, local('2026-03-11'))?.accrued).toBe(90 + 90);
+    waiveLateFee(state, { adjustmentId: 'W1', amount: 50, reason: 'goodwill' });
+    waiveLateFee(state, { adjustmentId: 'W1', amount: 50, reason: 'goodwill' });
+    expect(lateFee(state, local('2026-03-11'))).toMatchObject({ waived: 50, due: 130 });
+  });
+
+  it('stops when paid and respects the cap', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 10_000 });
+    state.policy = { ...DEFAULT_POLICY, lateFee: { ratePerMille: 3, graceDays: 0, capPercent: 1, settlement: 'next_bill' } };
+    expect(lateFee(state, local('2027-03-01'))?.accrued).toBe(100);
+    const paidState = episode({ dueDate: '2026-03-01', amount: 10_000 });
+    applyPayment(paidState, { paymentId: 'P1', amount: 10_000, currency: 'CNY', paidAt: '2026-03-03T04:00:00Z', channel: 'bank' }, local('2026-03-03'));
+    // only 2 March counts: paid on 3 March, before that day ended
+    expect(lateFee(paidState, local('2026-06-01'))?.accrued).toBe(30);
+  });
+
+  it('is refused above the legal 3‰ a day', () => {
+    const bad = { ...DEFAULT_POLICY, lateFee: { ratePerMille: 5, graceDays: 0, settlement: 'next_bill' } };
+    expect(() => parsePolicy(bad)).toThrow(/lateFee/);
   });
 });

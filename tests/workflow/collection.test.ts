@@ -2,7 +2,7 @@
 // code: months of simulated time in seconds.
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { addDays, localDateOf } from '../../workflows/policy/calendar';
-import { collectionWorkflowId, postPaymentUpdate } from '../../workflows/messages';
+import { collectionWorkflowId, postPaymentUpdate, waiveLateFeeUpdate } from '../../workflows/messages';
 import type { ListFlag } from '../../workflows/policy/types';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { freshDatabase, type FreshDatabase } from '../support/db';
@@ -104,6 +104,7 @@ test('a payment in full mid-way ends the episode before any suspension', async (
   expect(result).toMatchObject({ outcome: 'applied', balance: 0, status: 'paid', restoring: false });
   const outcome = await h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
   expect(outcome).toMatchObject({ status: 'paid', service: 'active', balance: 0 });
+  expect(outcome.lateFeeDue).toBeGreaterThan(0); // for billing's next bill
   expect(await providerOps(accountId)).toEqual(['send', 'call']);
 });
 
@@ -155,6 +156,21 @@ test('a new charge adds to the balance and keeps the ladder anchored on the olde
   const r = await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 5_000));
   expect(r).toMatchObject({ balance: 3_000, status: 'open' });
   expect((await state(accountId)).cycle).toBe(2);
+});
+
+test('the late fee is shown apart from the principal and can be waived', async () => {
+  const accountId = await enrol({ amount: 10_000 });
+  await h.env.sleep('10 days');
+  const before = (await h.collection.state(accountId, await h.env.currentTimeMs()))!;
+  expect(before.balance).toBe(10_000);
+  expect(before.lateFee!.accrued).toBeGreaterThanOrEqual(9 * 30);
+  const after = await h.client.workflow
+    .getHandle(collectionWorkflowId(accountId))
+    .executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'W1', amount: 100, reason: 'first arrears, goodwill' }] });
+  expect(after).toMatchObject({ waived: 100 });
+  await expect(
+    h.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'W2', amount: 1, reason: ' ' }] }),
+  ).rejects.toThrow();
 });
 
 test('a payment in another currency is refused by the workflow and changes nothing', async () => {

@@ -69,6 +69,9 @@ export const DEFAULT_POLICY: CollectionPolicy = {
   segmentLadders: { consumer: 'standard', enterprise: 'standard', ecommerce: 'standard', key_account: 'standard' },
   blackListLadder: 'black',
   redListManualActions: ['suspend_outgoing', 'suspend_full', 'deregister'],
+  // 违约金: the seeds' 3‰ a day (the legal maximum) from the day after the due date, capped at the
+  // principal; billing adds it to the next bill.
+  lateFee: { ratePerMille: 3, graceDays: 0, capPercent: 100, settlement: 'next_bill' },
   // 预约缴费: pause until the promised date + 1 day; a broken promise skips the remaining reminders.
   promise: { graceDays: 1, maxDays: 30, skipOnBroken: ['sms', 'voice'], blackListAfterBroken: 2 },
   restoration: { alertAfterMinutes: 60 },

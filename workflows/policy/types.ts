@@ -93,6 +93,8 @@ export interface CollectionPolicy {
     /** Raise an operations alert when a restoration is still not done after this many minutes. */
     alertAfterMinutes: number;
   };
+  /** Late fee (违约金); absent: none accrues. */
+  lateFee?: LateFeePolicy;
   /** Promise to pay (预约缴费); absent in policies older than field practice: defaults apply. */
   promise?: PromisePolicy;
   /** Legal floors (Telecommunications Regulations art. 34), checked when the policy is validated. */
@@ -149,4 +151,18 @@ export interface PromisePolicy {
   skipOnBroken: LadderAction[];
   /** An account with this many broken promises in the last year starts its next episode black-listed. */
   blackListAfterBroken: number;
+}
+
+export interface LateFeePolicy {
+  /** Per day on the overdue principal, in thousandths (art. 34: at most 3). */
+  ratePerMille: number;
+  /** Days after the due date before the fee starts. */
+  graceDays: number;
+  /** Cap as a percentage of the billed principal; none when absent. */
+  capPercent?: number;
+  /**
+   * How the fee is settled: `next_bill` means billing adds it to the customer's next bill; it does
+   * not hold the episode open or delay restoration (the customer-friendly reading of art. 34).
+   */
+  settlement: 'next_bill';
 }
