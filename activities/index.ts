@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { collectionRecords } from '../db/stores/collection-records';
-import type { PromiseRecord, StepOutcome, StepRequest } from '../workflows/messages';
+import type { DisputeRecord, PromiseRecord, StepOutcome, StepRequest } from '../workflows/messages';
 import { localDateOf } from '../workflows/policy/calendar';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
@@ -127,6 +127,21 @@ export function createActivities({ pool, providers }: ActivityDeps) {
       ),
 
     recordPromise: (p: PromiseRecord) => records.recordPromise(p),
+
+    /** Records a dispute or abnormal-bill review; a new one becomes a review task for staff. */
+    recordDispute: async (d: DisputeRecord) => {
+      await records.recordDispute(d);
+      if (d.status === 'open') {
+        await records.createTask({
+          taskId: d.key,
+          kind: d.kind === 'abnormal_bill' ? 'bill_review' : 'dispute_review',
+          accountId: d.accountId,
+          episodeId: d.episodeId,
+          stepId: `dispute-${d.disputeId}`,
+          detail: { disputeId: d.disputeId, amount: d.amount, currency: d.currency, reason: d.reason, ...(d.billId ? { billId: d.billId } : {}) },
+        });
+      }
+    },
 
     recordRestoration: (r: RestorationReport) => records.recordRestoration(r),
 

@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { collectionRecords } from '../db/stores/collection-records';
 import { ledger } from '../db/stores/ledger';
 import type { CollectionPolicy } from '../workflows/policy/types';
-import { PaymentRefused, type CollectionClient } from './collection-client';
+import { UpdateRefused, type CollectionClient } from './collection-client';
 import { notFound, problemHandler, unprocessable, validationError } from './errors';
-import { accountParams, arrearsBody, paymentBody, promiseBody } from './schemas';
+import { accountParams, arrearsBody, disputeBody, disputeParams, paymentBody, promiseBody, resolutionBody } from './schemas';
 import { arrearsService } from './services/arrears';
 import { paymentService } from './services/payments';
 import type { z } from 'zod';
@@ -70,15 +70,32 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(answer.status === 'created' ? 201 : 200).json({ ...answer.result, duplicate: answer.status === 'duplicate' });
   });
 
+  /** An episode update behind a route: 201 with the episode's answer, 422 if it refused, 404 if none is open. */
+  async function episodeUpdate<T>(accountId: string, what: string, send: () => Promise<T | undefined>): Promise<T> {
+    const answer = await send().catch((err: Error) => {
+      if (err instanceof UpdateRefused) throw unprocessable(`${what} refused by the episode: ${err.message}`);
+      throw err;
+    });
+    if (answer === undefined) throw notFound(`no open collection episode for account ${accountId}`);
+    return answer;
+  }
+
   app.post('/v1/accounts/:accountId/promises', async (req: Request, res) => {
     const { accountId } = parse(accountParams, req.params, 'params');
     const body = parse(promiseBody, req.body, 'body');
-    const answer = await deps.collection.promiseToPay(accountId, body).catch((err: Error) => {
-      if (err instanceof PaymentRefused) throw unprocessable(`promise refused by the episode: ${err.message}`);
-      throw err;
-    });
-    if (!answer) throw notFound(`no open collection episode for account ${accountId}`);
-    res.status(201).json(answer);
+    res.status(201).json(await episodeUpdate(accountId, 'promise', () => deps.collection.promiseToPay(accountId, body)));
+  });
+
+  app.post('/v1/accounts/:accountId/disputes', async (req: Request, res) => {
+    const { accountId } = parse(accountParams, req.params, 'params');
+    const body = parse(disputeBody, req.body, 'body');
+    res.status(201).json(await episodeUpdate(accountId, 'dispute', () => deps.collection.openDispute(accountId, body)));
+  });
+
+  app.post('/v1/accounts/:accountId/disputes/:disputeId/resolution', async (req: Request, res) => {
+    const { accountId, disputeId } = parse(disputeParams, req.params, 'params');
+    const body = parse(resolutionBody, req.body, 'body');
+    res.status(201).json(await episodeUpdate(accountId, 'resolution', () => deps.collection.resolveDispute(accountId, { disputeId, ...body })));
   });
 
   app.get('/v1/accounts/:accountId/collection', async (req: Request, res) => {

@@ -3,14 +3,19 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PaymentResult } from '../workflows/episode';
 import type { PromiseRequest } from '../workflows/promise';
+import type { DisputeRequest, DisputeResolution } from '../workflows/dispute';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   addChargeSignal,
   callOutcomeSignal,
   collectionStateQuery,
   collectionWorkflowId,
+  openDisputeUpdate,
   postPaymentUpdate,
   promiseToPayUpdate,
+  resolveDisputeUpdate,
   type CallOutcomeSignal,
+  type DisputeAnswer,
   type PromiseAnswer,
   type CollectionInput,
   type CollectionSnapshot,
@@ -24,8 +29,8 @@ export interface EnrolRequest {
   policy: CollectionPolicy;
 }
 
-/** Raised when the workflow refused a payment or a promise (validator) — the API maps it to 422. */
-export class PaymentRefused extends Error {}
+/** Raised when the episode's validator refused an update (payment, promise, dispute) — the API maps it to 422. */
+export class UpdateRefused extends Error {}
 
 export class CollectionClient {
   constructor(
@@ -56,16 +61,31 @@ export class CollectionClient {
   }
 
   /** Applies a payment to the open episode; undefined when the account has no open episode. */
-  async postPayment(accountId: string, payment: Payment): Promise<PaymentResult | undefined> {
+  postPayment(accountId: string, payment: Payment): Promise<PaymentResult | undefined> {
+    // the payment id doubles as the update id, so a retried delivery is the same update
+    return this.update(accountId, postPaymentUpdate, payment, `payment-${payment.paymentId}`);
+  }
+
+  /** Records a promise to pay; undefined when the account has no open episode. */
+  promiseToPay(accountId: string, req: PromiseRequest): Promise<PromiseAnswer | undefined> {
+    return this.update(accountId, promiseToPayUpdate, req, `promise-${req.promiseId}`);
+  }
+
+  openDispute(accountId: string, req: DisputeRequest): Promise<DisputeAnswer | undefined> {
+    return this.update(accountId, openDisputeUpdate, req, `dispute-${req.disputeId}`);
+  }
+
+  resolveDispute(accountId: string, r: DisputeResolution): Promise<DisputeAnswer | undefined> {
+    return this.update(accountId, resolveDisputeUpdate, r, `dispute-${r.disputeId}-resolution`);
+  }
+
+  /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */
+  private async update<R, A>(accountId: string, def: UpdateDefinition<R, [A]>, arg: A, updateId: string): Promise<R | undefined> {
     try {
-      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(postPaymentUpdate, {
-        args: [payment],
-        // the payment id doubles as the update id, so a retried delivery is the same update
-        updateId: `payment-${payment.paymentId}`,
-      });
+      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(def, { args: [arg], updateId });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) return undefined;
-      if (err instanceof WorkflowUpdateFailedError) throw new PaymentRefused(err.cause?.message ?? err.message);
+      if (err instanceof WorkflowUpdateFailedError) throw new UpdateRefused(err.cause?.message ?? err.message);
       throw err;
     }
   }
@@ -76,19 +96,6 @@ export class CollectionClient {
       return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).query(collectionStateQuery, asOf);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-  }
-
-  /** Records a promise to pay; undefined when the account has no open episode. */
-  async promiseToPay(accountId: string, req: PromiseRequest): Promise<PromiseAnswer | undefined> {
-    try {
-      return await this.client.workflow
-        .getHandle(collectionWorkflowId(accountId))
-        .executeUpdate(promiseToPayUpdate, { args: [req], updateId: `promise-${req.promiseId}` });
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) return undefined;
-      if (err instanceof WorkflowUpdateFailedError) throw new PaymentRefused(err.cause?.message ?? err.message);
       throw err;
     }
   }

@@ -40,6 +40,8 @@ export const arrearsBody = z.object({
   amount: minorUnits,
   currency,
   dueDate: localDate,
+  /** Billing's average of the previous three months, for the abnormal-bill check (art. 33). */
+  previousAverage: z.number().int().min(0).max(1e13).optional(),
 });
 export type ArrearsBody = z.infer<typeof arrearsBody>;
 
@@ -63,3 +65,17 @@ export const promiseBody = z.object({
   source: text(64),
 });
 export type PromiseBody = z.infer<typeof promiseBody>;
+
+export const disputeParams = z.object({ accountId: idSchema, disputeId: idSchema });
+
+export const disputeBody = z.object({
+  disputeId: idSchema,
+  amount: minorUnits,
+  billId: idSchema.optional(),
+  reason: text(500),
+});
+
+export const resolutionBody = z.object({
+  upheld: z.boolean(),
+  note: text(500).optional(),
+});

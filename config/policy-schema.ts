@@ -91,6 +91,7 @@ export const policySchema = z
     segmentLadders: z.record(z.enum(SEGMENTS), z.string()),
     blackListLadder: z.string(),
     redListManualActions: z.array(z.enum(LADDER_ACTIONS)),
+    abnormalBill: z.object({ factor: z.number().gt(1) }).optional(),
     lateFee: z
       .object({
         // Telecommunications Regulations art. 34: at most 3‰ a day.

@@ -26,6 +26,7 @@ import {
   upgradeCarried,
   type EpisodeState,
 } from './episode';
+import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute, type Dispute } from './dispute';
 import { adjustmentProblem, lateFee, waiveLateFee } from './late-fee';
 import { activePromise, breakPromise, makePromise, promiseMove, promiseProblem, settlePromiseOnPayment } from './promise';
 import {
@@ -34,9 +35,12 @@ import {
   closeEpisodeSignal,
   collectionStateQuery,
   postPaymentUpdate,
+  openDisputeUpdate,
   promiseToPayUpdate,
+  resolveDisputeUpdate,
   waiveLateFeeUpdate,
   type CollectionInput,
+  type DisputeAnswer,
   type EpisodeOutcome,
   type StepOutcome,
   type StepRequest,
@@ -86,10 +90,21 @@ const DEFAULT_CONTINUE_AS_NEW_AFTER = 2_000;
 export async function collectionWorkflow(input: CollectionInput): Promise<EpisodeOutcome> {
   const state: EpisodeState = input.carried ? upgradeCarried(input.carried) : newEpisode(input);
 
+  if (!input.carried) flagIfAbnormal(state, input.firstBill, Date.now());
   setHandler(addChargeSignal, ({ bill, customer }) => {
     if (customer) state.customer = customer;
-    addCharge(state, bill);
+    if (addCharge(state, bill).outcome === 'added') flagIfAbnormal(state, bill, Date.now());
   });
+  setHandler(
+    openDisputeUpdate,
+    (req) => disputeAnswer(state, openDispute(state, req, Date.now())),
+    { validator: (req) => refuseIf(disputeProblem(state, req)) },
+  );
+  setHandler(
+    resolveDisputeUpdate,
+    (r) => disputeAnswer(state, resolveDispute(state, r, Date.now())),
+    { validator: (r) => refuseIf(resolutionProblem(state, r)) },
+  );
   setHandler(
     postPaymentUpdate,
     (payment) => {
@@ -142,15 +157,19 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       await restoreService(state);
       continue;
     }
+    // Registers first, so a promise kept or a dispute upheld by the final payment is recorded too.
+    if (state.promises.some((p) => p.recorded !== p.status)) {
+      await recordPromises(state);
+      continue;
+    }
+    if ((state.disputes ?? []).some((d) => d.recorded !== d.status)) {
+      await recordDisputes(state);
+      continue;
+    }
     if (state.status === 'paid' || state.status === 'closed' || state.status === 'written_off') break;
     if (historyIsLong(input)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof collectionWorkflow>({ ...input, carried: state });
-    }
-
-    if (state.promises.some((p) => p.recorded !== p.status)) {
-      await recordPromises(state);
-      continue;
     }
 
     const revision = state.revision;
@@ -197,6 +216,34 @@ async function remindOfPromise(state: EpisodeState): Promise<void> {
     recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'failed', reason: err.cause?.message ?? err.message });
   }
   promise.reminded = true;
+}
+
+function refuseIf(problem: string | undefined): void {
+  if (problem) throw new Error(problem);
+}
+
+function disputeAnswer(state: EpisodeState, d: Dispute): DisputeAnswer {
+  return { disputeId: d.disputeId, kind: d.kind, amount: d.amount, status: d.status, balance: balanceOf(state), episodeStatus: state.status };
+}
+
+/** Writes disputes whose status changed to PostgreSQL; a new one also opens a review task for staff. */
+async function recordDisputes(state: EpisodeState): Promise<void> {
+  for (const d of (state.disputes ?? []).filter((x) => x.recorded !== x.status)) {
+    const status = d.status;
+    await records.recordDispute({
+      key: `${state.accountId}/${state.episodeId}/dispute/${d.disputeId}`,
+      accountId: state.accountId,
+      episodeId: state.episodeId,
+      disputeId: d.disputeId,
+      kind: d.kind,
+      ...(d.billId ? { billId: d.billId } : {}),
+      amount: d.amount,
+      currency: state.currency,
+      reason: d.reason,
+      status,
+    });
+    d.recorded = status;
+  }
 }
 
 /** Writes promises whose status changed to PostgreSQL (the promise register operations reads). */

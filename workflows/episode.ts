@@ -2,6 +2,7 @@
 // bills, the partial-payment rule), rung records and the ladder position. The workflow owns an
 // EpisodeState and calls these; nothing here touches Temporal, so unit tests can drive it directly.
 import { isSuspended, ladderName, serviceAfter, type LadderView } from './policy/engine';
+import type { Dispute } from './dispute';
 import type { FeeAdjustment } from './late-fee';
 import type { PaymentPromise } from './promise';
 import type {
@@ -49,6 +50,10 @@ export interface EpisodeState {
   steps: StepRecord[];
   /** Promises to pay made in this episode, the open one last (see ./promise). */
   promises: PaymentPromise[];
+  /** Disputes and abnormal-bill reviews, see ./dispute. */
+  disputes?: Dispute[];
+  /** Adjustments that took a charge off (a dispute decided for the customer). */
+  credits?: { creditId: string; amount: number; at: number; reason: string }[];
   /** Late-fee waivers (adjustments), see ./late-fee. */
   feeAdjustments?: FeeAdjustment[];
   /** Set by a broken promise: the next rung is due at once (within window, spacing and legal floors). */
@@ -108,14 +113,28 @@ export function paid(state: EpisodeState): number {
   return sum(state.payments);
 }
 
+export function openDisputes(state: EpisodeState): Dispute[] {
+  return (state.disputes ?? []).filter((d) => d.status === 'open');
+}
+
+/** What open disputes take out of the pressure. */
+export function disputedAmount(state: EpisodeState): number {
+  return openDisputes(state).reduce((t, d) => t + d.amount, 0);
+}
+
+/** Charges taken off by adjustment (a dispute decided for the customer). */
+export function credited(state: EpisodeState): number {
+  return sum(state.credits ?? []);
+}
+
 /** Outstanding balance in minor units; negative is a credit. */
 export function balanceOf(state: EpisodeState): number {
-  return billed(state) - paid(state);
+  return billed(state) - paid(state) - credited(state);
 }
 
 /** Payments settle the oldest bills first; the oldest bill with money still owed anchors the ladder. */
 export function oldestUnpaidBill(state: EpisodeState): Bill | undefined {
-  let credit = paid(state);
+  let credit = paid(state) + credited(state);
   const byDue = [...state.bills].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.billId.localeCompare(b.billId));
   for (const bill of byDue) {
     if (credit < bill.amount) return bill;
@@ -205,16 +224,24 @@ export function applyPayment(state: EpisodeState, payment: Payment, now: number)
   const oldestBefore = oldestUnpaidBill(state);
   state.payments.push({ ...payment, seenAt: now });
   state.revision++;
+  settle(state, oldestBefore, payment.paymentId, now, 'paid');
+  return paymentResult(state, 'applied');
+}
+
+/**
+ * After money came in (or a charge was taken off): nothing owed ends the episode (restoring a
+ * suspended line); clearing the oldest bill restarts the ladder (the partial-payment rule).
+ */
+export function settle(state: EpisodeState, oldestBefore: Bill | undefined, reference: string, now: number, endAs: 'paid' | 'closed'): void {
   const oldest = oldestUnpaidBill(state);
   if (balanceOf(state) <= state.policy.paidTolerance || oldest === undefined) {
-    if (state.status === 'open' || state.status === 'legal') state.status = 'paid';
+    if (state.status === 'open' || state.status === 'legal') state.status = endAs;
     if (isSuspended(state.service) && !state.restoration) {
-      state.restoration = { paymentId: payment.paymentId, seenAt: now, seq: state.restorations.length + 1 };
+      state.restoration = { paymentId: reference, seenAt: now, seq: state.restorations.length + 1 };
     }
   } else if (oldest.billId !== oldestBefore?.billId && state.status === 'open') {
     restartLadder(state, oldest.dueDate);
   }
-  return paymentResult(state, 'applied');
 }
 
 /**
@@ -238,7 +265,7 @@ export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'
     }
     if (record.action === 'legal_referral' && state.status === 'open') state.status = 'legal';
     // A sanction that completed after the customer paid in full (it was in flight) is undone at once.
-    if (state.status === 'paid' && isSuspended(state.service) && !state.restoration) {
+    if ((state.status === 'paid' || state.status === 'closed') && isSuspended(state.service) && !state.restoration) {
       const last = state.payments[state.payments.length - 1];
       state.restoration = { paymentId: last?.paymentId ?? 'unknown', seenAt: last?.seenAt ?? record.at, seq: state.restorations.length + 1 };
     }
@@ -275,7 +302,8 @@ export function ladderView(state: EpisodeState): LadderView {
     ...(state.ladder ? { ladder: state.ladder } : {}),
     ...(state.suspendedAt !== undefined ? { suspendedAt: state.suspendedAt } : {}),
     ...(state.expedite ? { expedite: true } : {}),
-    balance: balanceOf(state),
+    ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
+    balance: balanceOf(state) - disputedAmount(state),
     service: state.service,
     anchorDueDate: state.anchorDueDate,
     cycle: state.cycle,

@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EpisodeState, PaymentResult } from './episode';
 import type { PromiseRequest } from './promise';
+import type { DisputeRequest, DisputeResolution } from './dispute';
 import type { FeeAdjustment, LateFeeView } from './late-fee';
 import type {
   ActionName,
@@ -60,6 +61,32 @@ export const postPaymentUpdate = defineUpdate<PaymentResult, [Payment]>('postPay
  */
 export const collectionStateQuery = defineQuery<CollectionSnapshot, [asOf?: number]>('collectionState');
 export const waiveLateFeeUpdate = defineUpdate<LateFeeView | null, [FeeAdjustment]>('waiveLateFee');
+export const openDisputeUpdate = defineUpdate<DisputeAnswer, [DisputeRequest]>('openDispute');
+export const resolveDisputeUpdate = defineUpdate<DisputeAnswer, [DisputeResolution]>('resolveDispute');
+
+export interface DisputeAnswer {
+  disputeId: string;
+  kind: 'dispute' | 'abnormal_bill';
+  amount: number;
+  status: 'open' | 'upheld' | 'rejected';
+  balance: number;
+  episodeStatus: EpisodeStatus;
+}
+
+/** What the dispute activity records (table `disputes`). */
+export interface DisputeRecord {
+  key: string;
+  accountId: string;
+  episodeId: string;
+  disputeId: string;
+  kind: 'dispute' | 'abnormal_bill';
+  billId?: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: 'open' | 'upheld' | 'rejected';
+}
+
 export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>('promiseToPay');
 
 export interface PromiseAnswer {
@@ -112,6 +139,10 @@ export interface CollectionSnapshot {
   bills: Bill[];
   payments: { paymentId: string; amount: number; paidAt: string; seenAt: string; channel: string }[];
   restorations: { paymentId: string; paymentSeenAt: string; restoredAt: string; latencyMs: number }[];
+  /** Open and resolved disputes and abnormal-bill reviews; `disputed` is what they take out of the pressure. */
+  disputes: { disputeId: string; kind: string; amount: number; billId?: string; reason: string; status: string; openedAt: string }[];
+  disputed: number;
+  credited: number;
   /** Late fee (违约金), apart from the principal `balance`; null when the policy has none. */
   lateFee: LateFeeView | null;
   promises: { promiseId: string; date: string; due: number; source: string; status: string; madeAt: string }[];

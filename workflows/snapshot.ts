@@ -1,6 +1,6 @@
 // The query view of an episode: derived from EpisodeState, with every time in UTC and in the
 // customer's own zone (stored in UTC, shown local).
-import { balanceOf, billed, ladderView, paid, type EpisodeState } from './episode';
+import { balanceOf, billed, credited, disputedAmount, ladderView, paid, type EpisodeState } from './episode';
 import type { CollectionSnapshot } from './messages';
 import { toLocalIso } from './policy/calendar';
 import { planNextStep } from './policy/engine';
@@ -49,6 +49,17 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
       seenAt: iso(p.seenAt),
       channel: p.channel,
     })),
+    disputes: (state.disputes ?? []).map((d) => ({
+      disputeId: d.disputeId,
+      kind: d.kind,
+      amount: d.amount,
+      ...(d.billId ? { billId: d.billId } : {}),
+      reason: d.reason,
+      status: d.status,
+      openedAt: iso(d.openedAt),
+    })),
+    disputed: disputedAmount(state),
+    credited: credited(state),
     lateFee: lateFee(state, Math.max(now, asOf ?? 0)) ?? null,
     promises: state.promises.map((p) => ({ promiseId: p.promiseId, date: p.date, due: p.due, source: p.source, status: p.status, madeAt: iso(p.madeAt) })),
     brokenPromises: brokenPromises(state),

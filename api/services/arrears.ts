@@ -29,7 +29,7 @@ export function arrearsService(deps: { ledger: Ledger; records: CollectionRecord
       throw unprocessable(`account ${accountId} is billed in ${currencies.join(', ')}; a ${body.currency} bill cannot join its episode`);
     }
     await deps.ledger.ensureAccount(accountId, customer);
-    const { created, row } = await deps.ledger.insertBill({ billId: body.billId, accountId, amount: body.amount, currency: body.currency, dueDate: body.dueDate, requestHash: hash });
+    const { created, row } = await deps.ledger.insertBill({ billId: body.billId, accountId, amount: body.amount, currency: body.currency, dueDate: body.dueDate, previousAverage: body.previousAverage, requestHash: hash });
     if (row.requestHash !== hash) throw conflict(`bill ${body.billId} was already posted with different content`);
     await deps.ledger.upsertAccount(accountId, customer); // billing's latest contact details
     // A bill already delivered is never re-sent: its episode may have ended, and re-sending would open a new one.
@@ -41,7 +41,13 @@ export function arrearsService(deps: { ledger: Ledger; records: CollectionRecord
       .enrol({
         accountId,
         customer,
-        bill: { billId: body.billId, amount: body.amount, currency: body.currency, dueDate: body.dueDate },
+        bill: {
+          billId: body.billId,
+          amount: body.amount,
+          currency: body.currency,
+          dueDate: body.dueDate,
+          ...(body.previousAverage !== undefined ? { previousAverage: body.previousAverage } : {}),
+        },
         policy,
       })
       .catch((err: Error) => {

@@ -2,7 +2,7 @@
 // different body under the same id is a conflict), then applied to the account's open episode
 // through a workflow update, which answers synchronously with the new balance and service state.
 import type { Ledger } from '../../db/stores/ledger';
-import { PaymentRefused, type CollectionClient } from '../collection-client';
+import { UpdateRefused, type CollectionClient } from '../collection-client';
 import { conflict, unavailable, unprocessable } from '../errors';
 import type { PaymentBody } from '../schemas';
 import { requestHash } from './request-hash';
@@ -33,7 +33,7 @@ export function paymentService(deps: { ledger: Ledger; collection: CollectionCli
           : { paymentId: body.paymentId, accountId: body.accountId, applied: false, outcome: 'recorded', reason: 'no open collection episode for this account' };
       } catch (err) {
         // Refused or not delivered: the transaction rolls back, so nothing is half-recorded and a retry starts clean.
-        if (err instanceof PaymentRefused) throw unprocessable(`payment refused by the episode: ${err.message}`);
+        if (err instanceof UpdateRefused) throw unprocessable(`payment refused by the episode: ${err.message}`);
         throw unavailable(`could not reach the collection workflow (${(err as Error).message}); nothing was recorded, retry`);
       }
       await deps.ledger.storePaymentResult(tx, body.paymentId, result, result['applied'] === true);

@@ -2,7 +2,7 @@
 // restorations and alerts. Every insert is keyed by the idempotency key, so a retried activity
 // writes once.
 import type { Pool } from 'pg';
-import type { PromiseRecord } from '../../workflows/messages';
+import type { DisputeRecord, PromiseRecord } from '../../workflows/messages';
 
 export interface AttemptRecord {
   key: string;
@@ -19,7 +19,7 @@ export interface AttemptRecord {
 
 export interface WorkTask {
   taskId: string;
-  kind: 'manual_call' | 'field_visit' | 'manual_review';
+  kind: 'manual_call' | 'field_visit' | 'manual_review' | 'bill_review' | 'dispute_review';
   accountId: string;
   episodeId: string;
   stepId: string;
@@ -84,6 +84,17 @@ export function collectionRecords(pool: Pool) {
          ON CONFLICT (promise_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = now()
            WHERE promises.status = 'open' AND EXCLUDED.status <> 'open'`,
         [p.promiseId, p.accountId, p.episodeId, p.date, p.amount, p.currency, p.source, p.status],
+      );
+    },
+
+    /** Upserts a dispute; the status only moves forward from `open`. */
+    async recordDispute(d: DisputeRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO disputes (dispute_id, account_id, episode_id, kind, bill_id, amount_minor, currency, reason, status, resolved_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9 <> 'open' THEN now() END)
+         ON CONFLICT (account_id, dispute_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = now()
+           WHERE disputes.status = 'open' AND EXCLUDED.status <> 'open'`,
+        [d.disputeId, d.accountId, d.episodeId, d.kind, d.billId ?? null, d.amount, d.currency, d.reason, d.status],
       );
     },
 

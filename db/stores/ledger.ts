@@ -55,11 +55,11 @@ export function ledger(pool: Pool) {
     },
 
     /** Inserts the bill unless its id is known; returns the stored row either way and whether it is new. */
-    async insertBill(b: { billId: string; accountId: string; amount: number; currency: string; dueDate: string; requestHash: string }) {
+    async insertBill(b: { billId: string; accountId: string; amount: number; currency: string; dueDate: string; previousAverage?: number; requestHash: string }) {
       const inserted = await pool.query(
-        `INSERT INTO bills (bill_id, account_id, amount_minor, currency, due_date, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (bill_id) DO NOTHING`,
-        [b.billId, b.accountId, b.amount, b.currency, b.dueDate, b.requestHash],
+        `INSERT INTO bills (bill_id, account_id, amount_minor, currency, due_date, previous_average_minor, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (bill_id) DO NOTHING`,
+        [b.billId, b.accountId, b.amount, b.currency, b.dueDate, b.previousAverage ?? null, b.requestHash],
       );
       const { rows } = await pool.query(
         'SELECT bill_id AS "billId", account_id AS "accountId", request_hash AS "requestHash", delivered_at AS "deliveredAt" FROM bills WHERE bill_id = $1',

@@ -69,6 +69,8 @@ export const DEFAULT_POLICY: CollectionPolicy = {
   segmentLadders: { consumer: 'standard', enterprise: 'standard', ecommerce: 'standard', key_account: 'standard' },
   blackListLadder: 'black',
   redListManualActions: ['suspend_outgoing', 'suspend_full', 'deregister'],
+  // Art. 33 and the seeds: over 5× the average of the previous three months is reviewed first.
+  abnormalBill: { factor: 5 },
   // 违约金: the seeds' 3‰ a day (the legal maximum) from the day after the due date, capped at the
   // principal; billing adds it to the next bill.
   lateFee: { ratePerMille: 3, graceDays: 0, capPercent: 100, settlement: 'next_bill' },

@@ -31,8 +31,10 @@ export interface LadderView {
   expedite?: boolean;
   /** When the line was first barred in this suspension (epoch ms). */
   suspendedAt?: number;
-  /** Outstanding balance, minor units. */
+  /** Outstanding balance under pressure (minus what is disputed), minor units. */
   balance: number;
+  /** An open dispute or abnormal-bill review: no sanction is taken until it is resolved. */
+  holdSanctions?: boolean;
   service: ServiceState;
   /** Due date of the oldest unpaid bill: the cycle's anchor (customer-local date). */
   anchorDueDate: string;
@@ -89,6 +91,9 @@ export function serviceAfter(action: ActionName): ServiceState | undefined {
   }
 }
 
+/** Rungs that sanction or escalate (held while a dispute or review is open). */
+export const SANCTIONS: LadderAction[] = ['suspend_outgoing', 'suspend_full', 'deregister', 'demand_letter', 'legal_referral'];
+
 const SEVERITY: Record<ServiceState, number> = { active: 0, outgoing_barred: 1, suspended: 2, deregistered: 3 };
 
 export function isSuspended(service: ServiceState): boolean {
@@ -141,13 +146,18 @@ function legalFloor(view: LadderView, action: LadderAction, time: string): numbe
   return 0;
 }
 
-/** The next rung and when it falls due, or null when the ladder is exhausted. */
+/**
+ * The next rung and when it falls due, or null when there is none to plan: the ladder is exhausted,
+ * nothing undisputed is owed, or the next rung is a sanction held by an open dispute.
+ */
 export function planNextStep(view: LadderView, now: number): PlannedStep | null {
   const { policy, customer } = view;
   const step = ladderFor(policy, customer, view.ladder)[view.index];
   if (!step) return null;
+  if (view.balance <= policy.paidTolerance) return null;
   const zone = customer.timezone;
   const action = effectiveAction(policy, customer, step);
+  if (view.holdSanctions && SANCTIONS.includes(action)) return null;
   const timing = step.atIfHighBalance && view.balance >= policy.highBalanceThreshold ? step.atIfHighBalance : step.at;
   const time = policy.preferredTime[action] ?? policy.preferredTime.default;
 

@@ -93,6 +93,8 @@ export interface CollectionPolicy {
     /** Raise an operations alert when a restoration is still not done after this many minutes. */
     alertAfterMinutes: number;
   };
+  /** Art. 33: a bill over `factor` × the previous three-month average is reviewed before sanctions. */
+  abnormalBill?: { factor: number };
   /** Late fee (违约金); absent: none accrues. */
   lateFee?: LateFeePolicy;
   /** Promise to pay (预约缴费); absent in policies older than field practice: defaults apply. */
@@ -120,6 +122,8 @@ export interface Bill {
   currency: string;
   /** Customer-local calendar date YYYY-MM-DD. */
   dueDate: string;
+  /** Billing's average of the previous three months (minor units), for the abnormal-bill check. */
+  previousAverage?: number;
 }
 
 export interface Payment {

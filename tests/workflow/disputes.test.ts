@@ -1,0 +1,75 @@
+// Disputes (art. 39) and abnormal bills (art. 33) on the time-skipping server.
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { collectionWorkflowId } from '../../workflows/messages';
+import { freshDatabase, type FreshDatabase } from '../support/db';
+import { enrolDueYesterday, untilState } from '../support/episodes';
+import { bundleWorkflows, startWorkflowHarness, type WorkflowHarness } from '../support/temporal';
+
+let db: FreshDatabase;
+let bundle: WorkflowBundleWithSourceMap;
+let h: WorkflowHarness;
+
+beforeAll(async () => {
+  [db, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+beforeEach(async () => {
+  h = await startWorkflowHarness(db.pool, bundle);
+});
+afterEach(async () => {
+  await h?.teardown();
+});
+
+const networkOps = async (accountId: string) =>
+  (await db.pool.query("SELECT operation FROM provider_requests WHERE account_id = $1 AND provider = 'network'", [accountId])).rows.map((r) => r.operation);
+
+test('a dispute of the whole amount pauses all pressure; upheld, the charge comes off and the episode closes', async () => {
+  const accountId = await enrolDueYesterday(h, 'DS');
+  await untilState(h, accountId, (s) => s.stage === 'sms');
+  const opened = await h.collection.openDispute(accountId, { disputeId: 'D1', amount: 12_050, reason: 'premium-rate calls by a relative' });
+  expect(opened).toMatchObject({ status: 'open', kind: 'dispute' });
+  await h.env.sleep('60 days');
+  const held = (await h.collection.state(accountId))!;
+  expect(held.steps.map((s) => s.action)).toEqual(['sms']);
+  expect(held).toMatchObject({ disputed: 12_050, next: null, service: 'active' });
+
+  const resolved = await h.collection.resolveDispute(accountId, { disputeId: 'D1', upheld: true, note: 'charges reversed' });
+  expect(resolved).toMatchObject({ status: 'upheld', balance: 0, episodeStatus: 'closed' });
+  await expect(h.client.workflow.getHandle(collectionWorkflowId(accountId)).result()).resolves.toMatchObject({ status: 'closed', balance: 0 });
+  const { rows } = await db.pool.query('SELECT status FROM disputes WHERE account_id = $1', [accountId]);
+  expect(rows).toEqual([{ status: 'upheld' }]);
+  const tasks = await db.pool.query("SELECT kind FROM work_tasks WHERE account_id = $1 AND kind = 'dispute_review'", [accountId]);
+  expect(tasks.rows).toHaveLength(1);
+});
+
+test('a partial dispute: reminders go on for the rest, no suspension until it is resolved; confirmed, the ladder resumes', async () => {
+  const accountId = await enrolDueYesterday(h, 'DS');
+  await h.collection.openDispute(accountId, { disputeId: 'D1', amount: 6_000, reason: 'shared line, calls not ours' });
+  const held = await untilState(h, accountId, (s) => s.steps.length >= 6 && s.next === null, { step: '1 day', maxSteps: 120 });
+  expect(held.steps.map((s) => s.action)).toEqual(['sms', 'voice', 'manual_call', 'manual_call', 'manual_call', 'field_visit']);
+  await h.env.sleep('30 days');
+  expect(await networkOps(accountId)).toEqual([]);
+
+  await h.collection.resolveDispute(accountId, { disputeId: 'D1', upheld: false, note: 'itemised bill confirms the calls' });
+  const after = await untilState(h, accountId, (s) => s.service === 'outgoing_barred', { step: '1 day', maxSteps: 10 });
+  expect(after.balance).toBe(12_050);
+  expect(await networkOps(accountId)).toEqual(['setServiceState:outgoing_barred']);
+});
+
+test('an abnormal bill (over 5× the three-month average) is reviewed before any suspension', async () => {
+  const accountId = await enrolDueYesterday(h, 'AB', { amount: 60_000, bill: { previousAverage: 5_000 } });
+  const s = await untilState(h, accountId, (x) => x.steps.length >= 6 && x.next === null, { step: '1 day', maxSteps: 120 });
+  expect(s.disputes).toEqual([expect.objectContaining({ kind: 'abnormal_bill', status: 'open', amount: 0 })]);
+  expect(await networkOps(accountId)).toEqual([]);
+  const tasks = await db.pool.query("SELECT kind FROM work_tasks WHERE account_id = $1 AND kind = 'bill_review'", [accountId]);
+  expect(tasks.rows).toHaveLength(1);
+  await h.collection.resolveDispute(accountId, { disputeId: s.disputes[0]!.disputeId, upheld: false, note: 'customer confirmed the roaming' });
+  await untilState(h, accountId, (x) => x.service === 'outgoing_barred', { step: '1 day', maxSteps: 10 });
+});
+
+test('a dispute larger than the undisputed balance is refused', async () => {
+  const accountId = await enrolDueYesterday(h, 'DS', { amount: 1_000 });
+  await expect(h.collection.openDispute(accountId, { disputeId: 'D1', amount: 1_001, reason: 'x' })).rejects.toThrow(/exceeds/);
+});
