@@ -12,7 +12,7 @@ const window = z
   .object({ start: localTime, end: localTime })
   .refine((w) => w.start < w.end, { message: 'window start must be before its end' });
 const days = z.number().int().min(0).max(3650);
-const actionName = z.enum([...LADDER_ACTIONS, 'restore']);
+const actionName = z.enum([...LADDER_ACTIONS, 'restore', 'promise_reminder']);
 
 const timing = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('days_after_due'), days }),
@@ -91,6 +91,16 @@ export const policySchema = z
     segmentLadders: z.record(z.enum(SEGMENTS), z.string()),
     blackListLadder: z.string(),
     redListManualActions: z.array(z.enum(LADDER_ACTIONS)),
+    contact: z
+      .object({
+        holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')),
+        weeklyCapTotal: z.number().int().min(1),
+        weeklyCapPerChannel: z.partialRecord(actionName, z.number().int().min(1)),
+        optOutStops: z
+          .array(actionName)
+          .refine((a) => a.every((x) => ['sms', 'voice', 'promise_reminder'].includes(x)), 'an opt-out may only stop reminders (sms, voice, promise_reminder)'),
+      })
+      .optional(),
     abnormalBill: z.object({ factor: z.number().gt(1) }).optional(),
     lateFee: z
       .object({

@@ -33,6 +33,7 @@ import {
   addChargeSignal,
   callOutcomeSignal,
   closeEpisodeSignal,
+  contactPreferenceSignal,
   collectionStateQuery,
   postPaymentUpdate,
   openDisputeUpdate,
@@ -45,6 +46,7 @@ import {
   type StepOutcome,
   type StepRequest,
 } from './messages';
+import { stoppedByOptOut } from './policy/contact-rules';
 import { planNextStep, type PlannedStep } from './policy/engine';
 import type { LadderAction } from './policy/types';
 import { snapshotOf } from './snapshot';
@@ -145,6 +147,10 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       },
     },
   );
+  setHandler(contactPreferenceSignal, ({ optOut }) => {
+    state.optedOut = optOut;
+    state.revision++;
+  });
   setHandler(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   setHandler(closeEpisodeSignal, () => {
     if (state.status === 'legal' || state.status === 'open') state.status = 'closed';
@@ -206,6 +212,11 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
 async function remindOfPromise(state: EpisodeState): Promise<void> {
   const promise = activePromise(state)!;
   const at = Date.now();
+  if (state.optedOut && stoppedByOptOut(state.policy, 'promise_reminder')) {
+    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'skipped', reason: 'customer opted out of reminders' });
+    promise.reminded = true;
+    return;
+  }
   const key = `${state.accountId}/${state.episodeId}/promise/${promise.promiseId}/reminder`;
   const request = { ...stepRequest(state, 'promise-reminder', 'promise_reminder', key), promisedDate: promise.date, promisedAmount: promise.due };
   try {

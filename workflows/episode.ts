@@ -1,6 +1,7 @@
 // One collection episode's state and the pure rules that change it: charges, payments (FIFO over
 // bills, the partial-payment rule), rung records and the ladder position. The workflow owns an
 // EpisodeState and calls these; nothing here touches Temporal, so unit tests can drive it directly.
+import { isContact } from './policy/contact-rules';
 import { isSuspended, ladderName, serviceAfter, type LadderView } from './policy/engine';
 import type { Dispute } from './dispute';
 import type { FeeAdjustment } from './late-fee';
@@ -54,6 +55,8 @@ export interface EpisodeState {
   disputes?: Dispute[];
   /** Adjustments that took a charge off (a dispute decided for the customer). */
   credits?: { creditId: string; amount: number; at: number; reason: string }[];
+  /** The customer opted out of reminders (legally required notices still go). */
+  optedOut?: boolean;
   /** Late-fee waivers (adjustments), see ./late-fee. */
   feeAdjustments?: FeeAdjustment[];
   /** Set by a broken promise: the next rung is due at once (within window, spacing and legal floors). */
@@ -288,6 +291,11 @@ export function recordCallOutcome(state: EpisodeState, stepId: string, answered:
   state.revision++;
 }
 
+/** Contacts made in the episode (done steps that reached the customer), for the frequency caps. */
+export function contactsMade(state: EpisodeState): { at: number; action: ActionName }[] {
+  return state.steps.filter((s) => s.outcome === 'done' && isContact(s.action)).map((s) => ({ at: s.at, action: s.action }));
+}
+
 export function cycleSteps(state: EpisodeState): StepRecord[] {
   return state.steps.filter((s) => s.cycle === state.cycle);
 }
@@ -303,6 +311,8 @@ export function ladderView(state: EpisodeState): LadderView {
     ...(state.suspendedAt !== undefined ? { suspendedAt: state.suspendedAt } : {}),
     ...(state.expedite ? { expedite: true } : {}),
     ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
+    ...(state.optedOut ? { optedOut: true } : {}),
+    contacts: contactsMade(state),
     balance: balanceOf(state) - disputedAmount(state),
     service: state.service,
     anchorDueDate: state.anchorDueDate,

@@ -53,6 +53,8 @@ export interface CloseSignal {
 
 export const addChargeSignal = defineSignal<[ChargeSignal]>('addCharge');
 export const callOutcomeSignal = defineSignal<[CallOutcomeSignal]>('recordCallOutcome');
+/** The customer's contact preference: an opt-out stops reminders, never legally required notices. */
+export const contactPreferenceSignal = defineSignal<[{ optOut: boolean; source: string }]>('setContactPreference');
 export const closeEpisodeSignal = defineSignal<[CloseSignal]>('closeEpisode');
 export const postPaymentUpdate = defineUpdate<PaymentResult, [Payment]>('postPayment');
 /**
@@ -143,6 +145,7 @@ export interface CollectionSnapshot {
   disputes: { disputeId: string; kind: string; amount: number; billId?: string; reason: string; status: string; openedAt: string }[];
   disputed: number;
   credited: number;
+  optedOut: boolean;
   /** Late fee (违约金), apart from the principal `balance`; null when the policy has none. */
   lateFee: LateFeeView | null;
   promises: { promiseId: string; date: string; due: number; source: string; status: string; madeAt: string }[];

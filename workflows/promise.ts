@@ -2,7 +2,8 @@
 // plus a grace; the customer is reminded on the day; a payment of the promised amount keeps it; a
 // promise that runs out unpaid is broken: it is counted, and the ladder resumes at a stricter point
 // (reminder rungs passed over, the next rung due at once).
-import { paid, balanceOf, type EpisodeState } from './episode';
+import { balanceOf, contactsMade, paid, type EpisodeState } from './episode';
+import { nextContactMoment } from './policy/contact-rules';
 import { addDays, atLocalTime, localDateOf, nextAllowedMoment } from './policy/calendar';
 import { ladderFor, windowFor } from './policy/engine';
 import type { CollectionPolicy, PromisePolicy } from './policy/types';
@@ -97,6 +98,7 @@ export function promiseMove(state: EpisodeState, now: number): PromiseMove | und
     const window = windowFor(policy, 'promise_reminder');
     let at = Math.max(atLocalTime(p.date, time, zone), now);
     if (window) at = nextAllowedMoment(at, window, zone);
+    at = nextContactMoment(policy, 'promise_reminder', at, zone, window, contactsMade(state));
     return { kind: 'reminder', at };
   }
   return { kind: 'expiry', at: Math.max(atLocalTime(addDays(p.date, promisePolicy(policy).graceDays + 1), '00:00', zone), now) };

@@ -60,6 +60,7 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     })),
     disputed: disputedAmount(state),
     credited: credited(state),
+    optedOut: state.optedOut ?? false,
     lateFee: lateFee(state, Math.max(now, asOf ?? 0)) ?? null,
     promises: state.promises.map((p) => ({ promiseId: p.promiseId, date: p.date, due: p.due, source: p.source, status: p.status, madeAt: iso(p.madeAt) })),
     brokenPromises: brokenPromises(state),

@@ -5,6 +5,7 @@ import { addDays, atLocalTime, dayOfMonthOnOrAfter, isWithinWindow, localDateOf,
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { planNextStep, windowFor } from '../../workflows/policy/engine';
 import { lateFee, waiveLateFee } from '../../workflows/late-fee';
+import { isContact, nextContactMoment } from '../../workflows/policy/contact-rules';
 import type { Customer, ListFlag, Segment } from '../../workflows/policy/types';
 
 const DAY = 86_400_000;
@@ -281,5 +282,64 @@ describe('late fee (违约金)', () => {
   it('is refused above the legal 3‰ a day', () => {
     const bad = { ...DEFAULT_POLICY, lateFee: { ratePerMille: 5, graceDays: 0, settlement: 'next_bill' } };
     expect(() => parsePolicy(bad)).toThrow(/lateFee/);
+  });
+});
+
+describe('contact rules', () => {
+  const zone = 'Asia/Shanghai';
+
+  it('moves a reminder off a holiday, to the next day in the window', () => {
+    const state = episode({ dueDate: '2026-09-30', amount: 5000 }); // sms due 1 October: National Day
+    const plan = planNextStep(ladderView(state), Date.UTC(2026, 8, 30))!;
+    expect(plan.action).toBe('sms');
+    expect(localDateOf(plan.at, zone)).toBe('2026-10-08');
+    expect(isWithinWindow(plan.at, DEFAULT_POLICY.contactWindow, zone)).toBe(true);
+  });
+
+  it('waits for the rolling week when a channel cap is reached', () => {
+    const at = (d: string) => atLocalTime(d, '10:00', zone);
+    const moment = nextContactMoment(DEFAULT_POLICY, 'sms', at('2026-03-10'), zone, DEFAULT_POLICY.contactWindow, [
+      { at: at('2026-03-05'), action: 'sms' },
+      { at: at('2026-03-07'), action: 'sms' },
+      { at: at('2026-03-09'), action: 'sms' },
+    ]);
+    expect(localDateOf(moment, zone)).toBe('2026-03-12'); // the 5 March SMS leaves the week
+    const otherChannel = nextContactMoment(DEFAULT_POLICY, 'voice', at('2026-03-10'), zone, DEFAULT_POLICY.contactWindow, [
+      { at: at('2026-03-05'), action: 'sms' },
+    ]);
+    expect(otherChannel).toBe(at('2026-03-10'));
+  });
+
+  it('an opt-out stops reminders but never sanctions or legal notices', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 50_000 });
+    state.optedOut = true;
+    const taken = runLadder(state, Date.UTC(2026, 2, 1));
+    const skipped = taken.filter((t) => t.skipped).map((t) => t.action);
+    expect(skipped).toEqual(['sms', 'voice']);
+    expect(taken.filter((t) => !t.skipped).map((t) => t.action)).toEqual(
+      expect.arrayContaining(['manual_call', 'suspend_outgoing', 'demand_letter', 'legal_referral']),
+    );
+  });
+
+  it('never contacts on a holiday nor more than the weekly caps, for any account', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2026-01-01'), max: new Date('2027-09-30'), noInvalidDate: true }),
+        fc.constantFrom(...ZONES),
+        fc.subarray(['red', 'black'] as ListFlag[]),
+        (due, zone, lists) => {
+          const state = episode({ dueDate: due.toISOString().slice(0, 10), amount: 50_000, zone, lists });
+          const taken = runLadder(state, due.getTime()).filter((t) => !t.skipped && isContact(t.action as never));
+          const rules = DEFAULT_POLICY.contact!;
+          for (const t of taken) {
+            expect(rules.holidays).not.toContain(localDateOf(t.at, zone));
+            const week = taken.filter((x) => x.at > t.at - 7 * DAY && x.at <= t.at);
+            expect(week.length).toBeLessThanOrEqual(rules.weeklyCapTotal);
+            expect(week.filter((x) => x.action === t.action).length).toBeLessThanOrEqual(rules.weeklyCapPerChannel[t.action as 'sms'] ?? 99);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

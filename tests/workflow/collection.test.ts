@@ -173,6 +173,18 @@ test('the late fee is shown apart from the principal and can be waived', async (
   ).rejects.toThrow();
 });
 
+test('an opted-out customer gets no reminders, but the calls and legal notices still come', async () => {
+  const accountId = await enrol();
+  await h.client.workflow.getHandle(collectionWorkflowId(accountId)).signal('setContactPreference', { optOut: true, source: 'sms reply TD' });
+  const s = await until(accountId, (x) => x.stage === 'suspend_outgoing');
+  expect(s.optedOut).toBe(true);
+  expect(s.steps.slice(0, 2).map((x) => [x.action, x.outcome])).toEqual([
+    ['sms', 'skipped'],
+    ['voice', 'skipped'],
+  ]);
+  expect(await providerOps(accountId)).toEqual(['setServiceState:outgoing_barred']);
+});
+
 test('a payment in another currency is refused by the workflow and changes nothing', async () => {
   const accountId = await enrol();
   await expect(h.collection.postPayment(accountId, { ...payment(`${accountId}-P1`, 100), currency: 'USD' })).rejects.toThrow(/currency/);

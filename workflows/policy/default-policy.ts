@@ -48,7 +48,7 @@ const blackList: LadderStep[] = [
 
 export const DEFAULT_POLICY: CollectionPolicy = {
   id: 'default',
-  version: 2,
+  version: 3,
   description: 'Seed-derived ladder: SMS, voice on the 15th, 3 calls from the 25th, visit on the 6th, suspension after 30 days.',
   highBalanceThreshold: 10_000, // 100 yuan: the seeds' "over 100" field-work group
   paidTolerance: 0,
@@ -69,6 +69,19 @@ export const DEFAULT_POLICY: CollectionPolicy = {
   segmentLadders: { consumer: 'standard', enterprise: 'standard', ecommerce: 'standard', key_account: 'standard' },
   blackListLadder: 'black',
   redListManualActions: ['suspend_outgoing', 'suspend_full', 'deregister'],
+  // No harassment: no contact on public holidays (fixed-date ones; operators keep the list current),
+  // at most 7 contacts in any 7 days, and an opt-out that stops reminders but not legal notices.
+  contact: {
+    holidays: [
+      '2026-01-01', '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
+      '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
+      '2027-01-01', '2027-05-01', '2027-05-02', '2027-05-03', '2027-05-04', '2027-05-05',
+      '2027-10-01', '2027-10-02', '2027-10-03', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07',
+    ],
+    weeklyCapTotal: 7,
+    weeklyCapPerChannel: { sms: 3, voice: 2, manual_call: 3, field_visit: 2, promise_reminder: 2 },
+    optOutStops: ['sms', 'voice', 'promise_reminder'],
+  },
   // Art. 33 and the seeds: over 5× the average of the previous three months is reviewed first.
   abnormalBill: { factor: 5 },
   // 违约金: the seeds' 3‰ a day (the legal maximum) from the day after the due date, capped at the

@@ -7,6 +7,7 @@ import {
   localDateOf,
   nextAllowedMoment,
 } from './calendar';
+import { nextContactMoment, stoppedByOptOut } from './contact-rules';
 import type {
   ActionName,
   CollectionPolicy,
@@ -27,6 +28,10 @@ export interface LadderView {
   customer: Customer;
   /** The ladder pinned by the episode; derived from the customer when absent. */
   ladder?: string;
+  /** Contacts made in the episode (for the rolling-week caps). */
+  contacts?: { at: number; action: ActionName }[];
+  /** The customer opted out of reminders. */
+  optedOut?: boolean;
   /** A broken promise: the next rung's own timing is ignored (it is due now). */
   expedite?: boolean;
   /** When the line was first barred in this suspension (epoch ms). */
@@ -122,6 +127,7 @@ function timingDate(view: LadderView, timing: StepTiming): string | undefined {
 
 function skipReason(view: LadderView, step: LadderStep, action: LadderAction): string | undefined {
   if (step.minBalance !== undefined && view.balance < step.minBalance) return `balance below ${step.minBalance}`;
+  if (view.optedOut && stoppedByOptOut(view.policy, action)) return 'customer opted out of reminders';
   const target = serviceAfter(action);
   if (target && SEVERITY[view.service] >= SEVERITY[target]) return `service already ${view.service}`;
   // Art. 34: a line is terminated only after it has been suspended (for the floor checked in legalFloor).
@@ -176,6 +182,7 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
   at = Math.max(at, now);
   const window = windowFor(policy, action);
   if (window) at = nextAllowedMoment(at, window, zone);
+  at = nextContactMoment(policy, action, at, zone, window, view.contacts ?? []);
 
   const reason = skipReason(view, step, action);
   return reason ? { step, action, at, skipReason: reason } : { step, action, at };

@@ -93,6 +93,8 @@ export interface CollectionPolicy {
     /** Raise an operations alert when a restoration is still not done after this many minutes. */
     alertAfterMinutes: number;
   };
+  /** Holidays, frequency caps and opt-out (no harassment); absent: only the windows apply. */
+  contact?: ContactRules;
   /** Art. 33: a bill over `factor` × the previous three-month average is reviewed before sanctions. */
   abnormalBill?: { factor: number };
   /** Late fee (违约金); absent: none accrues. */
@@ -169,4 +171,15 @@ export interface LateFeePolicy {
    * not hold the episode open or delay restoration (the customer-friendly reading of art. 34).
    */
   settlement: 'next_bill';
+}
+
+export interface ContactRules {
+  /** Customer-local dates with no contact (legal notices and sanctions still go). */
+  holidays: string[];
+  /** At most this many contacts of all kinds in any rolling 7 days. */
+  weeklyCapTotal: number;
+  /** At most this many of one kind in any rolling 7 days. */
+  weeklyCapPerChannel: Partial<Record<ActionName, number>>;
+  /** Actions a customer's opt-out stops (commercial reminders; never legally required notices). */
+  optOutStops: ActionName[];
 }
