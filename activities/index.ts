@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { collectionRecords } from '../db/stores/collection-records';
-import type { DisputeRecord, PromiseRecord, StepOutcome, StepRequest } from '../workflows/messages';
+import type { DisputeRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
 import { localDateOf } from '../workflows/policy/calendar';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
@@ -127,6 +127,8 @@ export function createActivities({ pool, providers }: ActivityDeps) {
       ),
 
     recordPromise: (p: PromiseRecord) => records.recordPromise(p),
+
+    recordWriteOff: (w: WriteOffRecord) => records.recordWriteOff(w),
 
     /** Records a dispute or abnormal-bill review; a new one becomes a review task for staff. */
     recordDispute: async (d: DisputeRecord) => {

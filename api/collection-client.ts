@@ -3,6 +3,7 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PaymentResult } from '../workflows/episode';
 import type { PromiseRequest } from '../workflows/promise';
+import type { WriteOffRequest } from '../workflows/write-off';
 import type { DisputeRequest, DisputeResolution } from '../workflows/dispute';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
@@ -14,6 +15,7 @@ import {
   postPaymentUpdate,
   promiseToPayUpdate,
   resolveDisputeUpdate,
+  writeOffUpdate,
   type CallOutcomeSignal,
   type DisputeAnswer,
   type PromiseAnswer,
@@ -77,6 +79,10 @@ export class CollectionClient {
 
   resolveDispute(accountId: string, r: DisputeResolution): Promise<DisputeAnswer | undefined> {
     return this.update(accountId, resolveDisputeUpdate, r, `dispute-${r.disputeId}-resolution`);
+  }
+
+  writeOff(accountId: string, req: WriteOffRequest): Promise<{ writeOffId: string; amount: number; status: string } | undefined> {
+    return this.update(accountId, writeOffUpdate, req, `write-off-${req.writeOffId}`);
   }
 
   /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */

@@ -79,3 +79,9 @@ export const resolutionBody = z.object({
   upheld: z.boolean(),
   note: text(500).optional(),
 });
+
+export const writeOffBody = z.object({
+  writeOffId: idSchema,
+  reason: text(500),
+  approvedBy: text(100),
+});

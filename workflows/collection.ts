@@ -27,6 +27,7 @@ import {
   type EpisodeState,
 } from './episode';
 import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute, type Dispute } from './dispute';
+import { writeOff, writeOffProblem } from './write-off';
 import { adjustmentProblem, lateFee, waiveLateFee } from './late-fee';
 import { activePromise, breakPromise, makePromise, promiseMove, promiseProblem, settlePromiseOnPayment } from './promise';
 import {
@@ -39,6 +40,7 @@ import {
   openDisputeUpdate,
   promiseToPayUpdate,
   resolveDisputeUpdate,
+  writeOffUpdate,
   waiveLateFeeUpdate,
   type CollectionInput,
   type DisputeAnswer,
@@ -147,6 +149,14 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       },
     },
   );
+  setHandler(
+    writeOffUpdate,
+    (req) => {
+      const wo = writeOff(state, req, Date.now());
+      return { writeOffId: wo.writeOffId, amount: wo.amount, status: state.status };
+    },
+    { validator: (req) => refuseIf(writeOffProblem(state, req)) },
+  );
   setHandler(contactPreferenceSignal, ({ optOut }) => {
     state.optedOut = optOut;
     state.revision++;
@@ -172,7 +182,22 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       await recordDisputes(state);
       continue;
     }
-    if (state.status === 'paid' || state.status === 'closed' || state.status === 'written_off') break;
+    if (state.writeOff && !state.writeOff.recorded) {
+      await records.recordWriteOff({
+        accountId: state.accountId,
+        episodeId: state.episodeId,
+        writeOffId: state.writeOff.writeOffId,
+        amount: state.writeOff.amount,
+        currency: state.currency,
+        reason: state.writeOff.reason,
+        approvedBy: state.writeOff.approvedBy,
+        at: new Date(state.writeOff.at).toISOString(),
+      });
+      recordStep(state, { stepId: 'write-off', action: 'write_off', at: state.writeOff.at, outcome: 'done' });
+      state.writeOff.recorded = true;
+      continue;
+    }
+    if (state.status === 'paid' || state.status === 'closed') break;
     if (historyIsLong(input)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof collectionWorkflow>({ ...input, carried: state });

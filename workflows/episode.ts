@@ -5,6 +5,7 @@ import { isContact } from './policy/contact-rules';
 import { isSuspended, ladderName, serviceAfter, type LadderView } from './policy/engine';
 import type { Dispute } from './dispute';
 import type { FeeAdjustment } from './late-fee';
+import type { WriteOff } from './write-off';
 import type { PaymentPromise } from './promise';
 import type {
   ActionName,
@@ -55,6 +56,8 @@ export interface EpisodeState {
   disputes?: Dispute[];
   /** Adjustments that took a charge off (a dispute decided for the customer). */
   credits?: { creditId: string; amount: number; at: number; reason: string }[];
+  /** Set once finance wrote the debt off (核销); the case stays open for recoveries. */
+  writeOff?: WriteOff;
   /** The customer opted out of reminders (legally required notices still go). */
   optedOut?: boolean;
   /** Late-fee waivers (adjustments), see ./late-fee. */
@@ -191,6 +194,8 @@ export interface PaymentResult {
   service: ServiceState;
   /** True when this payment cleared the balance of a suspended line: restoration follows. */
   restoring: boolean;
+  /** True when the debt had been written off: this payment is a recovery. */
+  recovery?: boolean;
 }
 
 function paymentResult(state: EpisodeState, outcome: PaymentResult['outcome'], reason?: string): PaymentResult {
@@ -225,10 +230,11 @@ export function applyPayment(state: EpisodeState, payment: Payment, now: number)
   if (problem) return paymentResult(state, 'rejected', problem);
 
   const oldestBefore = oldestUnpaidBill(state);
+  const recovery = state.status === 'written_off';
   state.payments.push({ ...payment, seenAt: now });
   state.revision++;
   settle(state, oldestBefore, payment.paymentId, now, 'paid');
-  return paymentResult(state, 'applied');
+  return { ...paymentResult(state, 'applied'), ...(recovery ? { recovery: true } : {}) };
 }
 
 /**
@@ -238,7 +244,7 @@ export function applyPayment(state: EpisodeState, payment: Payment, now: number)
 export function settle(state: EpisodeState, oldestBefore: Bill | undefined, reference: string, now: number, endAs: 'paid' | 'closed'): void {
   const oldest = oldestUnpaidBill(state);
   if (balanceOf(state) <= state.policy.paidTolerance || oldest === undefined) {
-    if (state.status === 'open' || state.status === 'legal') state.status = endAs;
+    if (state.status === 'open' || state.status === 'legal' || state.status === 'written_off') state.status = endAs;
     if (isSuspended(state.service) && !state.restoration) {
       state.restoration = { paymentId: reference, seenAt: now, seq: state.restorations.length + 1 };
     }
@@ -246,6 +252,9 @@ export function settle(state: EpisodeState, oldestBefore: Bill | undefined, refe
     restartLadder(state, oldest.dueDate);
   }
 }
+
+/** Actions recorded in the episode's log that are not rungs of the ladder. */
+const OFF_LADDER: ActionName[] = ['restore', 'promise_reminder', 'write_off'];
 
 /**
  * Records a rung taken or skipped and moves the ladder on. `cycle` is the cycle the rung was
@@ -255,7 +264,7 @@ export function settle(state: EpisodeState, oldestBefore: Bill | undefined, refe
 export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'> & { cycle?: number }): void {
   const cycle = record.cycle ?? state.cycle;
   state.steps.push({ ...record, cycle });
-  const onLadder = record.stepId !== 'restore' && record.action !== 'promise_reminder';
+  const onLadder = !OFF_LADDER.includes(record.action);
   if (onLadder && cycle === state.cycle) {
     state.index++;
     state.expedite = undefined;
@@ -303,7 +312,7 @@ export function cycleSteps(state: EpisodeState): StepRecord[] {
 export function ladderView(state: EpisodeState): LadderView {
   const steps = cycleSteps(state);
   const callsMade = steps.filter((s) => s.action === 'manual_call' && s.outcome === 'done');
-  const taken = state.steps.filter((s) => s.outcome === 'done' && s.stepId !== 'restore' && s.action !== 'promise_reminder');
+  const taken = state.steps.filter((s) => s.outcome === 'done' && !OFF_LADDER.includes(s.action));
   return {
     policy: state.policy,
     customer: state.customer,

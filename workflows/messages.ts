@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EpisodeState, PaymentResult } from './episode';
 import type { PromiseRequest } from './promise';
+import type { WriteOffRequest } from './write-off';
 import type { DisputeRequest, DisputeResolution } from './dispute';
 import type { FeeAdjustment, LateFeeView } from './late-fee';
 import type {
@@ -89,6 +90,20 @@ export interface DisputeRecord {
   status: 'open' | 'upheld' | 'rejected';
 }
 
+export const writeOffUpdate = defineUpdate<{ writeOffId: string; amount: number; status: EpisodeStatus }, [WriteOffRequest]>('writeOff');
+
+/** What the write-off activity records (table `write_offs`). */
+export interface WriteOffRecord {
+  accountId: string;
+  episodeId: string;
+  writeOffId: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  approvedBy: string;
+  at: string;
+}
+
 export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>('promiseToPay');
 
 export interface PromiseAnswer {
@@ -146,6 +161,8 @@ export interface CollectionSnapshot {
   disputed: number;
   credited: number;
   optedOut: boolean;
+  /** 核销: off the books at `at` for `amount`; `recovered` is what came in since. */
+  writeOff: { writeOffId: string; amount: number; at: string; reason: string; approvedBy: string; recovered: number } | null;
   /** Late fee (违约金), apart from the principal `balance`; null when the policy has none. */
   lateFee: LateFeeView | null;
   promises: { promiseId: string; date: string; due: number; source: string; status: string; madeAt: string }[];

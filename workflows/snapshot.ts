@@ -5,6 +5,7 @@ import type { CollectionSnapshot } from './messages';
 import { toLocalIso } from './policy/calendar';
 import { planNextStep } from './policy/engine';
 import { lateFee } from './late-fee';
+import { recoveredAfterWriteOff } from './write-off';
 import { brokenPromises, promiseMove } from './promise';
 
 /** `now` is workflow time; `asOf` the caller's clock, used for what accrues (the late fee). */
@@ -61,6 +62,16 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     disputed: disputedAmount(state),
     credited: credited(state),
     optedOut: state.optedOut ?? false,
+    writeOff: state.writeOff
+      ? {
+          writeOffId: state.writeOff.writeOffId,
+          amount: state.writeOff.amount,
+          at: iso(state.writeOff.at),
+          reason: state.writeOff.reason,
+          approvedBy: state.writeOff.approvedBy,
+          recovered: recoveredAfterWriteOff(state),
+        }
+      : null,
     lateFee: lateFee(state, Math.max(now, asOf ?? 0)) ?? null,
     promises: state.promises.map((p) => ({ promiseId: p.promiseId, date: p.date, due: p.due, source: p.source, status: p.status, madeAt: iso(p.madeAt) })),
     brokenPromises: brokenPromises(state),

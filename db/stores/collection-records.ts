@@ -2,7 +2,7 @@
 // restorations and alerts. Every insert is keyed by the idempotency key, so a retried activity
 // writes once.
 import type { Pool } from 'pg';
-import type { DisputeRecord, PromiseRecord } from '../../workflows/messages';
+import type { DisputeRecord, PromiseRecord, WriteOffRecord } from '../../workflows/messages';
 
 export interface AttemptRecord {
   key: string;
@@ -95,6 +95,14 @@ export function collectionRecords(pool: Pool) {
          ON CONFLICT (account_id, dispute_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = now()
            WHERE disputes.status = 'open' AND EXCLUDED.status <> 'open'`,
         [d.disputeId, d.accountId, d.episodeId, d.kind, d.billId ?? null, d.amount, d.currency, d.reason, d.status],
+      );
+    },
+
+    async recordWriteOff(w: WriteOffRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO write_offs (write_off_id, account_id, episode_id, amount_minor, currency, reason, approved_by, written_off_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (write_off_id) DO NOTHING`,
+        [w.writeOffId, w.accountId, w.episodeId, w.amount, w.currency, w.reason, w.approvedBy, w.at],
       );
     },
 

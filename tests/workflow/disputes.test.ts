@@ -1,6 +1,6 @@
-// Disputes (art. 39) and abnormal bills (art. 33) on the time-skipping server.
+// Disputes (art. 39), abnormal bills (art. 33) and write-off (核销) on the time-skipping server.
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { collectionWorkflowId } from '../../workflows/messages';
+import { collectionWorkflowId, writeOffUpdate } from '../../workflows/messages';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 import { enrolDueYesterday, untilState } from '../support/episodes';
 import { bundleWorkflows, startWorkflowHarness, type WorkflowHarness } from '../support/temporal';
@@ -72,4 +72,22 @@ test('an abnormal bill (over 5× the three-month average) is reviewed before any
 test('a dispute larger than the undisputed balance is refused', async () => {
   const accountId = await enrolDueYesterday(h, 'DS', { amount: 1_000 });
   await expect(h.collection.openDispute(accountId, { disputeId: 'D1', amount: 1_001, reason: 'x' })).rejects.toThrow(/exceeds/);
+});
+
+test('a written-off debt keeps its case: no more rungs, and a later payment is a recovery', async () => {
+  const accountId = await enrolDueYesterday(h, 'WO');
+  await untilState(h, accountId, (s) => s.stage === 'legal_referral', { step: '1 day', maxSteps: 400 });
+  const handle = h.client.workflow.getHandle(collectionWorkflowId(accountId));
+  const wo = await handle.executeUpdate(writeOffUpdate, { args: [{ writeOffId: `${accountId}-WO`, reason: 'uncollectable: moved away', approvedBy: 'finance:li' }] });
+  expect(wo).toMatchObject({ amount: 12_050, status: 'written_off' });
+  await h.env.sleep('30 days');
+  const kept = (await h.collection.state(accountId))!;
+  expect(kept).toMatchObject({ status: 'written_off', next: null, writeOff: { amount: 12_050, recovered: 0 } });
+  expect((await db.pool.query('SELECT amount_minor FROM write_offs WHERE account_id = $1', [accountId])).rows).toEqual([{ amount_minor: 12_050 }]);
+
+  const part = await h.collection.postPayment(accountId, { paymentId: `${accountId}-P1`, amount: 2_050, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+  expect(part).toMatchObject({ recovery: true, status: 'written_off', balance: 10_000 });
+  expect((await h.collection.state(accountId))!.writeOff!.recovered).toBe(2_050);
+  const rest = await h.collection.postPayment(accountId, { paymentId: `${accountId}-P2`, amount: 10_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+  expect(rest).toMatchObject({ recovery: true, status: 'paid', balance: 0 });
 });

@@ -18,7 +18,7 @@ export const LADDER_ACTIONS = [
 ] as const;
 export type LadderAction = (typeof LADDER_ACTIONS)[number];
 /** Actions outside the ladder: restoration after payment, the reminder on a promised date. */
-export type ActionName = LadderAction | 'restore' | 'promise_reminder';
+export type ActionName = LadderAction | 'restore' | 'promise_reminder' | 'write_off';
 
 export const SEGMENTS = ['consumer', 'enterprise', 'ecommerce', 'key_account'] as const;
 export type Segment = (typeof SEGMENTS)[number];
