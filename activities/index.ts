@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { collectionRecords } from '../db/stores/collection-records';
-import type { DisputeRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
+import type { DisputeRecord, InstallmentPlanRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
 import { localDateOf } from '../workflows/policy/calendar';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
@@ -129,6 +129,8 @@ export function createActivities({ pool, providers }: ActivityDeps) {
     recordPromise: (p: PromiseRecord) => records.recordPromise(p),
 
     recordWriteOff: (w: WriteOffRecord) => records.recordWriteOff(w),
+
+    recordInstallmentPlan: (p: InstallmentPlanRecord) => records.recordInstallmentPlan(p),
 
     /** Records a dispute or abnormal-bill review; a new one becomes a review task for staff. */
     recordDispute: async (d: DisputeRecord) => {

@@ -8,7 +8,7 @@ import { ledger } from '../db/stores/ledger';
 import type { CollectionPolicy } from '../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from './collection-client';
 import { notFound, problemHandler, unprocessable, validationError } from './errors';
-import { accountParams, arrearsBody, disputeBody, disputeParams, paymentBody, promiseBody, resolutionBody, writeOffBody } from './schemas';
+import { accountParams, arrearsBody, disputeBody, installmentPlanBody, disputeParams, paymentBody, promiseBody, resolutionBody, writeOffBody } from './schemas';
 import { arrearsService } from './services/arrears';
 import { paymentService } from './services/payments';
 import type { z } from 'zod';
@@ -96,6 +96,12 @@ export function createApp(deps: AppDeps): express.Express {
     const { accountId, disputeId } = parse(disputeParams, req.params, 'params');
     const body = parse(resolutionBody, req.body, 'body');
     res.status(201).json(await episodeUpdate(accountId, 'resolution', () => deps.collection.resolveDispute(accountId, { disputeId, ...body })));
+  });
+
+  app.post('/v1/accounts/:accountId/installment-plans', async (req: Request, res) => {
+    const { accountId } = parse(accountParams, req.params, 'params');
+    const body = parse(installmentPlanBody, req.body, 'body');
+    res.status(201).json(await episodeUpdate(accountId, 'installment plan', () => deps.collection.agreeInstallments(accountId, body)));
   });
 
   app.post('/v1/accounts/:accountId/write-off', async (req: Request, res) => {

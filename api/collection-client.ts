@@ -4,10 +4,12 @@ import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@tempo
 import type { PaymentResult } from '../workflows/episode';
 import type { PromiseRequest } from '../workflows/promise';
 import type { WriteOffRequest } from '../workflows/write-off';
+import type { PlanRequest } from '../workflows/installments';
 import type { DisputeRequest, DisputeResolution } from '../workflows/dispute';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   addChargeSignal,
+  agreeInstallmentsUpdate,
   callOutcomeSignal,
   collectionStateQuery,
   collectionWorkflowId,
@@ -83,6 +85,10 @@ export class CollectionClient {
 
   writeOff(accountId: string, req: WriteOffRequest): Promise<{ writeOffId: string; amount: number; status: string } | undefined> {
     return this.update(accountId, writeOffUpdate, req, `write-off-${req.writeOffId}`);
+  }
+
+  agreeInstallments(accountId: string, req: PlanRequest): Promise<{ planId: string; status: string; restoring: boolean } | undefined> {
+    return this.update(accountId, agreeInstallmentsUpdate, req, `plan-${req.planId}`);
   }
 
   /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */

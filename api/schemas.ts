@@ -85,3 +85,9 @@ export const writeOffBody = z.object({
   reason: text(500),
   approvedBy: text(100),
 });
+
+export const installmentPlanBody = z.object({
+  planId: idSchema,
+  installments: z.array(z.object({ dueDate: localDate, amount: minorUnits })).min(2).max(36),
+  source: text(64),
+});

@@ -111,6 +111,14 @@ export const policySchema = z
         settlement: z.literal('next_bill'),
       })
       .optional(),
+    installments: z
+      .object({
+        maxInstallments: z.number().int().min(2).max(36),
+        maxMonths: z.number().int().min(1).max(36),
+        graceDays: z.number().int().min(0).max(30),
+        restoreOnAgreement: z.boolean(),
+      })
+      .optional(),
     promise: z
       .object({
         graceDays: z.number().int().min(0).max(30),

@@ -28,20 +28,22 @@ import {
 } from './episode';
 import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute, type Dispute } from './dispute';
 import { writeOff, writeOffProblem } from './write-off';
+import { agreePlan, checkPlan, planCheckpoint, planProblem, settlePlanOnPayment, type InstallmentPlan } from './installments';
 import { adjustmentProblem, lateFee, waiveLateFee } from './late-fee';
 import { activePromise, breakPromise, makePromise, promiseMove, promiseProblem, settlePromiseOnPayment } from './promise';
 import {
   addChargeSignal,
+  agreeInstallmentsUpdate,
   callOutcomeSignal,
   closeEpisodeSignal,
-  contactPreferenceSignal,
   collectionStateQuery,
-  postPaymentUpdate,
+  contactPreferenceSignal,
   openDisputeUpdate,
+  postPaymentUpdate,
   promiseToPayUpdate,
   resolveDisputeUpdate,
-  writeOffUpdate,
   waiveLateFeeUpdate,
+  writeOffUpdate,
   type CollectionInput,
   type DisputeAnswer,
   type EpisodeOutcome,
@@ -114,6 +116,7 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     (payment) => {
       const result = applyPayment(state, payment, Date.now());
       settlePromiseOnPayment(state);
+      settlePlanOnPayment(state);
       return result;
     },
     {
@@ -157,6 +160,14 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     },
     { validator: (req) => refuseIf(writeOffProblem(state, req)) },
   );
+  setHandler(
+    agreeInstallmentsUpdate,
+    (req) => {
+      const plan = agreePlan(state, req, Date.now());
+      return { planId: plan.planId, status: plan.status, restoring: state.restoration !== undefined };
+    },
+    { validator: (req) => refuseIf(planProblem(state, req, Date.now())) },
+  );
   setHandler(contactPreferenceSignal, ({ optOut }) => {
     state.optedOut = optOut;
     state.revision++;
@@ -182,6 +193,10 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       await recordDisputes(state);
       continue;
     }
+    if (state.plan && state.plan.recorded !== state.plan.status) {
+      await recordPlan(state, state.plan);
+      continue;
+    }
     if (state.writeOff && !state.writeOff.recorded) {
       await records.recordWriteOff({
         accountId: state.accountId,
@@ -204,6 +219,13 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     }
 
     const revision = state.revision;
+    const checkpoint = state.status === 'open' ? planCheckpoint(state, Date.now()) : undefined;
+    if (checkpoint !== undefined) {
+      // An installment plan holds the ladder while its installments are met.
+      if (checkpoint > Date.now()) await condition(() => state.revision !== revision, checkpoint - Date.now());
+      else checkPlan(state, Date.now());
+      continue;
+    }
     const hold = state.status === 'open' ? promiseMove(state, Date.now()) : undefined;
     if (hold) {
       // A promise to pay holds the ladder: remind on the day, then keep or break it.
@@ -252,6 +274,20 @@ async function remindOfPromise(state: EpisodeState): Promise<void> {
     recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'failed', reason: err.cause?.message ?? err.message });
   }
   promise.reminded = true;
+}
+
+async function recordPlan(state: EpisodeState, plan: InstallmentPlan): Promise<void> {
+  const status = plan.status;
+  await records.recordInstallmentPlan({
+    accountId: state.accountId,
+    episodeId: state.episodeId,
+    planId: plan.planId,
+    installments: plan.installments,
+    currency: state.currency,
+    source: plan.source,
+    status,
+  });
+  plan.recorded = status;
 }
 
 function refuseIf(problem: string | undefined): void {

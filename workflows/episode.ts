@@ -5,6 +5,7 @@ import { isContact } from './policy/contact-rules';
 import { isSuspended, ladderName, serviceAfter, type LadderView } from './policy/engine';
 import type { Dispute } from './dispute';
 import type { FeeAdjustment } from './late-fee';
+import type { InstallmentPlan } from './installments';
 import type { WriteOff } from './write-off';
 import type { PaymentPromise } from './promise';
 import type {
@@ -56,6 +57,8 @@ export interface EpisodeState {
   disputes?: Dispute[];
   /** Adjustments that took a charge off (a dispute decided for the customer). */
   credits?: { creditId: string; amount: number; at: number; reason: string }[];
+  /** The installment plan, if one was agreed (see ./installments). */
+  plan?: InstallmentPlan;
   /** Set once finance wrote the debt off (核销); the case stays open for recoveries. */
   writeOff?: WriteOff;
   /** The customer opted out of reminders (legally required notices still go). */

@@ -4,6 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EpisodeState, PaymentResult } from './episode';
 import type { PromiseRequest } from './promise';
 import type { WriteOffRequest } from './write-off';
+import type { PlanRequest } from './installments';
 import type { DisputeRequest, DisputeResolution } from './dispute';
 import type { FeeAdjustment, LateFeeView } from './late-fee';
 import type {
@@ -104,6 +105,19 @@ export interface WriteOffRecord {
   at: string;
 }
 
+export const agreeInstallmentsUpdate = defineUpdate<{ planId: string; status: string; restoring: boolean }, [PlanRequest]>('agreeInstallments');
+
+/** What the installment-plan activity records (table `installment_plans`). */
+export interface InstallmentPlanRecord {
+  accountId: string;
+  episodeId: string;
+  planId: string;
+  installments: { dueDate: string; amount: number }[];
+  currency: string;
+  source: string;
+  status: 'active' | 'completed' | 'broken';
+}
+
 export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>('promiseToPay');
 
 export interface PromiseAnswer {
@@ -151,7 +165,7 @@ export interface CollectionSnapshot {
   stage: ActionName | 'enrolled';
   cycle: number;
   timezone: string;
-  next: { stepId: string; action: LadderAction | 'promise_reminder' | 'promise_expiry'; at: string; atLocal: string } | null;
+  next: { stepId: string; action: LadderAction | 'promise_reminder' | 'promise_expiry' | 'installment_check'; at: string; atLocal: string } | null;
   steps: SnapshotStep[];
   bills: Bill[];
   payments: { paymentId: string; amount: number; paidAt: string; seenAt: string; channel: string }[];
@@ -161,6 +175,7 @@ export interface CollectionSnapshot {
   disputed: number;
   credited: number;
   optedOut: boolean;
+  installmentPlan: { planId: string; status: string; installments: { dueDate: string; amount: number }[]; paidSince: number } | null;
   /** 核销: off the books at `at` for `amount`; `recovered` is what came in since. */
   writeOff: { writeOffId: string; amount: number; at: string; reason: string; approvedBy: string; recovered: number } | null;
   /** Late fee (违约金), apart from the principal `balance`; null when the policy has none. */

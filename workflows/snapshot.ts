@@ -6,14 +6,16 @@ import { toLocalIso } from './policy/calendar';
 import { planNextStep } from './policy/engine';
 import { lateFee } from './late-fee';
 import { recoveredAfterWriteOff } from './write-off';
+import { planCheckpoint } from './installments';
 import { brokenPromises, promiseMove } from './promise';
 
 /** `now` is workflow time; `asOf` the caller's clock, used for what accrues (the late fee). */
 export function snapshotOf(state: EpisodeState, now: number, asOf?: number): CollectionSnapshot {
   const zone = state.customer.timezone;
   const iso = (ms: number) => new Date(ms).toISOString();
-  const hold = state.status === 'open' ? promiseMove(state, now) : undefined;
-  const plan = state.status === 'open' && !hold ? planNextStep(ladderView(state), now) : null;
+  const checkpoint = state.status === 'open' ? planCheckpoint(state, now) : undefined;
+  const hold = state.status === 'open' && checkpoint === undefined ? promiseMove(state, now) : undefined;
+  const plan = state.status === 'open' && !hold && checkpoint === undefined ? planNextStep(ladderView(state), now) : null;
   const taken = state.steps.filter((s) => s.outcome === 'done');
   return {
     accountId: state.accountId,
@@ -28,7 +30,9 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     stage: taken[taken.length - 1]?.action ?? 'enrolled',
     cycle: state.cycle,
     timezone: zone,
-    next: hold
+    next: checkpoint !== undefined
+      ? { stepId: 'installment-check', action: 'installment_check', at: iso(checkpoint), atLocal: toLocalIso(checkpoint, zone) }
+      : hold
       ? { stepId: hold.kind === 'reminder' ? 'promise-reminder' : 'promise-expiry', action: hold.kind === 'reminder' ? 'promise_reminder' : 'promise_expiry', at: iso(hold.at), atLocal: toLocalIso(hold.at, zone) }
       : plan
         ? { stepId: plan.step.id, action: plan.action, at: iso(plan.at), atLocal: toLocalIso(plan.at, zone) }
@@ -62,6 +66,9 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     disputed: disputedAmount(state),
     credited: credited(state),
     optedOut: state.optedOut ?? false,
+    installmentPlan: state.plan
+      ? { planId: state.plan.planId, status: state.plan.status, installments: state.plan.installments, paidSince: paid(state) - state.plan.paidBefore }
+      : null,
     writeOff: state.writeOff
       ? {
           writeOffId: state.writeOff.writeOffId,

@@ -2,7 +2,7 @@
 // restorations and alerts. Every insert is keyed by the idempotency key, so a retried activity
 // writes once.
 import type { Pool } from 'pg';
-import type { DisputeRecord, PromiseRecord, WriteOffRecord } from '../../workflows/messages';
+import type { DisputeRecord, InstallmentPlanRecord, PromiseRecord, WriteOffRecord } from '../../workflows/messages';
 
 export interface AttemptRecord {
   key: string;
@@ -95,6 +95,17 @@ export function collectionRecords(pool: Pool) {
          ON CONFLICT (account_id, dispute_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = now()
            WHERE disputes.status = 'open' AND EXCLUDED.status <> 'open'`,
         [d.disputeId, d.accountId, d.episodeId, d.kind, d.billId ?? null, d.amount, d.currency, d.reason, d.status],
+      );
+    },
+
+    /** Upserts an installment plan; the status only moves forward from `active`. */
+    async recordInstallmentPlan(p: InstallmentPlanRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO installment_plans (plan_id, account_id, episode_id, installments, currency, source, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (plan_id) DO UPDATE SET status = EXCLUDED.status, ended_at = now()
+           WHERE installment_plans.status = 'active' AND EXCLUDED.status <> 'active'`,
+        [p.planId, p.accountId, p.episodeId, JSON.stringify(p.installments), p.currency, p.source, p.status],
       );
     },
 

@@ -87,6 +87,9 @@ export const DEFAULT_POLICY: CollectionPolicy = {
   // 违约金: the seeds' 3‰ a day (the legal maximum) from the day after the due date, capped at the
   // principal; billing adds it to the next bill.
   lateFee: { ratePerMille: 3, graceDays: 0, capPercent: 100, settlement: 'next_bill' },
+  // 分期: hardship cases (the seeds' migrant workers, household hardship) pay over up to 12 months;
+  // the line comes back when the plan is agreed and is suspended again if an installment is missed.
+  installments: { maxInstallments: 12, maxMonths: 12, graceDays: 3, restoreOnAgreement: true },
   // 预约缴费: pause until the promised date + 1 day; a broken promise skips the remaining reminders.
   promise: { graceDays: 1, maxDays: 30, skipOnBroken: ['sms', 'voice'], blackListAfterBroken: 2 },
   restoration: { alertAfterMinutes: 60 },

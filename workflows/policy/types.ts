@@ -99,6 +99,8 @@ export interface CollectionPolicy {
   abnormalBill?: { factor: number };
   /** Late fee (违约金); absent: none accrues. */
   lateFee?: LateFeePolicy;
+  /** Installment plans (分期); absent: defaults apply. */
+  installments?: InstallmentPolicy;
   /** Promise to pay (预约缴费); absent in policies older than field practice: defaults apply. */
   promise?: PromisePolicy;
   /** Legal floors (Telecommunications Regulations art. 34), checked when the policy is validated. */
@@ -182,4 +184,14 @@ export interface ContactRules {
   weeklyCapPerChannel: Partial<Record<ActionName, number>>;
   /** Actions a customer's opt-out stops (commercial reminders; never legally required notices). */
   optOutStops: ActionName[];
+}
+
+export interface InstallmentPolicy {
+  maxInstallments: number;
+  /** How long a plan may run. */
+  maxMonths: number;
+  /** Days after an installment's date before it counts as missed. */
+  graceDays: number;
+  /** Lift a suspension as soon as a plan is agreed (else it stays until paid). */
+  restoreOnAgreement: boolean;
 }
