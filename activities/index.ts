@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { collectionRecords } from '../db/stores/collection-records';
-import type { DisputeRecord, InstallmentPlanRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
+import type { DisputeRecord, InstallmentPlanRecord, PolicyMigrationRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
 import { localDateOf } from '../workflows/policy/calendar';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
@@ -112,6 +112,10 @@ export function createActivities({ pool, providers }: ActivityDeps) {
 
     sendDemandLetter: (req: StepRequest) => attempt(req, 'system:letters', () => providers.letters.sendDemandLetter(caseDetails(req))),
 
+    /** 委外催收: the agency's result comes back as the workflow's `recordAgencyOutcome` signal. */
+    referToAgency: (req: StepRequest) =>
+      attempt(req, 'system:agency', () => providers.agency.refer({ ...caseDetails(req), phone: req.customer.phone })),
+
     referToLegal: (req: StepRequest) => attempt(req, 'system:legal', () => providers.legal.openCase(caseDetails(req))),
 
     /** Lifts a suspension. Never gives up (the workflow alerts operations if it takes too long). */
@@ -129,6 +133,8 @@ export function createActivities({ pool, providers }: ActivityDeps) {
     recordPromise: (p: PromiseRecord) => records.recordPromise(p),
 
     recordWriteOff: (w: WriteOffRecord) => records.recordWriteOff(w),
+
+    recordPolicyMigration: (m: PolicyMigrationRecord) => records.recordPolicyMigration(m),
 
     recordInstallmentPlan: (p: InstallmentPlanRecord) => records.recordInstallmentPlan(p),
 

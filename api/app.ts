@@ -8,7 +8,8 @@ import { ledger } from '../db/stores/ledger';
 import type { CollectionPolicy } from '../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from './collection-client';
 import { notFound, problemHandler, unprocessable, validationError } from './errors';
-import { accountParams, arrearsBody, disputeBody, installmentPlanBody, disputeParams, paymentBody, promiseBody, resolutionBody, writeOffBody } from './schemas';
+import { KNOWN_POLICIES, policySchema } from '../config/policy-schema';
+import { accountParams, arrearsBody, disputeBody, installmentPlanBody, policyMigrationBody, disputeParams, paymentBody, promiseBody, resolutionBody, writeOffBody } from './schemas';
 import { arrearsService } from './services/arrears';
 import { paymentService } from './services/payments';
 import type { z } from 'zod';
@@ -102,6 +103,16 @@ export function createApp(deps: AppDeps): express.Express {
     const { accountId } = parse(accountParams, req.params, 'params');
     const body = parse(installmentPlanBody, req.body, 'body');
     res.status(201).json(await episodeUpdate(accountId, 'installment plan', () => deps.collection.agreeInstallments(accountId, body)));
+  });
+
+  // Audited: the episode records who moved it, why, and from which version to which.
+  app.post('/v1/accounts/:accountId/policy-migrations', async (req: Request, res) => {
+    const { accountId } = parse(accountParams, req.params, 'params');
+    const body = parse(policyMigrationBody, req.body, 'body');
+    const policy = typeof body.policy === 'string' ? KNOWN_POLICIES[body.policy] : parse(policySchema, body.policy, 'body') as CollectionPolicy;
+    if (!policy) throw unprocessable(`unknown policy ${String(body.policy)}; known: ${Object.keys(KNOWN_POLICIES).join(', ')}`);
+    const { migrationId, reason, actor } = body;
+    res.status(201).json(await episodeUpdate(accountId, 'policy migration', () => deps.collection.migratePolicy(accountId, { migrationId, policy, reason, actor })));
   });
 
   app.post('/v1/accounts/:accountId/write-off', async (req: Request, res) => {

@@ -5,12 +5,15 @@ import type { PaymentResult } from '../workflows/episode';
 import type { PromiseRequest } from '../workflows/promise';
 import type { WriteOffRequest } from '../workflows/write-off';
 import type { PlanRequest } from '../workflows/installments';
+import type { PolicyMigrationRequest } from '../workflows/policy-migration';
 import type { DisputeRequest, DisputeResolution } from '../workflows/dispute';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   addChargeSignal,
   agreeInstallmentsUpdate,
   callOutcomeSignal,
+  migratePolicyUpdate,
+  type PolicyMigrationAnswer,
   collectionStateQuery,
   collectionWorkflowId,
   openDisputeUpdate,
@@ -89,6 +92,10 @@ export class CollectionClient {
 
   agreeInstallments(accountId: string, req: PlanRequest): Promise<{ planId: string; status: string; restoring: boolean } | undefined> {
     return this.update(accountId, agreeInstallmentsUpdate, req, `plan-${req.planId}`);
+  }
+
+  migratePolicy(accountId: string, req: PolicyMigrationRequest): Promise<PolicyMigrationAnswer | undefined> {
+    return this.update(accountId, migratePolicyUpdate, req, `policy-migration-${req.migrationId}`);
   }
 
   /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */

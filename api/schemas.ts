@@ -91,3 +91,11 @@ export const installmentPlanBody = z.object({
   installments: z.array(z.object({ dueDate: localDate, amount: minorUnits })).min(2).max(36),
   source: text(64),
 });
+
+export const policyMigrationBody = z.object({
+  migrationId: idSchema,
+  /** A known policy by name (`default`), or a whole policy object (validated by the policy schema). */
+  policy: z.union([z.string().min(1).max(64), z.record(z.string(), z.unknown())]),
+  reason: text(500),
+  actor: text(100),
+});

@@ -101,6 +101,7 @@ export const policySchema = z
           .refine((a) => a.every((x) => ['sms', 'voice', 'promise_reminder'].includes(x)), 'an opt-out may only stop reminders (sms, voice, promise_reminder)'),
       })
       .optional(),
+    enterpriseCleanHistoryDeferDays: z.number().int().min(0).max(365).optional(),
     abnormalBill: z.object({ factor: z.number().gt(1) }).optional(),
     lateFee: z
       .object({

@@ -28,13 +28,16 @@ import {
 } from './episode';
 import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute, type Dispute } from './dispute';
 import { writeOff, writeOffProblem } from './write-off';
+import { migratePolicy, migrationProblem } from './policy-migration';
 import { agreePlan, checkPlan, planCheckpoint, planProblem, settlePlanOnPayment, type InstallmentPlan } from './installments';
 import { adjustmentProblem, lateFee, waiveLateFee } from './late-fee';
 import { activePromise, breakPromise, makePromise, promiseMove, promiseProblem, settlePromiseOnPayment } from './promise';
 import {
   addChargeSignal,
+  agencyOutcomeSignal,
   agreeInstallmentsUpdate,
   callOutcomeSignal,
+  migratePolicyUpdate,
   closeEpisodeSignal,
   collectionStateQuery,
   contactPreferenceSignal,
@@ -88,6 +91,7 @@ const ACTIVITY_FOR: Record<LadderAction, StepActivity> = {
   deregister: 'changeServiceState',
   demand_letter: 'sendDemandLetter',
   legal_referral: 'referToLegal',
+  agency_referral: 'referToAgency',
   manual_review: 'createReviewTask',
 };
 
@@ -168,6 +172,18 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     },
     { validator: (req) => refuseIf(planProblem(state, req, Date.now())) },
   );
+  setHandler(
+    migratePolicyUpdate,
+    (req) => {
+      const m = migratePolicy(state, req, Date.now());
+      return { migrationId: m.migrationId, from: m.from, to: m.to };
+    },
+    { validator: (req) => refuseIf(migrationProblem(state, req)) },
+  );
+  setHandler(agencyOutcomeSignal, ({ outcome, note }) => {
+    state.agencyOutcome = { outcome, ...(note ? { note } : {}), at: Date.now() };
+    state.revision++;
+  });
   setHandler(contactPreferenceSignal, ({ optOut }) => {
     state.optedOut = optOut;
     state.revision++;
@@ -191,6 +207,21 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     }
     if ((state.disputes ?? []).some((d) => d.recorded !== d.status)) {
       await recordDisputes(state);
+      continue;
+    }
+    const migration = (state.migrations ?? []).find((m) => !m.recorded);
+    if (migration) {
+      await records.recordPolicyMigration({
+        accountId: state.accountId,
+        episodeId: state.episodeId,
+        migrationId: migration.migrationId,
+        from: migration.from,
+        to: migration.to,
+        reason: migration.reason,
+        actor: migration.actor,
+        at: new Date(migration.at).toISOString(),
+      });
+      migration.recorded = true;
       continue;
     }
     if (state.plan && state.plan.recorded !== state.plan.status) {

@@ -7,6 +7,7 @@ import type { Dispute } from './dispute';
 import type { FeeAdjustment } from './late-fee';
 import type { InstallmentPlan } from './installments';
 import type { WriteOff } from './write-off';
+import type { PolicyMigration } from './policy-migration';
 import type { PaymentPromise } from './promise';
 import type {
   ActionName,
@@ -44,6 +45,12 @@ export interface EpisodeState {
   service: ServiceState;
   /** The ladder this episode climbs, pinned at start (a list change applies from the next episode). */
   ladder?: string;
+  /** Suspension deferral pinned at the start (an enterprise with no previous arrears). */
+  deferSuspensionDays?: number;
+  /** Audited moves of this episode to another policy version. */
+  migrations?: PolicyMigration[];
+  /** The collection agency's result, once reported. */
+  agencyOutcome?: { outcome: 'collected' | 'returned' | 'uncollectable'; note?: string; at: number };
   /** When the line left `active` (the sanction that barred it), for the deregistration floor. */
   suspendedAt?: number;
   /** Increments each time the ladder restarts (a partial payment that clears the oldest bill). */
@@ -95,6 +102,9 @@ export function newEpisode(start: EpisodeStart): EpisodeState {
     status: 'open',
     service: 'active',
     ladder: ladderName(start.policy, start.customer),
+    ...(cleanEnterprise(start.customer) && start.policy.enterpriseCleanHistoryDeferDays
+      ? { deferSuspensionDays: start.policy.enterpriseCleanHistoryDeferDays }
+      : {}),
     cycle: 1,
     anchorDueDate: start.firstBill.dueDate,
     index: 0,
@@ -104,6 +114,11 @@ export function newEpisode(start: EpisodeStart): EpisodeState {
     restorations: [],
     revision: 0,
   };
+}
+
+/** The seeds: an enterprise with a clean history in a bad patch may get its suspension delayed. */
+function cleanEnterprise(c: Customer): boolean {
+  return c.segment === 'enterprise' && c.priorArrears === 0 && !c.lists.includes('black');
 }
 
 /** State carried by continue-as-new from an older workflow version gets the fields added since. */
@@ -324,6 +339,7 @@ export function ladderView(state: EpisodeState): LadderView {
     ...(state.expedite ? { expedite: true } : {}),
     ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
     ...(state.optedOut ? { optedOut: true } : {}),
+    ...(state.deferSuspensionDays ? { deferSuspensionDays: state.deferSuspensionDays } : {}),
     contacts: contactsMade(state),
     balance: balanceOf(state) - disputedAmount(state),
     service: state.service,

@@ -5,6 +5,7 @@ import type { EpisodeState, PaymentResult } from './episode';
 import type { PromiseRequest } from './promise';
 import type { WriteOffRequest } from './write-off';
 import type { PlanRequest } from './installments';
+import type { PolicyMigrationRequest } from './policy-migration';
 import type { DisputeRequest, DisputeResolution } from './dispute';
 import type { FeeAdjustment, LateFeeView } from './late-fee';
 import type {
@@ -57,6 +58,8 @@ export const addChargeSignal = defineSignal<[ChargeSignal]>('addCharge');
 export const callOutcomeSignal = defineSignal<[CallOutcomeSignal]>('recordCallOutcome');
 /** The customer's contact preference: an opt-out stops reminders, never legally required notices. */
 export const contactPreferenceSignal = defineSignal<[{ optOut: boolean; source: string }]>('setContactPreference');
+/** The collection agency's result: money it collects arrives as ordinary payments. */
+export const agencyOutcomeSignal = defineSignal<[{ outcome: 'collected' | 'returned' | 'uncollectable'; note?: string }]>('recordAgencyOutcome');
 export const closeEpisodeSignal = defineSignal<[CloseSignal]>('closeEpisode');
 export const postPaymentUpdate = defineUpdate<PaymentResult, [Payment]>('postPayment');
 /**
@@ -118,6 +121,23 @@ export interface InstallmentPlanRecord {
   status: 'active' | 'completed' | 'broken';
 }
 
+export const migratePolicyUpdate = defineUpdate<PolicyMigrationAnswer, [PolicyMigrationRequest]>('migratePolicy');
+
+export interface PolicyMigrationAnswer {
+  migrationId: string;
+  from: { id: string; version: number };
+  to: { id: string; version: number };
+}
+
+/** What the migration activity records (table `policy_migrations`, the audit of policy changes). */
+export interface PolicyMigrationRecord extends PolicyMigrationAnswer {
+  accountId: string;
+  episodeId: string;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
 export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>('promiseToPay');
 
 export interface PromiseAnswer {
@@ -175,6 +195,8 @@ export interface CollectionSnapshot {
   disputed: number;
   credited: number;
   optedOut: boolean;
+  policyMigrations: { migrationId: string; from: string; to: string; reason: string; actor: string; at: string }[];
+  agencyOutcome: { outcome: string; note?: string; at: string } | null;
   installmentPlan: { planId: string; status: string; installments: { dueDate: string; amount: number }[]; paidSince: number } | null;
   /** 核销: off the books at `at` for `amount`; `recovered` is what came in since. */
   writeOff: { writeOffId: string; amount: number; at: string; reason: string; approvedBy: string; recovered: number } | null;

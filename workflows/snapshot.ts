@@ -66,6 +66,15 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     disputed: disputedAmount(state),
     credited: credited(state),
     optedOut: state.optedOut ?? false,
+    policyMigrations: (state.migrations ?? []).map((m) => ({
+      migrationId: m.migrationId,
+      from: `${m.from.id}@${m.from.version}`,
+      to: `${m.to.id}@${m.to.version}`,
+      reason: m.reason,
+      actor: m.actor,
+      at: iso(m.at),
+    })),
+    agencyOutcome: state.agencyOutcome ? { ...state.agencyOutcome, at: iso(state.agencyOutcome.at) } : null,
     installmentPlan: state.plan
       ? { planId: state.plan.planId, status: state.plan.status, installments: state.plan.installments, paidSince: paid(state) - state.plan.paidBefore }
       : null,

@@ -45,6 +45,7 @@ export class ProviderSimulator {
         sendDemandLetter: ({ key, accountId, ...payload }) =>
           this.record({ key, accountId, provider: 'letters', operation: 'sendDemandLetter', payload }),
       },
+      agency: { refer: ({ key, accountId, ...payload }) => this.record({ key, accountId, provider: 'agency', operation: 'refer', payload }) },
       legal: { openCase: ({ key, accountId, ...payload }) => this.record({ key, accountId, provider: 'legal', operation: 'openCase', payload }) },
     };
   }

@@ -34,7 +34,13 @@ export interface LegalService {
   openCase(req: ProviderRequest & { name: string; amount: number; currency: string; overdueSince: string }): Promise<{ reference: string }>;
 }
 
+export interface CollectionAgency {
+  /** Hands the account to an outside collection agency (委外催收); its result comes back later. */
+  refer(req: ProviderRequest & { name: string; phone: string; amount: number; currency: string; overdueSince: string }): Promise<{ reference: string }>;
+}
+
 export interface Providers {
+  agency: CollectionAgency;
   sms: SmsGateway;
   voice: VoiceGateway;
   network: NetworkProvisioning;

@@ -22,7 +22,8 @@ export function arrearsService(deps: { ledger: Ledger; records: CollectionRecord
     // Repeat promise breakers are treated as black list (policy.promise.blackListAfterBroken).
     const repeatBreaker = (await deps.records.brokenPromises(accountId)) >= promisePolicy(policy).blackListAfterBroken;
     const lists = repeatBreaker && !body.lists.includes('black') ? [...body.lists, 'black' as const] : body.lists;
-    const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists, timezone: body.timezone };
+    const priorArrears = await deps.ledger.priorBillCount(accountId, body.billId);
+    const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists, timezone: body.timezone, priorArrears };
     const hash = requestHash({ accountId, ...body });
     const currencies = await deps.ledger.otherBillCurrencies(accountId, body.billId);
     if (currencies.some((c) => c !== body.currency)) {

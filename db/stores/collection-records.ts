@@ -2,7 +2,7 @@
 // restorations and alerts. Every insert is keyed by the idempotency key, so a retried activity
 // writes once.
 import type { Pool } from 'pg';
-import type { DisputeRecord, InstallmentPlanRecord, PromiseRecord, WriteOffRecord } from '../../workflows/messages';
+import type { DisputeRecord, InstallmentPlanRecord, PolicyMigrationRecord, PromiseRecord, WriteOffRecord } from '../../workflows/messages';
 
 export interface AttemptRecord {
   key: string;
@@ -106,6 +106,14 @@ export function collectionRecords(pool: Pool) {
          ON CONFLICT (plan_id) DO UPDATE SET status = EXCLUDED.status, ended_at = now()
            WHERE installment_plans.status = 'active' AND EXCLUDED.status <> 'active'`,
         [p.planId, p.accountId, p.episodeId, JSON.stringify(p.installments), p.currency, p.source, p.status],
+      );
+    },
+
+    async recordPolicyMigration(m: PolicyMigrationRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO policy_migrations (migration_id, account_id, episode_id, from_policy, from_version, to_policy, to_version, reason, actor, migrated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (account_id, migration_id) DO NOTHING`,
+        [m.migrationId, m.accountId, m.episodeId, m.from.id, m.from.version, m.to.id, m.to.version, m.reason, m.actor, m.at],
       );
     },
 

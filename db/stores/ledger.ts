@@ -37,6 +37,12 @@ export function ledger(pool: Pool) {
       return rows.map((r) => String(r.currency));
     },
 
+    /** Bills of the account posted before this one (earlier arrears). */
+    async priorBillCount(accountId: string, billId: string): Promise<number> {
+      const { rows } = await pool.query('SELECT count(*) AS n FROM bills WHERE account_id = $1 AND bill_id <> $2', [accountId, billId]);
+      return Number(rows[0].n);
+    },
+
     async ensureAccount(accountId: string, c: Customer): Promise<void> {
       await pool.query(
         `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone)

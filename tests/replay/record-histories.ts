@@ -68,6 +68,20 @@ async function main(): Promise<void> {
       await env.sleep('20 days');
       await collection.postPayment('R3', { paymentId: 'R3-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' });
       await env.client.workflow.getHandle(collectionWorkflowId('R3')).result();
+
+      // 4. dispute (part upheld), installment plan kept, write-off-free ending
+      const due4 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+      await collection.enrol({ accountId: 'R4', customer: customer([]), bill: { billId: 'R4-B1', amount: 20_000, currency: 'CNY', dueDate: due4 }, policy: DEFAULT_POLICY });
+      await env.sleep('2 days');
+      await collection.openDispute('R4', { disputeId: 'R4-D1', amount: 4_000, reason: 'premium-rate calls' });
+      await env.sleep('10 days');
+      await collection.resolveDispute('R4', { disputeId: 'R4-D1', upheld: true, note: 'reversed' });
+      const today4 = localDateOf(await env.currentTimeMs(), ZONE);
+      await collection.agreeInstallments('R4', { planId: 'R4-PL', installments: [{ dueDate: addDays(today4, 5), amount: 8_000 }, { dueDate: addDays(today4, 35), amount: 8_000 }], source: 'counter' });
+      await collection.postPayment('R4', { paymentId: 'R4-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+      await env.sleep('30 days');
+      await collection.postPayment('R4', { paymentId: 'R4-P2', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+      await env.client.workflow.getHandle(collectionWorkflowId('R4')).result();
     });
 
     fs.mkdirSync(OUT, { recursive: true });
@@ -77,6 +91,7 @@ async function main(): Promise<void> {
       ['R2-first-run', r2.raw.workflowExecutionInfo?.firstRunId ?? undefined],
       ['R2-last-run', undefined],
       ['R3', undefined],
+      ['R4', undefined],
     ];
     for (const [name, runId] of runs) {
       const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();

@@ -76,8 +76,9 @@ describe('default ladder', () => {
       'suspend_outgoing@2026-04-01',
       'suspend_full@2026-04-08',
       'deregister@2026-06-30',
-      'demand_letter@2026-07-03',
-      'legal_referral@2026-07-18',
+      'agency_referral@2026-07-01',
+      'demand_letter@2026-07-31',
+      'legal_referral@2026-08-15',
     ]);
   });
 
@@ -341,5 +342,22 @@ describe('contact rules', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('enterprise clean history', () => {
+  it('defers suspension for an enterprise with no previous arrears, not for one with them', () => {
+    const start = (priorArrears: number) => {
+      const state = newEpisode({
+        accountId: 'E',
+        episodeId: 'E1',
+        policy: DEFAULT_POLICY,
+        customer: { name: '某公司', phone: '02100000000', segment: 'enterprise', lists: [], timezone: 'Asia/Shanghai', priorArrears },
+        firstBill: { billId: 'B1', amount: 500_000, currency: 'CNY', dueDate: '2026-03-01' },
+      });
+      return runLadder(state, Date.UTC(2026, 2, 1)).find((t) => t.action === 'suspend_outgoing')!.at;
+    };
+    expect(localDateOf(start(1), 'Asia/Shanghai')).toBe('2026-04-01');
+    expect(localDateOf(start(0), 'Asia/Shanghai')).toBe('2026-05-01');
   });
 });

@@ -76,19 +76,21 @@ test('with no payment the whole ladder runs to legal referral, with attempt reco
     'suspend_outgoing',
     'suspend_full',
     'deregister',
+    'agency_referral',
     'demand_letter',
     'legal_referral',
   ]);
   expect(final.service).toBe('deregistered');
   expect(final.next).toBeNull();
   const { rows } = await db.pool.query('SELECT action, outcome FROM collection_attempts WHERE account_id = $1', [accountId]);
-  expect(rows).toHaveLength(11);
+  expect(rows).toHaveLength(12);
   expect(await providerOps(accountId)).toEqual([
     'send',
     'call',
     'setServiceState:outgoing_barred',
     'setServiceState:suspended',
     'setServiceState:deregistered',
+    'refer',
     'sendDemandLetter',
     'openCase',
   ]);
@@ -203,7 +205,7 @@ test('a red-list account is never suspended automatically: a person reviews inst
 test('a long episode continues as new and keeps its state', async () => {
   const accountId = await enrol({ continueAsNewAfterEvents: 40 });
   const final = await until(accountId, (s) => s.status === 'legal');
-  expect(final.steps).toHaveLength(11);
+  expect(final.steps).toHaveLength(12);
   const described = await h.client.workflow.getHandle(collectionWorkflowId(accountId)).describe();
   expect(described.raw.workflowExecutionInfo?.firstRunId).not.toBe(described.runId);
 });

@@ -1,6 +1,8 @@
-// Disputes (art. 39), abnormal bills (art. 33) and write-off (核销) on the time-skipping server.
+// Disputes (art. 39), abnormal bills (art. 33), write-off (核销) and policy migration on the
+// time-skipping server.
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { collectionWorkflowId, writeOffUpdate } from '../../workflows/messages';
+import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 import { enrolDueYesterday, untilState } from '../support/episodes';
 import { bundleWorkflows, startWorkflowHarness, type WorkflowHarness } from '../support/temporal';
@@ -90,4 +92,25 @@ test('a written-off debt keeps its case: no more rungs, and a later payment is a
   expect((await h.collection.state(accountId))!.writeOff!.recovered).toBe(2_050);
   const rest = await h.collection.postPayment(accountId, { paymentId: `${accountId}-P2`, amount: 10_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
   expect(rest).toMatchObject({ recovery: true, status: 'paid', balance: 0 });
+});
+
+test('a running episode keeps its policy version until an audited migration moves it', async () => {
+  const old = { ...DEFAULT_POLICY, version: 1, contact: undefined, description: 'the old ladder' };
+  const accountId = `MG-${Date.now()}`;
+  await h.collection.enrol({
+    accountId,
+    customer: { name: '钱一', phone: '13500000009', segment: 'consumer', lists: [], timezone: 'Asia/Shanghai' },
+    bill: { billId: `${accountId}-B1`, amount: 9_000, currency: 'CNY', dueDate: '2026-11-20' },
+    policy: old,
+  });
+  expect((await h.collection.state(accountId))!.policy).toEqual({ id: 'default', version: 1 });
+  const noLadder = { ...DEFAULT_POLICY, ladders: { other: DEFAULT_POLICY.ladders['standard']! } };
+  await expect(h.collection.migratePolicy(accountId, { migrationId: 'M0', policy: noLadder, reason: 'x', actor: 'ops:zhang' })).rejects.toThrow(/no ladder/);
+  const moved = await h.collection.migratePolicy(accountId, { migrationId: 'M1', policy: DEFAULT_POLICY, reason: 'contact rules now apply', actor: 'ops:zhang' });
+  expect(moved).toMatchObject({ from: { version: 1 }, to: { version: DEFAULT_POLICY.version } });
+  const s = await untilState(h, accountId, (x) => x.policy.version === DEFAULT_POLICY.version, { step: '1 hour', maxSteps: 3 });
+  expect(s.policyMigrations).toEqual([expect.objectContaining({ migrationId: 'M1', from: 'default@1', actor: 'ops:zhang' })]);
+  await untilState(h, accountId, () => true, { step: '1 hour', maxSteps: 1 });
+  const { rows } = await db.pool.query('SELECT from_version, to_version, actor FROM policy_migrations WHERE account_id = $1', [accountId]);
+  expect(rows).toEqual([{ from_version: 1, to_version: DEFAULT_POLICY.version, actor: 'ops:zhang' }]);
 });

@@ -28,7 +28,10 @@ const standard: LadderStep[] = [
   { id: 'suspend-full', action: 'suspend_full', at: { kind: 'days_after_step', step: 'suspend-outgoing', days: 7 } },
   // Still unpaid three months after suspension: cancel the number (销号/拆机).
   { id: 'deregister', action: 'deregister', at: { kind: 'days_after_step', step: 'suspend-outgoing', days: 90 } },
-  { id: 'demand-letter', action: 'demand_letter', at: { kind: 'days_after_step', step: 'deregister', days: 3 } },
+  // Outsourced to a collection agency for a month (the seeds credit agencies, under daily oversight)…
+  { id: 'agency-referral', action: 'agency_referral', at: { kind: 'days_after_step', step: 'deregister', days: 1 }, minBalance: 5000 },
+  // …then the lawyer's letter and the suit.
+  { id: 'demand-letter', action: 'demand_letter', at: { kind: 'days_after_step', step: 'deregister', days: 31 } },
   { id: 'legal-referral', action: 'legal_referral', at: { kind: 'days_after_step', step: 'demand-letter', days: 15 } },
 ];
 
@@ -48,7 +51,7 @@ const blackList: LadderStep[] = [
 
 export const DEFAULT_POLICY: CollectionPolicy = {
   id: 'default',
-  version: 3,
+  version: 4,
   description: 'Seed-derived ladder: SMS, voice on the 15th, 3 calls from the 25th, visit on the 6th, suspension after 30 days.',
   highBalanceThreshold: 10_000, // 100 yuan: the seeds' "over 100" field-work group
   paidTolerance: 0,
@@ -82,6 +85,8 @@ export const DEFAULT_POLICY: CollectionPolicy = {
     weeklyCapPerChannel: { sms: 3, voice: 2, manual_call: 3, field_visit: 2, promise_reminder: 2 },
     optOutStops: ['sms', 'voice', 'promise_reminder'],
   },
+  // The seeds: enterprises with a clean history in a bad patch get suspension delayed.
+  enterpriseCleanHistoryDeferDays: 30,
   // Art. 33 and the seeds: over 5× the average of the previous three months is reviewed first.
   abnormalBill: { factor: 5 },
   // 违约金: the seeds' 3‰ a day (the legal maximum) from the day after the due date, capped at the

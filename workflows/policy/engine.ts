@@ -28,6 +28,8 @@ export interface LadderView {
   customer: Customer;
   /** The ladder pinned by the episode; derived from the customer when absent. */
   ladder?: string;
+  /** Days the suspension rungs are deferred (an enterprise with a clean history). */
+  deferSuspensionDays?: number;
   /** Contacts made in the episode (for the rolling-week caps). */
   contacts?: { at: number; action: ActionName }[];
   /** The customer opted out of reminders. */
@@ -97,7 +99,7 @@ export function serviceAfter(action: ActionName): ServiceState | undefined {
 }
 
 /** Rungs that sanction or escalate (held while a dispute or review is open). */
-export const SANCTIONS: LadderAction[] = ['suspend_outgoing', 'suspend_full', 'deregister', 'demand_letter', 'legal_referral'];
+export const SANCTIONS: LadderAction[] = ['suspend_outgoing', 'suspend_full', 'deregister', 'agency_referral', 'demand_letter', 'legal_referral'];
 
 const SEVERITY: Record<ServiceState, number> = { active: 0, outgoing_barred: 1, suspended: 2, deregistered: 3 };
 
@@ -144,7 +146,8 @@ function legalFloor(view: LadderView, action: LadderAction, time: string): numbe
   const { legal } = view.policy;
   const zone = view.customer.timezone;
   if (action === 'suspend_outgoing' || action === 'suspend_full') {
-    return atLocalTime(addDays(view.anchorDueDate, legal.minDaysAfterDueBeforeSuspension + 1), time, zone);
+    const days = legal.minDaysAfterDueBeforeSuspension + 1 + (view.deferSuspensionDays ?? 0);
+    return atLocalTime(addDays(view.anchorDueDate, days), time, zone);
   }
   if (action === 'deregister' && view.suspendedAt !== undefined) {
     return atLocalTime(addDays(localDateOf(view.suspendedAt, zone), legal.minDaysSuspendedBeforeDeregistration), time, zone);

@@ -13,6 +13,8 @@ export const LADDER_ACTIONS = [
   'deregister',
   'demand_letter',
   'legal_referral',
+  // Outsourced collection (委外催收), with its own outcome reported back by the agency.
+  'agency_referral',
   // A human decision instead of an automatic sanction (red list: never suspended automatically).
   'manual_review',
 ] as const;
@@ -95,6 +97,8 @@ export interface CollectionPolicy {
   };
   /** Holidays, frequency caps and opt-out (no harassment); absent: only the windows apply. */
   contact?: ContactRules;
+  /** An enterprise with no previous arrears gets its suspension rungs deferred by this many days. */
+  enterpriseCleanHistoryDeferDays?: number;
   /** Art. 33: a bill over `factor` × the previous three-month average is reviewed before sanctions. */
   abnormalBill?: { factor: number };
   /** Late fee (违约金); absent: none accrues. */
@@ -117,6 +121,8 @@ export interface Customer {
   lists: ListFlag[];
   /** IANA zone, e.g. Asia/Shanghai. */
   timezone: string;
+  /** Earlier arrears of this account billing knows of (for the enterprise clean-history deferral). */
+  priorArrears?: number;
 }
 
 export interface Bill {
