@@ -1,4 +1,4 @@
-// Promise to pay (预约缴费) on the time-skipping server with the real workflow and activities.
+// Promise to pay (预约缴费), holidays and the enterprise clean-history deferral on the time-skipping server.
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { collectionRecords } from '../../db/stores/collection-records';
 import { ledger } from '../../db/stores/ledger';
@@ -7,6 +7,7 @@ import type { CollectionClient, EnrolRequest } from '../../api/collection-client
 import { addDays, localDateOf } from '../../workflows/policy/calendar';
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { freshDatabase, type FreshDatabase } from '../support/db';
+import { simulatedToday, untilState } from '../support/episodes';
 import { bundleWorkflows, startWorkflowHarness, type WorkflowHarness } from '../support/temporal';
 
 const ZONE = 'Asia/Shanghai';
@@ -105,4 +106,38 @@ test('a repeat promise breaker starts the next episode on the black list', async
   expect(enrolled[0]?.customer.lists).toEqual(['black']);
   await post('RB-2', { ...body, billId: 'RB-2-B1' });
   expect(enrolled[1]?.customer.lists).toEqual([]);
+});
+
+test('no reminder on a configured holiday: the SMS waits for the next day in the window', async () => {
+  const accountId = `HO-${Date.now()}`;
+  const today = await simulatedToday(h);
+  const policy = { ...DEFAULT_POLICY, contact: { ...DEFAULT_POLICY.contact!, holidays: [addDays(today, 1)] } };
+  await h.collection.enrol({
+    accountId,
+    customer: { name: '冯二', phone: '13500000008', segment: 'consumer', lists: [], timezone: ZONE },
+    bill: { billId: `${accountId}-B1`, amount: 5_000, currency: 'CNY', dueDate: today },
+    policy,
+  });
+  const s = await untilState(h, accountId, (x) => x.stage === 'sms', { step: '6 hours', maxSteps: 20 });
+  expect(s.steps[0]!.atLocal.startsWith(`${addDays(today, 2)}T`)).toBe(true);
+});
+
+test('an enterprise with a clean history is suspended later than one with earlier arrears', async () => {
+  const suspendedOn = async (priorArrears: number) => {
+    const accountId = `EN-${priorArrears}-${Date.now()}`;
+    const dueDate = addDays(await simulatedToday(h), -1);
+    await h.collection.enrol({
+      accountId,
+      customer: { name: '某公司', phone: '02100000001', segment: 'enterprise', lists: [], timezone: ZONE, priorArrears },
+      bill: { billId: `${accountId}-B1`, amount: 500_000, currency: 'CNY', dueDate },
+      policy: DEFAULT_POLICY,
+    });
+    const s = await untilState(h, accountId, (x) => x.service === 'outgoing_barred', { step: '1 day', maxSteps: 120 });
+    const suspension = s.steps.find((x) => x.action === 'suspend_outgoing')!;
+    return Math.round((Date.parse(suspension.at) - Date.parse(`${dueDate}T00:00:00+08:00`)) / 86_400_000);
+  };
+  const withArrears = await suspendedOn(2);
+  const clean = await suspendedOn(0);
+  expect(withArrears).toBeLessThan(61);
+  expect(clean).toBeGreaterThanOrEqual(61); // 30 days past due + 30 days' deferral
 });
