@@ -3,7 +3,7 @@
 // and writes the attempt record (催缴记录) to PostgreSQL.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { collectionRecords } from '../db/stores/collection-records';
+import { collectionRecords, type AlertRecord, type RestorationRecord } from '../db/stores/collection-records';
 import type { DisputeRecord, InstallmentPlanRecord, PolicyMigrationRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
 import { localDateOf } from '../workflows/policy/calendar';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
@@ -14,22 +14,9 @@ export interface ActivityDeps {
   providers: Providers;
 }
 
-export interface AlertRequest {
-  key: string;
-  kind: string;
-  accountId: string;
-  episodeId: string;
-  message: string;
-}
-
-export interface RestorationReport {
-  key: string;
-  accountId: string;
-  episodeId: string;
-  paymentSeenAt: string;
-  restoredAt: string;
-  latencyMs: number;
-}
+/** The workflow's alert and restoration reports are the store's records as they are. */
+export type AlertRequest = AlertRecord;
+export type RestorationReport = RestorationRecord;
 
 export function createActivities({ pool, providers }: ActivityDeps) {
   const records = collectionRecords(pool);

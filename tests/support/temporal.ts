@@ -13,6 +13,7 @@ import { CollectionClient } from '../../api/collection-client';
 import { ProviderSimulator } from '../../activities/providers/simulator';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { freshDatabase, type FreshDatabase } from './db';
 
 let runtimeInstalled = false;
 /** Keeps the SDK's INFO chatter out of test output. */
@@ -73,4 +74,33 @@ export async function startWorkflowHarness(pool: Pool, bundle: WorkflowBundleWit
       await env.teardown();
     },
   };
+}
+
+export interface HarnessContext {
+  /** The current test's harness (a fresh test server per test). */
+  h: WorkflowHarness;
+  /** The file's database. */
+  db: FreshDatabase;
+}
+
+/**
+ * Registers the jest hooks of a workflow test file: one database and one workflow bundle per
+ * file, a fresh time-skipping environment and worker per test. Read `ctx.h` / `ctx.db` in tests.
+ */
+export function useWorkflowHarness(): HarnessContext {
+  const ctx = {} as HarnessContext;
+  let bundle: WorkflowBundleWithSourceMap;
+  beforeAll(async () => {
+    [ctx.db, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
+  });
+  afterAll(async () => {
+    await ctx.db?.drop();
+  });
+  beforeEach(async () => {
+    ctx.h = await startWorkflowHarness(ctx.db.pool, bundle);
+  });
+  afterEach(async () => {
+    await ctx.h?.teardown();
+  });
+  return ctx;
 }

@@ -4,34 +4,17 @@ import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { addDays, localDateOf } from '../../workflows/policy/calendar';
 import { collectionWorkflowId, postPaymentUpdate, waiveLateFeeUpdate } from '../../workflows/messages';
 import type { ListFlag } from '../../workflows/policy/types';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { freshDatabase, type FreshDatabase } from '../support/db';
-import { bundleWorkflows, startWorkflowHarness, type WorkflowHarness } from '../support/temporal';
+import { useWorkflowHarness } from '../support/temporal';
 
 const ZONE = 'Asia/Shanghai';
 const HOUR = 3_600_000;
-let db: FreshDatabase;
-let bundle: WorkflowBundleWithSourceMap;
-let h: WorkflowHarness;
+const ctx = useWorkflowHarness();
 let seq = 0;
-
-beforeAll(async () => {
-  [db, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
-});
-afterAll(async () => {
-  await db?.drop();
-});
-beforeEach(async () => {
-  h = await startWorkflowHarness(db.pool, bundle);
-});
-afterEach(async () => {
-  await h?.teardown();
-});
 
 async function enrol(opts: { amount?: number; lists?: ListFlag[]; continueAsNewAfterEvents?: number } = {}) {
   const accountId = `ACC-${++seq}-${Date.now()}`;
-  const dueDate = addDays(localDateOf(await h.env.currentTimeMs(), ZONE), -1);
-  await h.collection.enrol(
+  const dueDate = addDays(localDateOf(await ctx.h.env.currentTimeMs(), ZONE), -1);
+  await ctx.h.collection.enrol(
     {
       accountId,
       customer: { name: '李四', phone: '13900000000', segment: 'consumer', lists: opts.lists ?? [], timezone: ZONE },
@@ -43,12 +26,12 @@ async function enrol(opts: { amount?: number; lists?: ListFlag[]; continueAsNewA
   return accountId;
 }
 
-const state = async (accountId: string) => (await h.collection.state(accountId))!;
+const state = async (accountId: string) => (await ctx.h.collection.state(accountId))!;
 const payment = (id: string, amount: number) => ({ paymentId: id, amount, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
 const taken = async (accountId: string) => (await state(accountId)).steps.filter((s) => s.outcome === 'done').map((s) => s.action);
 
 async function providerOps(accountId: string): Promise<string[]> {
-  const { rows } = await db.pool.query('SELECT operation FROM provider_requests WHERE account_id = $1 ORDER BY requested_at', [accountId]);
+  const { rows } = await ctx.db.pool.query('SELECT operation FROM provider_requests WHERE account_id = $1 ORDER BY requested_at', [accountId]);
   return rows.map((r) => r.operation);
 }
 
@@ -57,7 +40,7 @@ async function until(accountId: string, predicate: (s: Awaited<ReturnType<typeof
   for (let day = 0; day < maxDays; day++) {
     const s = await state(accountId);
     if (predicate(s)) return s;
-    await h.env.sleep('1 day');
+    await ctx.h.env.sleep('1 day');
   }
   throw new Error(`condition not reached in ${maxDays} simulated days: ${JSON.stringify(await state(accountId))}`);
 }
@@ -82,7 +65,7 @@ test('with no payment the whole ladder runs to legal referral, with attempt reco
   ]);
   expect(final.service).toBe('deregistered');
   expect(final.next).toBeNull();
-  const { rows } = await db.pool.query('SELECT action, outcome FROM collection_attempts WHERE account_id = $1', [accountId]);
+  const { rows } = await ctx.db.pool.query('SELECT action, outcome FROM collection_attempts WHERE account_id = $1', [accountId]);
   expect(rows).toHaveLength(12);
   expect(await providerOps(accountId)).toEqual([
     'send',
@@ -94,7 +77,7 @@ test('with no payment the whole ladder runs to legal referral, with attempt reco
     'sendDemandLetter',
     'openCase',
   ]);
-  const tasks = await db.pool.query('SELECT kind FROM work_tasks WHERE account_id = $1 ORDER BY created_at', [accountId]);
+  const tasks = await ctx.db.pool.query('SELECT kind FROM work_tasks WHERE account_id = $1 ORDER BY created_at', [accountId]);
   expect(tasks.rows.map((r) => r.kind)).toEqual(['manual_call', 'manual_call', 'manual_call', 'field_visit']);
   console.log(`full ladder (${final.steps.length} rungs, ~8 simulated months) took ${((Date.now() - wall) / 1000).toFixed(1)} s wall`);
 });
@@ -102,9 +85,9 @@ test('with no payment the whole ladder runs to legal referral, with attempt reco
 test('a payment in full mid-way ends the episode before any suspension', async () => {
   const accountId = await enrol();
   await until(accountId, (s) => s.stage === 'voice');
-  const result = await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 12_050));
+  const result = await ctx.h.collection.postPayment(accountId, payment(`${accountId}-P1`, 12_050));
   expect(result).toMatchObject({ outcome: 'applied', balance: 0, status: 'paid', restoring: false });
-  const outcome = await h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
+  const outcome = await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
   expect(outcome).toMatchObject({ status: 'paid', service: 'active', balance: 0 });
   expect(outcome.lateFeeDue).toBeGreaterThan(0); // for billing's next bill
   expect(await providerOps(accountId)).toEqual(['send', 'call']);
@@ -113,13 +96,13 @@ test('a payment in full mid-way ends the episode before any suspension', async (
 test('a payment while suspended restores the line within 24 hours of simulated time', async () => {
   const accountId = await enrol();
   await until(accountId, (s) => s.service === 'suspended');
-  const result = await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 12_050));
+  const result = await ctx.h.collection.postPayment(accountId, payment(`${accountId}-P1`, 12_050));
   expect(result).toMatchObject({ status: 'paid', restoring: true });
-  const outcome = await h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
+  const outcome = await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
   expect(outcome).toMatchObject({ status: 'paid', service: 'active' });
   const ops = await providerOps(accountId);
   expect(ops[ops.length - 1]).toBe('setServiceState:active');
-  const { rows } = await db.pool.query('SELECT latency_ms FROM restorations WHERE account_id = $1', [accountId]);
+  const { rows } = await ctx.db.pool.query('SELECT latency_ms FROM restorations WHERE account_id = $1', [accountId]);
   expect(rows).toHaveLength(1);
   expect(rows[0].latency_ms).toBeLessThan(24 * HOUR);
 });
@@ -127,13 +110,13 @@ test('a payment while suspended restores the line within 24 hours of simulated t
 test('a partial payment lowers the balance and the ladder goes on; the same payment id twice changes nothing', async () => {
   const accountId = await enrol({ amount: 10_000 });
   await until(accountId, (s) => s.stage === 'sms');
-  const first = await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 4_000));
+  const first = await ctx.h.collection.postPayment(accountId, payment(`${accountId}-P1`, 4_000));
   expect(first).toMatchObject({ outcome: 'applied', balance: 6_000, status: 'open' });
   // the client re-sends under the same update id: Temporal answers with the first result
-  const again = await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 4_000));
+  const again = await ctx.h.collection.postPayment(accountId, payment(`${accountId}-P1`, 4_000));
   expect(again).toEqual(first);
   // a re-delivery under another update id (e.g. after continue-as-new) is recognised by the workflow
-  const redelivered = await h.client.workflow
+  const redelivered = await ctx.h.client.workflow
     .getHandle(collectionWorkflowId(accountId))
     .executeUpdate(postPaymentUpdate, { args: [payment(`${accountId}-P1`, 4_000)], updateId: 'another-delivery' });
   expect(redelivered).toMatchObject({ outcome: 'duplicate', balance: 6_000 });
@@ -146,7 +129,7 @@ test('a new charge adds to the balance and keeps the ladder anchored on the olde
   const accountId = await enrol({ amount: 5_000 });
   const before = await state(accountId);
   const dueDate = addDays(before.bills[0]!.dueDate, 30);
-  await h.collection.enrol({
+  await ctx.h.collection.enrol({
     accountId,
     customer: { name: '李四', phone: '13900000000', segment: 'consumer', lists: [], timezone: ZONE },
     bill: { billId: `${accountId}-B2`, amount: 3_000, currency: 'CNY', dueDate },
@@ -155,29 +138,29 @@ test('a new charge adds to the balance and keeps the ladder anchored on the olde
   const after = await until(accountId, (s) => s.bills.length === 2);
   expect(after.balance).toBe(8_000);
   // paying the first bill restarts the ladder for the younger bill (a new cycle)
-  const r = await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 5_000));
+  const r = await ctx.h.collection.postPayment(accountId, payment(`${accountId}-P1`, 5_000));
   expect(r).toMatchObject({ balance: 3_000, status: 'open' });
   expect((await state(accountId)).cycle).toBe(2);
 });
 
 test('the late fee is shown apart from the principal and can be waived', async () => {
   const accountId = await enrol({ amount: 10_000 });
-  await h.env.sleep('10 days');
-  const before = (await h.collection.state(accountId, await h.env.currentTimeMs()))!;
+  await ctx.h.env.sleep('10 days');
+  const before = (await ctx.h.collection.state(accountId, await ctx.h.env.currentTimeMs()))!;
   expect(before.balance).toBe(10_000);
   expect(before.lateFee!.accrued).toBeGreaterThanOrEqual(9 * 30);
-  const after = await h.client.workflow
+  const after = await ctx.h.client.workflow
     .getHandle(collectionWorkflowId(accountId))
     .executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'W1', amount: 100, reason: 'first arrears, goodwill' }] });
   expect(after).toMatchObject({ waived: 100 });
   await expect(
-    h.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'W2', amount: 1, reason: ' ' }] }),
+    ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'W2', amount: 1, reason: ' ' }] }),
   ).rejects.toThrow();
 });
 
 test('an opted-out customer gets no reminders, but the calls and legal notices still come', async () => {
   const accountId = await enrol();
-  await h.client.workflow.getHandle(collectionWorkflowId(accountId)).signal('setContactPreference', { optOut: true, source: 'sms reply TD' });
+  await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).signal('setContactPreference', { optOut: true, source: 'sms reply TD' });
   const s = await until(accountId, (x) => x.stage === 'suspend_outgoing');
   expect(s.optedOut).toBe(true);
   expect(s.steps.slice(0, 2).map((x) => [x.action, x.outcome])).toEqual([
@@ -189,7 +172,7 @@ test('an opted-out customer gets no reminders, but the calls and legal notices s
 
 test('a payment in another currency is refused by the workflow and changes nothing', async () => {
   const accountId = await enrol();
-  await expect(h.collection.postPayment(accountId, { ...payment(`${accountId}-P1`, 100), currency: 'USD' })).rejects.toThrow(/currency/);
+  await expect(ctx.h.collection.postPayment(accountId, { ...payment(`${accountId}-P1`, 100), currency: 'USD' })).rejects.toThrow(/currency/);
   expect((await state(accountId)).payments).toHaveLength(0);
 });
 
@@ -206,26 +189,26 @@ test('a long episode continues as new and keeps its state', async () => {
   const accountId = await enrol({ continueAsNewAfterEvents: 40 });
   const final = await until(accountId, (s) => s.status === 'legal');
   expect(final.steps).toHaveLength(12);
-  const described = await h.client.workflow.getHandle(collectionWorkflowId(accountId)).describe();
+  const described = await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).describe();
   expect(described.raw.workflowExecutionInfo?.firstRunId).not.toBe(described.runId);
 });
 
 test('closing a legal episode ends the workflow', async () => {
   const accountId = await enrol({ lists: ['black'] });
   await until(accountId, (s) => s.status === 'legal');
-  await h.client.workflow.getHandle(collectionWorkflowId(accountId)).signal('closeEpisode', { reason: 'judgment enforced' });
-  await expect(h.client.workflow.getHandle(collectionWorkflowId(accountId)).result()).resolves.toMatchObject({ status: 'closed' });
+  await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).signal('closeEpisode', { reason: 'judgment enforced' });
+  await expect(ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).result()).resolves.toMatchObject({ status: 'closed' });
 });
 
 test('a restoration the network refuses is alerted and tried again; the line is only marked active once restored', async () => {
   const accountId = await enrol();
   await until(accountId, (s) => s.service === 'suspended');
-  h.simulator.refuseNext('setServiceState:active', 1);
-  await h.collection.postPayment(accountId, payment(`${accountId}-P1`, 12_050));
-  const outcome = await h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
+  ctx.h.simulator.refuseNext('setServiceState:active', 1);
+  await ctx.h.collection.postPayment(accountId, payment(`${accountId}-P1`, 12_050));
+  const outcome = await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
   expect(outcome).toMatchObject({ status: 'paid', service: 'active' });
-  const alerts = await db.pool.query('SELECT kind FROM alerts WHERE account_id = $1', [accountId]);
+  const alerts = await ctx.db.pool.query('SELECT kind FROM alerts WHERE account_id = $1', [accountId]);
   expect(alerts.rows.map((r) => r.kind)).toEqual(['restoration_refused']);
-  const attempts = await db.pool.query("SELECT outcome FROM collection_attempts WHERE account_id = $1 AND action = 'restore' ORDER BY performed_at", [accountId]);
+  const attempts = await ctx.db.pool.query("SELECT outcome FROM collection_attempts WHERE account_id = $1 AND action = 'restore' ORDER BY performed_at", [accountId]);
   expect(attempts.rows.map((r) => r.outcome)).toEqual(['failed', 'done']);
 });

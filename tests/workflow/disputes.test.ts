@@ -1,116 +1,99 @@
 // Disputes (art. 39), abnormal bills (art. 33), write-off (核销) and policy migration on the
 // time-skipping server.
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { collectionWorkflowId, writeOffUpdate } from '../../workflows/messages';
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
-import { freshDatabase, type FreshDatabase } from '../support/db';
 import { enrolDueYesterday, untilState } from '../support/episodes';
-import { bundleWorkflows, startWorkflowHarness, type WorkflowHarness } from '../support/temporal';
+import { useWorkflowHarness } from '../support/temporal';
 
-let db: FreshDatabase;
-let bundle: WorkflowBundleWithSourceMap;
-let h: WorkflowHarness;
-
-beforeAll(async () => {
-  [db, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
-});
-afterAll(async () => {
-  await db?.drop();
-});
-beforeEach(async () => {
-  h = await startWorkflowHarness(db.pool, bundle);
-});
-afterEach(async () => {
-  await h?.teardown();
-});
+const ctx = useWorkflowHarness();
 
 const networkOps = async (accountId: string) =>
-  (await db.pool.query("SELECT operation FROM provider_requests WHERE account_id = $1 AND provider = 'network'", [accountId])).rows.map((r) => r.operation);
+  (await ctx.db.pool.query("SELECT operation FROM provider_requests WHERE account_id = $1 AND provider = 'network'", [accountId])).rows.map((r) => r.operation);
 
 test('a dispute of the whole amount pauses all pressure; upheld, the charge comes off and the episode closes', async () => {
-  const accountId = await enrolDueYesterday(h, 'DS');
-  await untilState(h, accountId, (s) => s.stage === 'sms');
-  const opened = await h.collection.openDispute(accountId, { disputeId: 'D1', amount: 12_050, reason: 'premium-rate calls by a relative' });
+  const accountId = await enrolDueYesterday(ctx.h, 'DS');
+  await untilState(ctx.h, accountId, (s) => s.stage === 'sms');
+  const opened = await ctx.h.collection.openDispute(accountId, { disputeId: 'D1', amount: 12_050, reason: 'premium-rate calls by a relative' });
   expect(opened).toMatchObject({ status: 'open', kind: 'dispute' });
-  await h.env.sleep('60 days');
-  const held = (await h.collection.state(accountId))!;
+  await ctx.h.env.sleep('60 days');
+  const held = (await ctx.h.collection.state(accountId))!;
   expect(held.steps.map((s) => s.action)).toEqual(['sms']);
   expect(held).toMatchObject({ disputed: 12_050, next: null, service: 'active' });
 
-  const resolved = await h.collection.resolveDispute(accountId, { disputeId: 'D1', upheld: true, note: 'charges reversed' });
+  const resolved = await ctx.h.collection.resolveDispute(accountId, { disputeId: 'D1', upheld: true, note: 'charges reversed' });
   expect(resolved).toMatchObject({ status: 'upheld', balance: 0, episodeStatus: 'closed' });
-  await expect(h.client.workflow.getHandle(collectionWorkflowId(accountId)).result()).resolves.toMatchObject({ status: 'closed', balance: 0 });
-  const { rows } = await db.pool.query('SELECT status FROM disputes WHERE account_id = $1', [accountId]);
+  await expect(ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).result()).resolves.toMatchObject({ status: 'closed', balance: 0 });
+  const { rows } = await ctx.db.pool.query('SELECT status FROM disputes WHERE account_id = $1', [accountId]);
   expect(rows).toEqual([{ status: 'upheld' }]);
-  const tasks = await db.pool.query("SELECT kind FROM work_tasks WHERE account_id = $1 AND kind = 'dispute_review'", [accountId]);
+  const tasks = await ctx.db.pool.query("SELECT kind FROM work_tasks WHERE account_id = $1 AND kind = 'dispute_review'", [accountId]);
   expect(tasks.rows).toHaveLength(1);
 });
 
 test('a partial dispute: reminders go on for the rest, no suspension until it is resolved; confirmed, the ladder resumes', async () => {
-  const accountId = await enrolDueYesterday(h, 'DS');
-  await h.collection.openDispute(accountId, { disputeId: 'D1', amount: 6_000, reason: 'shared line, calls not ours' });
-  const held = await untilState(h, accountId, (s) => s.steps.length >= 6 && s.next === null, { step: '1 day', maxSteps: 120 });
+  const accountId = await enrolDueYesterday(ctx.h, 'DS');
+  await ctx.h.collection.openDispute(accountId, { disputeId: 'D1', amount: 6_000, reason: 'shared line, calls not ours' });
+  const held = await untilState(ctx.h, accountId, (s) => s.steps.length >= 6 && s.next === null, { step: '1 day', maxSteps: 120 });
   expect(held.steps.map((s) => s.action)).toEqual(['sms', 'voice', 'manual_call', 'manual_call', 'manual_call', 'field_visit']);
-  await h.env.sleep('30 days');
+  await ctx.h.env.sleep('30 days');
   expect(await networkOps(accountId)).toEqual([]);
 
-  await h.collection.resolveDispute(accountId, { disputeId: 'D1', upheld: false, note: 'itemised bill confirms the calls' });
-  const after = await untilState(h, accountId, (s) => s.service === 'outgoing_barred', { step: '1 day', maxSteps: 10 });
+  await ctx.h.collection.resolveDispute(accountId, { disputeId: 'D1', upheld: false, note: 'itemised bill confirms the calls' });
+  const after = await untilState(ctx.h, accountId, (s) => s.service === 'outgoing_barred', { step: '1 day', maxSteps: 10 });
   expect(after.balance).toBe(12_050);
   expect(await networkOps(accountId)).toEqual(['setServiceState:outgoing_barred']);
 });
 
 test('an abnormal bill (over 5× the three-month average) is reviewed before any suspension', async () => {
-  const accountId = await enrolDueYesterday(h, 'AB', { amount: 60_000, bill: { previousAverage: 5_000 } });
-  const s = await untilState(h, accountId, (x) => x.steps.length >= 6 && x.next === null, { step: '1 day', maxSteps: 120 });
+  const accountId = await enrolDueYesterday(ctx.h, 'AB', { amount: 60_000, bill: { previousAverage: 5_000 } });
+  const s = await untilState(ctx.h, accountId, (x) => x.steps.length >= 6 && x.next === null, { step: '1 day', maxSteps: 120 });
   expect(s.disputes).toEqual([expect.objectContaining({ kind: 'abnormal_bill', status: 'open', amount: 0 })]);
   expect(await networkOps(accountId)).toEqual([]);
-  const tasks = await db.pool.query("SELECT kind FROM work_tasks WHERE account_id = $1 AND kind = 'bill_review'", [accountId]);
+  const tasks = await ctx.db.pool.query("SELECT kind FROM work_tasks WHERE account_id = $1 AND kind = 'bill_review'", [accountId]);
   expect(tasks.rows).toHaveLength(1);
-  await h.collection.resolveDispute(accountId, { disputeId: s.disputes[0]!.disputeId, upheld: false, note: 'customer confirmed the roaming' });
-  await untilState(h, accountId, (x) => x.service === 'outgoing_barred', { step: '1 day', maxSteps: 10 });
+  await ctx.h.collection.resolveDispute(accountId, { disputeId: s.disputes[0]!.disputeId, upheld: false, note: 'customer confirmed the roaming' });
+  await untilState(ctx.h, accountId, (x) => x.service === 'outgoing_barred', { step: '1 day', maxSteps: 10 });
 });
 
 test('a dispute larger than the undisputed balance is refused', async () => {
-  const accountId = await enrolDueYesterday(h, 'DS', { amount: 1_000 });
-  await expect(h.collection.openDispute(accountId, { disputeId: 'D1', amount: 1_001, reason: 'x' })).rejects.toThrow(/exceeds/);
+  const accountId = await enrolDueYesterday(ctx.h, 'DS', { amount: 1_000 });
+  await expect(ctx.h.collection.openDispute(accountId, { disputeId: 'D1', amount: 1_001, reason: 'x' })).rejects.toThrow(/exceeds/);
 });
 
 test('a written-off debt keeps its case: no more rungs, and a later payment is a recovery', async () => {
-  const accountId = await enrolDueYesterday(h, 'WO');
-  await untilState(h, accountId, (s) => s.stage === 'legal_referral', { step: '1 day', maxSteps: 400 });
-  const handle = h.client.workflow.getHandle(collectionWorkflowId(accountId));
+  const accountId = await enrolDueYesterday(ctx.h, 'WO');
+  await untilState(ctx.h, accountId, (s) => s.stage === 'legal_referral', { step: '1 day', maxSteps: 400 });
+  const handle = ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId));
   const wo = await handle.executeUpdate(writeOffUpdate, { args: [{ writeOffId: `${accountId}-WO`, reason: 'uncollectable: moved away', approvedBy: 'finance:li' }] });
   expect(wo).toMatchObject({ amount: 12_050, status: 'written_off' });
-  await h.env.sleep('30 days');
-  const kept = (await h.collection.state(accountId))!;
+  await ctx.h.env.sleep('30 days');
+  const kept = (await ctx.h.collection.state(accountId))!;
   expect(kept).toMatchObject({ status: 'written_off', next: null, writeOff: { amount: 12_050, recovered: 0 } });
-  expect((await db.pool.query('SELECT amount_minor FROM write_offs WHERE account_id = $1', [accountId])).rows).toEqual([{ amount_minor: 12_050 }]);
+  expect((await ctx.db.pool.query('SELECT amount_minor FROM write_offs WHERE account_id = $1', [accountId])).rows).toEqual([{ amount_minor: 12_050 }]);
 
-  const part = await h.collection.postPayment(accountId, { paymentId: `${accountId}-P1`, amount: 2_050, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+  const part = await ctx.h.collection.postPayment(accountId, { paymentId: `${accountId}-P1`, amount: 2_050, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
   expect(part).toMatchObject({ recovery: true, status: 'written_off', balance: 10_000 });
-  expect((await h.collection.state(accountId))!.writeOff!.recovered).toBe(2_050);
-  const rest = await h.collection.postPayment(accountId, { paymentId: `${accountId}-P2`, amount: 10_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+  expect((await ctx.h.collection.state(accountId))!.writeOff!.recovered).toBe(2_050);
+  const rest = await ctx.h.collection.postPayment(accountId, { paymentId: `${accountId}-P2`, amount: 10_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
   expect(rest).toMatchObject({ recovery: true, status: 'paid', balance: 0 });
 });
 
 test('a running episode keeps its policy version until an audited migration moves it', async () => {
   const old = { ...DEFAULT_POLICY, version: 1, contact: undefined, description: 'the old ladder' };
   const accountId = `MG-${Date.now()}`;
-  await h.collection.enrol({
+  await ctx.h.collection.enrol({
     accountId,
     customer: { name: '钱一', phone: '13500000009', segment: 'consumer', lists: [], timezone: 'Asia/Shanghai' },
     bill: { billId: `${accountId}-B1`, amount: 9_000, currency: 'CNY', dueDate: '2026-11-20' },
     policy: old,
   });
-  expect((await h.collection.state(accountId))!.policy).toEqual({ id: 'default', version: 1 });
+  expect((await ctx.h.collection.state(accountId))!.policy).toEqual({ id: 'default', version: 1 });
   const noLadder = { ...DEFAULT_POLICY, ladders: { other: DEFAULT_POLICY.ladders['standard']! } };
-  await expect(h.collection.migratePolicy(accountId, { migrationId: 'M0', policy: noLadder, reason: 'x', actor: 'ops:zhang' })).rejects.toThrow(/no ladder/);
-  const moved = await h.collection.migratePolicy(accountId, { migrationId: 'M1', policy: DEFAULT_POLICY, reason: 'contact rules now apply', actor: 'ops:zhang' });
+  await expect(ctx.h.collection.migratePolicy(accountId, { migrationId: 'M0', policy: noLadder, reason: 'x', actor: 'ops:zhang' })).rejects.toThrow(/no ladder/);
+  const moved = await ctx.h.collection.migratePolicy(accountId, { migrationId: 'M1', policy: DEFAULT_POLICY, reason: 'contact rules now apply', actor: 'ops:zhang' });
   expect(moved).toMatchObject({ from: { version: 1 }, to: { version: DEFAULT_POLICY.version } });
-  const s = await untilState(h, accountId, (x) => x.policy.version === DEFAULT_POLICY.version, { step: '1 hour', maxSteps: 3 });
+  const s = await untilState(ctx.h, accountId, (x) => x.policy.version === DEFAULT_POLICY.version, { step: '1 hour', maxSteps: 3 });
   expect(s.policyMigrations).toEqual([expect.objectContaining({ migrationId: 'M1', from: 'default@1', actor: 'ops:zhang' })]);
-  await untilState(h, accountId, () => true, { step: '1 hour', maxSteps: 1 });
-  const { rows } = await db.pool.query('SELECT from_version, to_version, actor FROM policy_migrations WHERE account_id = $1', [accountId]);
+  await untilState(ctx.h, accountId, () => true, { step: '1 hour', maxSteps: 1 });
+  const { rows } = await ctx.db.pool.query('SELECT from_version, to_version, actor FROM policy_migrations WHERE account_id = $1', [accountId]);
   expect(rows).toEqual([{ from_version: 1, to_version: DEFAULT_POLICY.version, actor: 'ops:zhang' }]);
 });
