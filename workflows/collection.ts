@@ -150,10 +150,7 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       return lateFee(state, Date.now()) ?? null;
     },
     {
-      validator: (adj) => {
-        const problem = adjustmentProblem(adj);
-        if (problem) throw new Error(problem);
-      },
+      validator: (adj) => refuseIf(adjustmentProblem(state, adj, Date.now())),
     },
   );
   setHandler(
@@ -190,7 +187,7 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
   });
   setHandler(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   setHandler(closeEpisodeSignal, () => {
-    if (state.status === 'legal' || state.status === 'open') state.status = 'closed';
+    if (state.status === 'legal' || state.status === 'open' || state.status === 'written_off') state.status = 'closed';
     state.revision++;
   });
   setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));

@@ -190,9 +190,9 @@ export function addCharge(state: EpisodeState, bill: Bill): ChargeResult {
   const unpaidBefore = oldestUnpaidBill(state);
   state.bills.push(bill);
   const anchor = oldestUnpaidDueDate(state);
-  if (state.status === 'paid' && anchor) {
-    // A bill that arrives while a paid episode is still winding down (e.g. restoring) reopens it
-    // rather than being lost with the finished run.
+  if ((state.status === 'paid' || state.status === 'closed' || state.status === 'written_off') && anchor) {
+    // A bill that arrives while an ended episode is still winding down (e.g. restoring), or a
+    // written-off case, reopens it rather than being lost with the finished run.
     state.status = 'open';
     restartLadder(state, anchor);
   } else if (!unpaidBefore && anchor) {
@@ -354,5 +354,8 @@ export function ladderView(state: EpisodeState): LadderView {
 
 /** The idempotency key of an external action: account, episode, cycle and rung. */
 export function actionKey(state: EpisodeState, stepId: string, action: ActionName): string {
-  return `${state.accountId}/${state.episodeId}/c${state.cycle}/${stepId}/${action}`;
+  // After a restoration the same rung may rightly be taken again (a broken installment plan
+  // re-suspends): the restoration count keeps that a new action, not a replay of the old one.
+  const generation = state.restorations.length > 0 ? `/r${state.restorations.length}` : '';
+  return `${state.accountId}/${state.episodeId}/c${state.cycle}/${stepId}/${action}${generation}`;
 }

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { parsePolicy } from '../../config/policy-schema';
-import { addCharge, applyPayment, ladderView, newEpisode, recordStep, type EpisodeState } from '../../workflows/episode';
+import { actionKey, addCharge, applyPayment, ladderView, newEpisode, recordStep, type EpisodeState } from '../../workflows/episode';
 import { addDays, atLocalTime, dayOfMonthOnOrAfter, isWithinWindow, localDateOf, nextAllowedMoment } from '../../workflows/policy/calendar';
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { planNextStep, windowFor } from '../../workflows/policy/engine';
-import { lateFee, waiveLateFee } from '../../workflows/late-fee';
+import { adjustmentProblem, lateFee, waiveLateFee } from '../../workflows/late-fee';
+import { openDispute, resolveDispute } from '../../workflows/dispute';
+import { writeOff } from '../../workflows/write-off';
 import { isContact, nextContactMoment } from '../../workflows/policy/contact-rules';
 import type { Customer, ListFlag, Segment } from '../../workflows/policy/types';
 
@@ -359,5 +361,33 @@ describe('enterprise clean history', () => {
     };
     expect(localDateOf(start(1), 'Asia/Shanghai')).toBe('2026-04-01');
     expect(localDateOf(start(0), 'Asia/Shanghai')).toBe('2026-05-01');
+  });
+});
+
+describe('review fixes', () => {
+  const local = (date: string) => atLocalTime(date, '12:00', 'Asia/Shanghai');
+
+  it('no late fee on a charge taken off by an upheld dispute; waivers only up to what is due', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 10_000 });
+    openDispute(state, { disputeId: 'D1', amount: 10_000, reason: 'not ours' }, local('2026-03-02'));
+    expect(lateFee(state, local('2026-03-20'))?.accrued).toBe(0);
+    resolveDispute(state, { disputeId: 'D1', upheld: true }, local('2026-03-20'));
+    expect(lateFee(state, local('2026-06-20'))?.accrued).toBe(0);
+    const other = episode({ dueDate: '2026-03-01', amount: 10_000 });
+    expect(adjustmentProblem(other, { adjustmentId: 'W', amount: 1_000_000, reason: 'x' }, local('2026-03-05'))).toMatch(/cannot exceed/);
+  });
+
+  it('a written-off case reopens for a new bill', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 10_000 });
+    writeOff(state, { writeOffId: 'W1', reason: 'gone', approvedBy: 'finance' }, local('2026-09-01'));
+    addCharge(state, { billId: 'B2', amount: 3_000, currency: 'CNY', dueDate: '2026-09-05' });
+    expect(state.status).toBe('open');
+  });
+
+  it('a sanction taken again after a restoration gets a new idempotency key', () => {
+    const state = episode({ dueDate: '2026-03-01', amount: 10_000 });
+    const first = actionKey(state, 'suspend-outgoing', 'suspend_outgoing');
+    state.restorations.push({ paymentId: 'plan:P', seenAt: 0, restoredAt: 1 });
+    expect(actionKey(state, 'suspend-outgoing', 'suspend_outgoing')).not.toBe(first);
   });
 });

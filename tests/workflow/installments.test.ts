@@ -50,6 +50,13 @@ test('a missed installment breaks the plan: the line restored under it is suspen
   const broken = await untilState(ctx.h, accountId, (s) => s.installmentPlan?.status === 'broken' && s.service === 'outgoing_barred', { step: '1 day', maxSteps: 20 });
   expect(broken.balance).toBe(20_000);
   expect(await planRow(accountId)).toEqual([{ status: 'broken' }]);
+  // the network was really asked to bar the line again (a new key, not the first suspension's)
+  expect(await networkOps(accountId)).toEqual([
+    'setServiceState:outgoing_barred',
+    'setServiceState:suspended',
+    'setServiceState:active',
+    'setServiceState:outgoing_barred',
+  ]);
 });
 
 test('a plan that does not cover the balance is refused', async () => {
