@@ -1,0 +1,64 @@
+// `npm run simulate -- --scenario <file.json> [--out <result.json>] [--batch 200]`: runs the
+// scenario on the real workflows (time-skipping test server, simulated providers, a throw-away
+// embedded PostgreSQL) and writes the result. A progress bar on the terminal for long runs.
+import { SingleBar, Presets } from 'cli-progress';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { quietTemporalRuntime } from '../config/logger';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { runScenario } from './run';
+import { parseScenario } from './scenario';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { scenario: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' } },
+  });
+  if (!values.scenario) throw new Error('usage: npm run simulate -- --scenario <file.json> [--out <result.json>] [--batch 200]');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(values.scenario, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read scenario ${values.scenario}: ${(err as Error).message}`);
+  }
+  const { scenario, policy } = parseScenario(raw);
+  quietTemporalRuntime();
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-pg-'));
+  const pg = await startEmbeddedPostgres({ dataDir, port: 55000 + (process.pid % 1000), databaseName: 'simulate', persistent: false, fast: true });
+  const pool = createPool(pg.url, { max: 20 });
+  const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulating [{bar}] {value}/{total} accounts | {eta_formatted} left' }, Presets.shades_classic) : undefined;
+  try {
+    await migrate(pg.url);
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+    bar?.start(scenario.accounts.length, 0);
+    const result = await runScenario(scenario, policy, {
+      pool,
+      bundle,
+      ...(values.batch ? { batchSize: Number(values.batch) } : {}),
+      onProgress: (done) => bar?.update(done),
+    });
+    bar?.stop();
+    const json = JSON.stringify(result, null, 2);
+    if (values.out) {
+      fs.writeFileSync(values.out, json);
+      console.error(`wrote ${values.out}: ${JSON.stringify(result.summary)}`);
+    } else {
+      process.stdout.write(json + '\n');
+    }
+  } finally {
+    bar?.stop();
+    await pool.end();
+    await pg.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
