@@ -1,0 +1,91 @@
+// What every benchmark stands on: embedded PostgreSQL, a Temporal dev server, the real worker with
+// the provider simulator, and the HTTP API, all on loopback in a temporary folder; plus figures.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import pino from 'pino';
+import { ProviderSimulator } from '../activities/providers/simulator';
+import { createApp } from '../api/app';
+import { CollectionClient } from '../api/collection-client';
+import { quietTemporalRuntime } from '../config/logger';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { startDevServer } from '../scripts/dev-server';
+import { temporalCliPath } from '../scripts/temporal-bins';
+import { createCollectionWorker } from '../worker/create-worker';
+import type { CollectionPolicy } from '../workflows/policy/types';
+
+export interface Bench {
+  pool: Pool;
+  simulator: ProviderSimulator;
+  post(url: string, body: unknown): Promise<Response>;
+}
+
+export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => Promise<T>): Promise<T> {
+  quietTemporalRuntime();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  fs.chmodSync(tmp, 0o755);
+  const offset = process.pid % 1000;
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: 56000 + offset, databaseName: 'bench', persistent: false });
+  const dev = await startDevServer({ cli: temporalCliPath(), dataDir: tmp, port: 57000 + offset, uiPort: 58000 + offset, headless: true });
+  const pool = createPool(pg.url, { max: 20 });
+  const native = await NativeConnection.connect({ address: dev.address });
+  const connection = await Connection.connect({ address: dev.address });
+  try {
+    await migrate(pg.url);
+    const simulator = new ProviderSimulator(pool);
+    const worker = await createCollectionWorker({ connection: native, taskQueue: 'bench', pool, providers: simulator.providers() });
+    return await worker.runUntil(async () => {
+      const collection = new CollectionClient(new Client({ connection }), 'bench');
+      const app = createApp({ pool, collection, policy: () => policy, log: pino({ level: 'silent' }) });
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      const port = (server.address() as { port: number }).port;
+      const post = (url: string, body: unknown) =>
+        fetch(`http://127.0.0.1:${port}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      try {
+        return await fn({ pool, simulator, post });
+      } finally {
+        server.close();
+      }
+    });
+  } finally {
+    await connection.close();
+    await native.close();
+    await pool.end();
+    await dev.stop();
+    await pg.stop();
+  }
+}
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** Prints the figures and writes them to bench/results/<name>.json with the machine they came from. */
+export function report(name: string, figures: Record<string, unknown>): void {
+  const result = {
+    benchmark: name,
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    at: new Date().toISOString(),
+    ...figures,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'results', `${name}.json`), JSON.stringify(result, null, 2) + '\n');
+}
+
+/** Runs `task` over `items` with at most `concurrency` at a time. */
+export async function pooled<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
+}
