@@ -8,11 +8,11 @@ import { ledger } from '../db/stores/ledger';
 import type { CollectionPolicy } from '../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from './collection-client';
 import { notFound, problemHandler, unprocessable, validationError } from './errors';
-import { KNOWN_POLICIES, policySchema } from '../config/policy-schema';
 import { accountParams, arrearsBody, disputeBody, installmentPlanBody, policyMigrationBody, disputeParams, paymentBody, promiseBody, resolutionBody, writeOffBody } from './schemas';
 import { arrearsService } from './services/arrears';
 import { paymentService } from './services/payments';
 import type { z } from 'zod';
+import { resolvePolicy } from './services/policies';
 
 export interface AppDeps {
   pool: Pool;
@@ -71,55 +71,43 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(answer.status === 'created' ? 201 : 200).json({ ...answer.result, duplicate: answer.status === 'duplicate' });
   });
 
-  /** An episode update behind a route: 201 with the episode's answer, 422 if it refused, 404 if none is open. */
-  async function episodeUpdate<T>(accountId: string, what: string, send: () => Promise<T | undefined>): Promise<T> {
-    const answer = await send().catch((err: Error) => {
-      if (err instanceof UpdateRefused) throw unprocessable(`${what} refused by the episode: ${err.message}`);
-      throw err;
+  /**
+   * A route that sends one update to the account's episode: 201 with the episode's answer, 422 if
+   * the episode refused it, 404 if no episode is open.
+   */
+  function episodeRoute<P extends z.ZodType<{ accountId: string }>, B extends z.ZodType>(
+    path: string,
+    params: P,
+    body: B,
+    what: string,
+    send: (params: z.infer<P>, body: z.infer<B>) => Promise<unknown>,
+  ): void {
+    app.post(path, async (req: Request, res) => {
+      const p = parse(params, req.params, 'params');
+      const b = parse(body, req.body, 'body');
+      const answer = await send(p, b).catch((err: Error) => {
+        if (err instanceof UpdateRefused) throw unprocessable(`${what} refused by the episode: ${err.message}`);
+        throw err;
+      });
+      if (answer === undefined) throw notFound(`no open collection episode for account ${p.accountId}`);
+      res.status(201).json(answer);
     });
-    if (answer === undefined) throw notFound(`no open collection episode for account ${accountId}`);
-    return answer;
   }
 
-  app.post('/v1/accounts/:accountId/promises', async (req: Request, res) => {
-    const { accountId } = parse(accountParams, req.params, 'params');
-    const body = parse(promiseBody, req.body, 'body');
-    res.status(201).json(await episodeUpdate(accountId, 'promise', () => deps.collection.promiseToPay(accountId, body)));
-  });
-
-  app.post('/v1/accounts/:accountId/disputes', async (req: Request, res) => {
-    const { accountId } = parse(accountParams, req.params, 'params');
-    const body = parse(disputeBody, req.body, 'body');
-    res.status(201).json(await episodeUpdate(accountId, 'dispute', () => deps.collection.openDispute(accountId, body)));
-  });
-
-  app.post('/v1/accounts/:accountId/disputes/:disputeId/resolution', async (req: Request, res) => {
-    const { accountId, disputeId } = parse(disputeParams, req.params, 'params');
-    const body = parse(resolutionBody, req.body, 'body');
-    res.status(201).json(await episodeUpdate(accountId, 'resolution', () => deps.collection.resolveDispute(accountId, { disputeId, ...body })));
-  });
-
-  app.post('/v1/accounts/:accountId/installment-plans', async (req: Request, res) => {
-    const { accountId } = parse(accountParams, req.params, 'params');
-    const body = parse(installmentPlanBody, req.body, 'body');
-    res.status(201).json(await episodeUpdate(accountId, 'installment plan', () => deps.collection.agreeInstallments(accountId, body)));
-  });
-
+  const c = deps.collection;
+  episodeRoute('/v1/accounts/:accountId/promises', accountParams, promiseBody, 'promise', (p, b) => c.promiseToPay(p.accountId, b));
+  episodeRoute('/v1/accounts/:accountId/disputes', accountParams, disputeBody, 'dispute', (p, b) => c.openDispute(p.accountId, b));
+  episodeRoute('/v1/accounts/:accountId/disputes/:disputeId/resolution', disputeParams, resolutionBody, 'resolution', (p, b) =>
+    c.resolveDispute(p.accountId, { disputeId: p.disputeId, ...b }),
+  );
+  episodeRoute('/v1/accounts/:accountId/installment-plans', accountParams, installmentPlanBody, 'installment plan', (p, b) =>
+    c.agreeInstallments(p.accountId, b),
+  );
   // Audited: the episode records who moved it, why, and from which version to which.
-  app.post('/v1/accounts/:accountId/policy-migrations', async (req: Request, res) => {
-    const { accountId } = parse(accountParams, req.params, 'params');
-    const body = parse(policyMigrationBody, req.body, 'body');
-    const policy = typeof body.policy === 'string' ? KNOWN_POLICIES[body.policy] : parse(policySchema, body.policy, 'body') as CollectionPolicy;
-    if (!policy) throw unprocessable(`unknown policy ${String(body.policy)}; known: ${Object.keys(KNOWN_POLICIES).join(', ')}`);
-    const { migrationId, reason, actor } = body;
-    res.status(201).json(await episodeUpdate(accountId, 'policy migration', () => deps.collection.migratePolicy(accountId, { migrationId, policy, reason, actor })));
-  });
-
-  app.post('/v1/accounts/:accountId/write-off', async (req: Request, res) => {
-    const { accountId } = parse(accountParams, req.params, 'params');
-    const body = parse(writeOffBody, req.body, 'body');
-    res.status(201).json(await episodeUpdate(accountId, 'write-off', () => deps.collection.writeOff(accountId, body)));
-  });
+  episodeRoute('/v1/accounts/:accountId/policy-migrations', accountParams, policyMigrationBody, 'policy migration', (p, { policy, ...rest }) =>
+    c.migratePolicy(p.accountId, { ...rest, policy: resolvePolicy(policy) }),
+  );
+  episodeRoute('/v1/accounts/:accountId/write-off', accountParams, writeOffBody, 'write-off', (p, b) => c.writeOff(p.accountId, b));
 
   app.get('/v1/accounts/:accountId/collection', async (req: Request, res) => {
     const { accountId } = parse(accountParams, req.params, 'params');

@@ -145,6 +145,13 @@ export const policySchema = z
 
 export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'unknown IANA time zone' });
 
+/** Parses a policy, or lists what is wrong with it, each issue with its field path. */
+export function checkPolicy(input: unknown): { policy: CollectionPolicy } | { issues: { path: string[]; message: string }[] } {
+  const result = policySchema.safeParse(input);
+  if (result.success) return { policy: result.data as CollectionPolicy };
+  return { issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) };
+}
+
 /** Parses a policy, throwing a zod error that names each offending field. */
 export function parsePolicy(input: unknown): CollectionPolicy {
   return policySchema.parse(input) as CollectionPolicy;

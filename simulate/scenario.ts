@@ -2,7 +2,7 @@
 // naming the field for a bad scenario.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { parsePolicy, timeZoneSchema } from '../config/policy-schema';
+import { checkPolicy, timeZoneSchema } from '../config/policy-schema';
 import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
 import { LIST_FLAGS, SEGMENTS, type CollectionPolicy } from '../workflows/policy/types';
 
@@ -73,10 +73,7 @@ export function parseScenario(input: unknown): { scenario: Scenario; policy: Col
 }
 
 function parsePolicyNamed(p: unknown): CollectionPolicy {
-  try {
-    return parsePolicy(p);
-  } catch (err) {
-    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-    throw new Error(`invalid scenario:\n${issues.map((i) => `  policy.${i.path.map(String).join('.')}: ${i.message}`).join('\n')}`);
-  }
+  const checked = checkPolicy(p);
+  if ('policy' in checked) return checked.policy;
+  throw new Error(`invalid scenario:\n${checked.issues.map((i) => `  policy.${i.path.join('.')}: ${i.message}`).join('\n')}`);
 }

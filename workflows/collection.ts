@@ -17,7 +17,6 @@ import {
   addCharge,
   applyPayment,
   balanceOf,
-  ladderView,
   newEpisode,
   paymentProblem,
   recordCallOutcome,
@@ -29,9 +28,9 @@ import {
 import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute, type Dispute } from './dispute';
 import { writeOff, writeOffProblem } from './write-off';
 import { migratePolicy, migrationProblem } from './policy-migration';
-import { agreePlan, checkPlan, planCheckpoint, planProblem, settlePlanOnPayment, type InstallmentPlan } from './installments';
+import { agreePlan, checkPlan, planProblem, settlePlanOnPayment, type InstallmentPlan } from './installments';
 import { adjustmentProblem, lateFee, waiveLateFee } from './late-fee';
-import { activePromise, breakPromise, makePromise, promiseMove, promiseProblem, settlePromiseOnPayment } from './promise';
+import { activePromise, breakPromise, makePromise, promiseProblem, settlePromiseOnPayment } from './promise';
 import {
   addChargeSignal,
   agencyOutcomeSignal,
@@ -54,7 +53,8 @@ import {
   type StepRequest,
 } from './messages';
 import { stoppedByOptOut } from './policy/contact-rules';
-import { planNextStep, type PlannedStep } from './policy/engine';
+import type { PlannedStep } from './policy/engine';
+import { nextMove } from './next-move';
 import type { LadderAction } from './policy/types';
 import { snapshotOf } from './snapshot';
 
@@ -101,96 +101,7 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
   const state: EpisodeState = input.carried ? upgradeCarried(input.carried) : newEpisode(input);
 
   if (!input.carried) flagIfAbnormal(state, input.firstBill, Date.now());
-  setHandler(addChargeSignal, ({ bill, customer }) => {
-    if (customer) state.customer = customer;
-    if (addCharge(state, bill).outcome === 'added') flagIfAbnormal(state, bill, Date.now());
-  });
-  setHandler(
-    openDisputeUpdate,
-    (req) => disputeAnswer(state, openDispute(state, req, Date.now())),
-    { validator: (req) => refuseIf(disputeProblem(state, req)) },
-  );
-  setHandler(
-    resolveDisputeUpdate,
-    (r) => disputeAnswer(state, resolveDispute(state, r, Date.now())),
-    { validator: (r) => refuseIf(resolutionProblem(state, r)) },
-  );
-  setHandler(
-    postPaymentUpdate,
-    (payment) => {
-      const result = applyPayment(state, payment, Date.now());
-      settlePromiseOnPayment(state);
-      settlePlanOnPayment(state);
-      return result;
-    },
-    {
-    validator: (payment) => {
-      const problem = paymentProblem(state, payment);
-      if (problem) throw new Error(problem);
-    },
-    },
-  );
-  setHandler(
-    promiseToPayUpdate,
-    (req) => {
-      const p = makePromise(state, req, Date.now());
-      return { promiseId: p.promiseId, date: p.date, due: p.due, status: p.status };
-    },
-    {
-      validator: (req) => {
-        const problem = promiseProblem(state, req, Date.now());
-        if (problem) throw new Error(problem);
-      },
-    },
-  );
-  setHandler(
-    waiveLateFeeUpdate,
-    (adj) => {
-      waiveLateFee(state, adj);
-      return lateFee(state, Date.now()) ?? null;
-    },
-    {
-      validator: (adj) => refuseIf(adjustmentProblem(state, adj, Date.now())),
-    },
-  );
-  setHandler(
-    writeOffUpdate,
-    (req) => {
-      const wo = writeOff(state, req, Date.now());
-      return { writeOffId: wo.writeOffId, amount: wo.amount, status: state.status };
-    },
-    { validator: (req) => refuseIf(writeOffProblem(state, req)) },
-  );
-  setHandler(
-    agreeInstallmentsUpdate,
-    (req) => {
-      const plan = agreePlan(state, req, Date.now());
-      return { planId: plan.planId, status: plan.status, restoring: state.restoration !== undefined };
-    },
-    { validator: (req) => refuseIf(planProblem(state, req, Date.now())) },
-  );
-  setHandler(
-    migratePolicyUpdate,
-    (req) => {
-      const m = migratePolicy(state, req, Date.now());
-      return { migrationId: m.migrationId, from: m.from, to: m.to };
-    },
-    { validator: (req) => refuseIf(migrationProblem(state, req)) },
-  );
-  setHandler(agencyOutcomeSignal, ({ outcome, note }) => {
-    state.agencyOutcome = { outcome, ...(note ? { note } : {}), at: Date.now() };
-    state.revision++;
-  });
-  setHandler(contactPreferenceSignal, ({ optOut }) => {
-    state.optedOut = optOut;
-    state.revision++;
-  });
-  setHandler(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
-  setHandler(closeEpisodeSignal, () => {
-    if (state.status === 'legal' || state.status === 'open' || state.status === 'written_off') state.status = 'closed';
-    state.revision++;
-  });
-  setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
+  installHandlers(state);
 
   for (;;) {
     if (state.restoration) {
@@ -198,48 +109,7 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       continue;
     }
     // Registers first, so a promise kept or a dispute upheld by the final payment is recorded too.
-    if (state.promises.some((p) => p.recorded !== p.status)) {
-      await recordPromises(state);
-      continue;
-    }
-    if ((state.disputes ?? []).some((d) => d.recorded !== d.status)) {
-      await recordDisputes(state);
-      continue;
-    }
-    const migration = (state.migrations ?? []).find((m) => !m.recorded);
-    if (migration) {
-      await records.recordPolicyMigration({
-        accountId: state.accountId,
-        episodeId: state.episodeId,
-        migrationId: migration.migrationId,
-        from: migration.from,
-        to: migration.to,
-        reason: migration.reason,
-        actor: migration.actor,
-        at: new Date(migration.at).toISOString(),
-      });
-      migration.recorded = true;
-      continue;
-    }
-    if (state.plan && state.plan.recorded !== state.plan.status) {
-      await recordPlan(state, state.plan);
-      continue;
-    }
-    if (state.writeOff && !state.writeOff.recorded) {
-      await records.recordWriteOff({
-        accountId: state.accountId,
-        episodeId: state.episodeId,
-        writeOffId: state.writeOff.writeOffId,
-        amount: state.writeOff.amount,
-        currency: state.currency,
-        reason: state.writeOff.reason,
-        approvedBy: state.writeOff.approvedBy,
-        at: new Date(state.writeOff.at).toISOString(),
-      });
-      recordStep(state, { stepId: 'write-off', action: 'write_off', at: state.writeOff.at, outcome: 'done' });
-      state.writeOff.recorded = true;
-      continue;
-    }
+    if (await recordChangedRegister(state)) continue;
     if (state.status === 'paid' || state.status === 'closed') break;
     if (historyIsLong(input)) {
       await condition(allHandlersFinished);
@@ -247,29 +117,21 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     }
 
     const revision = state.revision;
-    const checkpoint = state.status === 'open' ? planCheckpoint(state, Date.now()) : undefined;
-    if (checkpoint !== undefined) {
-      // An installment plan holds the ladder while its installments are met.
-      if (checkpoint > Date.now()) await condition(() => state.revision !== revision, checkpoint - Date.now());
-      else checkPlan(state, Date.now());
-      continue;
-    }
-    const hold = state.status === 'open' ? promiseMove(state, Date.now()) : undefined;
-    if (hold) {
-      // A promise to pay holds the ladder: remind on the day, then keep or break it.
-      if (hold.at > Date.now()) await condition(() => state.revision !== revision, hold.at - Date.now());
-      else if (hold.kind === 'reminder') await remindOfPromise(state);
-      else breakPromise(state);
-      continue;
-    }
-    const plan = state.status === 'open' ? planNextStep(ladderView(state), Date.now()) : null;
-    if (!plan) {
-      // Ladder done (handed to legal): wait for a payment or for legal to close the episode.
-      await condition(() => state.revision !== revision);
-    } else if (plan.at > Date.now()) {
-      await condition(() => state.revision !== revision, plan.at - Date.now());
+    const changed = () => state.revision !== revision;
+    const move = nextMove(state, Date.now());
+    if (!move) {
+      // Nothing to plan (ladder done, handed to legal, written off, held by a dispute): wait for a change.
+      await condition(changed);
+    } else if (move.at > Date.now()) {
+      await condition(changed, move.at - Date.now());
+    } else if (move.kind === 'installment_check') {
+      checkPlan(state, Date.now());
+    } else if (move.kind === 'promise_reminder') {
+      await remindOfPromise(state);
+    } else if (move.kind === 'promise_expiry') {
+      breakPromise(state);
     } else {
-      await takeStep(state, plan);
+      await takeStep(state, move.plan);
     }
   }
 
@@ -363,6 +225,139 @@ async function recordPromises(state: EpisodeState): Promise<void> {
     });
     p.recorded = status;
   }
+}
+
+/** Signals, updates and the query: each validates with the pure rule, then applies it to the state. */
+function installHandlers(state: EpisodeState): void {
+  setHandler(addChargeSignal, ({ bill, customer }) => {
+    if (customer) state.customer = customer;
+    if (addCharge(state, bill).outcome === 'added') flagIfAbnormal(state, bill, Date.now());
+  });
+  setHandler(
+    openDisputeUpdate,
+    (req) => disputeAnswer(state, openDispute(state, req, Date.now())),
+    { validator: (req) => refuseIf(disputeProblem(state, req)) },
+  );
+  setHandler(
+    resolveDisputeUpdate,
+    (r) => disputeAnswer(state, resolveDispute(state, r, Date.now())),
+    { validator: (r) => refuseIf(resolutionProblem(state, r)) },
+  );
+  setHandler(
+    postPaymentUpdate,
+    (payment) => {
+      const result = applyPayment(state, payment, Date.now());
+      settlePromiseOnPayment(state);
+      settlePlanOnPayment(state);
+      return result;
+    },
+    { validator: (payment) => refuseIf(paymentProblem(state, payment)) },
+  );
+  setHandler(
+    promiseToPayUpdate,
+    (req) => {
+      const p = makePromise(state, req, Date.now());
+      return { promiseId: p.promiseId, date: p.date, due: p.due, status: p.status };
+    },
+    { validator: (req) => refuseIf(promiseProblem(state, req, Date.now())) },
+  );
+  setHandler(
+    waiveLateFeeUpdate,
+    (adj) => {
+      waiveLateFee(state, adj);
+      return lateFee(state, Date.now()) ?? null;
+    },
+    { validator: (adj) => refuseIf(adjustmentProblem(state, adj, Date.now())) },
+  );
+  setHandler(
+    writeOffUpdate,
+    (req) => {
+      const wo = writeOff(state, req, Date.now());
+      return { writeOffId: wo.writeOffId, amount: wo.amount, status: state.status };
+    },
+    { validator: (req) => refuseIf(writeOffProblem(state, req)) },
+  );
+  setHandler(
+    agreeInstallmentsUpdate,
+    (req) => {
+      const plan = agreePlan(state, req, Date.now());
+      return { planId: plan.planId, status: plan.status, restoring: state.restoration !== undefined };
+    },
+    { validator: (req) => refuseIf(planProblem(state, req, Date.now())) },
+  );
+  setHandler(
+    migratePolicyUpdate,
+    (req) => {
+      const m = migratePolicy(state, req, Date.now());
+      return { migrationId: m.migrationId, from: m.from, to: m.to };
+    },
+    { validator: (req) => refuseIf(migrationProblem(state, req)) },
+  );
+  setHandler(agencyOutcomeSignal, ({ outcome, note }) => {
+    state.agencyOutcome = { outcome, ...(note ? { note } : {}), at: Date.now() };
+    state.revision++;
+  });
+  setHandler(contactPreferenceSignal, ({ optOut }) => {
+    state.optedOut = optOut;
+    state.revision++;
+  });
+  setHandler(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
+  setHandler(closeEpisodeSignal, () => {
+    if (state.status === 'legal' || state.status === 'open' || state.status === 'written_off') state.status = 'closed';
+    state.revision++;
+  });
+  setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
+}
+
+/**
+ * Writes one kind of register entry whose status changed (promises, disputes, policy migrations,
+ * the installment plan, the write-off) to PostgreSQL; false when all are recorded. One kind per
+ * call, in a fixed order, so the loop's commands stay the same across versions.
+ */
+async function recordChangedRegister(state: EpisodeState): Promise<boolean> {
+  if (state.promises.some((p) => p.recorded !== p.status)) {
+    await recordPromises(state);
+    return true;
+  }
+  if ((state.disputes ?? []).some((d) => d.recorded !== d.status)) {
+    await recordDisputes(state);
+    return true;
+  }
+  const migration = (state.migrations ?? []).find((m) => !m.recorded);
+  if (migration) {
+    await records.recordPolicyMigration({
+      accountId: state.accountId,
+      episodeId: state.episodeId,
+      migrationId: migration.migrationId,
+      from: migration.from,
+      to: migration.to,
+      reason: migration.reason,
+      actor: migration.actor,
+      at: new Date(migration.at).toISOString(),
+    });
+    migration.recorded = true;
+    return true;
+  }
+  if (state.plan && state.plan.recorded !== state.plan.status) {
+    await recordPlan(state, state.plan);
+    return true;
+  }
+  if (state.writeOff && !state.writeOff.recorded) {
+    await records.recordWriteOff({
+      accountId: state.accountId,
+      episodeId: state.episodeId,
+      writeOffId: state.writeOff.writeOffId,
+      amount: state.writeOff.amount,
+      currency: state.currency,
+      reason: state.writeOff.reason,
+      approvedBy: state.writeOff.approvedBy,
+      at: new Date(state.writeOff.at).toISOString(),
+    });
+    recordStep(state, { stepId: 'write-off', action: 'write_off', at: state.writeOff.at, outcome: 'done' });
+    state.writeOff.recorded = true;
+    return true;
+  }
+  return false;
 }
 
 function historyIsLong(input: CollectionInput): boolean {

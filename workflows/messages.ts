@@ -19,8 +19,6 @@ import type {
   ServiceState,
 } from './policy/types';
 
-export const TASK_QUEUE_DEFAULT = 'collection';
-
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
 export function collectionWorkflowId(accountId: string): string {
   return `collection-${accountId}`;

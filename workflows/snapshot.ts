@@ -1,21 +1,18 @@
 // The query view of an episode: derived from EpisodeState, with every time in UTC and in the
 // customer's own zone (stored in UTC, shown local).
-import { balanceOf, billed, credited, disputedAmount, ladderView, paid, type EpisodeState } from './episode';
+import { balanceOf, billed, credited, disputedAmount, paid, type EpisodeState } from './episode';
 import type { CollectionSnapshot } from './messages';
 import { toLocalIso } from './policy/calendar';
-import { planNextStep } from './policy/engine';
 import { lateFee } from './late-fee';
 import { recoveredAfterWriteOff } from './write-off';
-import { planCheckpoint } from './installments';
-import { brokenPromises, promiseMove } from './promise';
+import { nextMove } from './next-move';
+import { brokenPromises } from './promise';
 
 /** `now` is workflow time; `asOf` the caller's clock, used for what accrues (the late fee). */
 export function snapshotOf(state: EpisodeState, now: number, asOf?: number): CollectionSnapshot {
   const zone = state.customer.timezone;
   const iso = (ms: number) => new Date(ms).toISOString();
-  const checkpoint = state.status === 'open' ? planCheckpoint(state, now) : undefined;
-  const hold = state.status === 'open' && checkpoint === undefined ? promiseMove(state, now) : undefined;
-  const plan = state.status === 'open' && !hold && checkpoint === undefined ? planNextStep(ladderView(state), now) : null;
+  const move = nextMove(state, now);
   const taken = state.steps.filter((s) => s.outcome === 'done');
   return {
     accountId: state.accountId,
@@ -30,13 +27,9 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     stage: taken[taken.length - 1]?.action ?? 'enrolled',
     cycle: state.cycle,
     timezone: zone,
-    next: checkpoint !== undefined
-      ? { stepId: 'installment-check', action: 'installment_check', at: iso(checkpoint), atLocal: toLocalIso(checkpoint, zone) }
-      : hold
-      ? { stepId: hold.kind === 'reminder' ? 'promise-reminder' : 'promise-expiry', action: hold.kind === 'reminder' ? 'promise_reminder' : 'promise_expiry', at: iso(hold.at), atLocal: toLocalIso(hold.at, zone) }
-      : plan
-        ? { stepId: plan.step.id, action: plan.action, at: iso(plan.at), atLocal: toLocalIso(plan.at, zone) }
-        : null,
+    next: move
+      ? { stepId: move.stepId, action: move.kind === 'rung' ? move.plan.action : move.kind, at: iso(move.at), atLocal: toLocalIso(move.at, zone) }
+      : null,
     steps: state.steps.map((s) => ({
       cycle: s.cycle,
       stepId: s.stepId,

@@ -43,11 +43,6 @@ export function dayOfMonthOnOrAfter(date: string, day: number): string {
   return (candidate >= d ? candidate : inMonth(d.startOf('month').plus({ months: 1 }))).toFormat(DAY);
 }
 
-/** Whole local calendar days from `from` to `to` (positive when `to` is later). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round(parseDate(to, 'UTC').diff(parseDate(from, 'UTC'), 'days').days);
-}
-
 export function isWithinWindow(ms: number, window: TimeWindow, zone: string): boolean {
   const local = DateTime.fromMillis(ms, { zone });
   const minute = local.hour * 60 + local.minute;

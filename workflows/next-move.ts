@@ -1,0 +1,28 @@
+// What an open episode does next, and when: an installment plan's checkpoint holds everything, then
+// a promise to pay (its reminder, then its expiry), then the ladder's next rung. One decision,
+// used by the workflow loop and by the state query, so the two cannot disagree. Pure.
+import { ladderView, type EpisodeState } from './episode';
+import { planCheckpoint } from './installments';
+import { planNextStep, type PlannedStep } from './policy/engine';
+import { promiseMove } from './promise';
+
+export type NextMove =
+  | { kind: 'installment_check'; stepId: string; at: number }
+  | { kind: 'promise_reminder'; stepId: string; at: number }
+  | { kind: 'promise_expiry'; stepId: string; at: number }
+  | { kind: 'rung'; stepId: string; at: number; plan: PlannedStep };
+
+/** The next move, or undefined when there is nothing to plan (not open, ladder done, or held by a dispute). */
+export function nextMove(state: EpisodeState, now: number): NextMove | undefined {
+  if (state.status !== 'open') return undefined;
+  const checkpoint = planCheckpoint(state, now);
+  if (checkpoint !== undefined) return { kind: 'installment_check', stepId: 'installment-check', at: checkpoint };
+  const hold = promiseMove(state, now);
+  if (hold) {
+    return hold.kind === 'reminder'
+      ? { kind: 'promise_reminder', stepId: 'promise-reminder', at: hold.at }
+      : { kind: 'promise_expiry', stepId: 'promise-expiry', at: hold.at };
+  }
+  const plan = planNextStep(ladderView(state), now);
+  return plan ? { kind: 'rung', stepId: plan.step.id, at: plan.at, plan } : undefined;
+}
