@@ -1,4 +1,4 @@
-// `npm run simulate -- --scenario <file.json> [--out <result.json>] [--batch 200]`: runs the
+// `npm run simulate -- --scenario <file.json> [--out <result.json>] [--batch 200] [--parallel 2]`: runs the
 // scenario on the real workflows (time-skipping test server, simulated providers, a throw-away
 // embedded PostgreSQL) and writes the result. A progress bar on the terminal for long runs.
 import { SingleBar, Presets } from 'cli-progress';
@@ -17,9 +17,9 @@ import { parseScenario } from './scenario';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { scenario: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' } },
+    options: { scenario: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' }, parallel: { type: 'string' } },
   });
-  if (!values.scenario) throw new Error('usage: npm run simulate -- --scenario <file.json> [--out <result.json>] [--batch 200]');
+  if (!values.scenario) throw new Error('usage: npm run simulate -- --scenario <file.json> [--out <result.json>] [--batch 200] [--parallel 2]');
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(values.scenario, 'utf8'));
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       pool,
       bundle,
       ...(values.batch ? { batchSize: Number(values.batch) } : {}),
+      ...(values.parallel ? { parallel: Number(values.parallel) } : {}),
       onProgress: (done) => bar?.update(done),
     });
     bar?.stop();

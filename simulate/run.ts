@@ -47,6 +47,8 @@ export interface RunOptions {
   pool: Pool;
   bundle: WorkflowBundleWithSourceMap;
   batchSize?: number;
+  /** Batches run at once, each on its own test server and worker (default 2: one per core here). */
+  parallel?: number;
   onProgress?: (accountsDone: number, total: number) => void;
 }
 
@@ -66,15 +68,29 @@ export async function runScenario(scenario: Scenario, policy: CollectionPolicy, 
   const snapshots: CollectionSnapshot[] = [];
   const billed = scenario.accounts.reduce((t, a) => t + a.amount, 0) + scenario.events.reduce((t, e) => t + (e.type === 'charge' ? e.amount : 0), 0);
 
-  for (let i = 0; i < scenario.accounts.length; i += batchSize) {
-    const batch = scenario.accounts.slice(i, i + batchSize);
-    const ids = new Set(batch.map((a) => a.id));
-    const events = scenario.events.map((e, index) => ({ e, index })).filter(({ e }) => ids.has(e.account));
-    const out = await runBatch(scenario, policy, batch, events, opts);
+  const batches: ScenarioAccount[][] = [];
+  for (let i = 0; i < scenario.accounts.length; i += batchSize) batches.push(scenario.accounts.slice(i, i + batchSize));
+  const outs: Awaited<ReturnType<typeof runBatch>>[] = [];
+  let next = 0;
+  let accountsDone = 0;
+  // Batches are independent (own server, own clock, own accounts); results are put back in order.
+  await Promise.all(
+    Array.from({ length: Math.min(opts.parallel ?? 2, batches.length) }, async () => {
+      while (next < batches.length) {
+        const n = next++;
+        const batch = batches[n]!;
+        const ids = new Set(batch.map((a) => a.id));
+        const events = scenario.events.map((e, index) => ({ e, index })).filter(({ e }) => ids.has(e.account));
+        outs[n] = await runBatch(scenario, policy, batch, events, opts);
+        accountsDone += batch.length;
+        opts.onProgress?.(accountsDone, scenario.accounts.length);
+      }
+    }),
+  );
+  for (const out of outs) {
     accounts.push(...out.accounts);
     snapshots.push(...out.snapshots);
     refusedEvents.push(...out.refused);
-    opts.onProgress?.(Math.min(i + batchSize, scenario.accounts.length), scenario.accounts.length);
   }
 
   const recovered = snapshots.reduce((t, s) => t + s.paid, 0);
@@ -168,8 +184,9 @@ async function runBatch(
           actions: s.steps
             .filter((x) => x.outcome === 'done')
             .map((x) => ({
-              // whole seconds: the workflow acts a few ms after its timer, and that jitter is not data
-              at: toLocalIso(Math.floor(shiftMs(Date.parse(x.at), -years) / 1000) * 1000, a.timezone),
+              // whole minutes: an action answering an event (a restore after a payment) comes seconds
+              // after it, as long as the run takes in real time; that jitter is not data
+              at: toLocalIso(Math.floor(shiftMs(Date.parse(x.at), -years) / 60_000) * 60_000, a.timezone),
               action: x.action,
               detail: { step: x.stepId, ...(x.reason ? { reason: x.reason } : {}) },
             })),

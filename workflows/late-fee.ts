@@ -4,7 +4,7 @@
 // A day counts once it has fully passed in the customer's zone. Payments settle the oldest bills
 // first, so the overdue principal on a day is what the bills then past their fee grace still owed.
 import { billed, credited, disputedAmount, type EpisodeState } from './episode';
-import { addDays, atLocalTime, localDateOf } from './policy/calendar';
+import { dayNumber, localDateOf } from './policy/calendar';
 
 export interface LateFeeView {
   ratePerMille: number;
@@ -24,27 +24,28 @@ export function lateFee(state: EpisodeState, now: number): LateFeeView | undefin
   const cfg = state.policy.lateFee;
   if (!cfg) return undefined;
   const zone = state.customer.timezone;
-  const today = localDateOf(now, zone);
-  const bills = [...state.bills].sort((a, b) => a.dueDate.localeCompare(b.dueDate));
-  const payments = [...state.payments].sort((a, b) => a.seenAt - b.seenAt);
+  // Whole days as day numbers: a bill is overdue on `day` once its fee grace has passed, and a
+  // payment counts from the local day it was seen (before the end of that day).
+  const bills = state.bills.map((b) => ({ overdueAfter: dayNumber(b.dueDate) + cfg.graceDays, amount: b.amount }));
+  const payments = state.payments.map((p) => ({ day: dayNumber(localDateOf(p.seenAt, zone)), amount: p.amount }));
   // A charge taken off by an upheld dispute was never owed; an open dispute pauses the fee on its
   // amount (art. 39); nothing accrues once the debt is written off.
   const notOwed = credited(state) + disputedAmount(state);
-  const first = bills[0];
+  const total = billed(state);
   let principalDays = 0;
-  if (first) {
-    const stop = state.writeOff ? localDateOf(state.writeOff.at, zone) : today;
-    for (let day = addDays(first.dueDate, cfg.graceDays + 1); day < stop; day = addDays(day, 1)) {
-      const endOfDay = atLocalTime(addDays(day, 1), '00:00', zone);
-      const owedOnOverdueBills = bills.filter((b) => addDays(b.dueDate, cfg.graceDays) < day).reduce((t, b) => t + b.amount, 0);
-      const settledByThen = notOwed + payments.filter((p) => p.seenAt < endOfDay).reduce((t, p) => t + p.amount, 0);
+  if (bills.length > 0) {
+    const first = Math.min(...bills.map((b) => b.overdueAfter)) + 1;
+    const stop = dayNumber(localDateOf(state.writeOff ? state.writeOff.at : now, zone));
+    for (let day = first; day < stop; day++) {
+      const owedOnOverdueBills = bills.reduce((t, b) => (b.overdueAfter < day ? t + b.amount : t), 0);
+      const settledByThen = notOwed + payments.reduce((t, p) => (p.day <= day ? t + p.amount : t), 0);
       const overdue = Math.max(0, owedOnOverdueBills - settledByThen);
-      if (overdue === 0 && settledByThen >= billed(state)) break; // nothing owed any more
+      if (overdue === 0 && settledByThen >= total) break; // nothing owed any more
       principalDays += overdue;
     }
   }
   let accrued = Math.floor((principalDays * cfg.ratePerMille) / 1000);
-  if (cfg.capPercent !== undefined) accrued = Math.min(accrued, Math.floor((billed(state) * cfg.capPercent) / 100));
+  if (cfg.capPercent !== undefined) accrued = Math.min(accrued, Math.floor((total * cfg.capPercent) / 100));
   const waived = (state.feeAdjustments ?? []).reduce((t, a) => t + a.amount, 0);
   return { ratePerMille: cfg.ratePerMille, accrued, waived, due: Math.max(0, accrued - waived) };
 }

@@ -1,13 +1,50 @@
 // Customer-local calendar arithmetic for the policy engine. Every instant is epoch milliseconds
 // (UTC); every calendar date is the customer's local `YYYY-MM-DD`. Luxon does the time-zone work
 // (it only reads Intl, no clock: `now` always comes from the caller, so this is workflow-safe).
+//
+// Plain date arithmetic (add days, day of month) is done on day numbers, not with luxon: it runs
+// for every step and every late-fee day, and luxon's format parser was most of the workflow's CPU
+// (see README "Benchmarks").
 import { DateTime } from 'luxon';
 import type { LocalTime, TimeWindow } from './types';
 
-const DAY = 'yyyy-MM-dd';
+const MS_PER_DAY = 86_400_000;
+const CIVIL = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function civilParts(date: string): { year: number; month: number; day: number } {
+  const m = CIVIL.exec(date);
+  const parts = m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : undefined;
+  if (!parts || parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.day > daysInMonth(parts.year, parts.month)) {
+    throw new RangeError(`invalid local date ${date}: expected an existing YYYY-MM-DD`);
+  }
+  return parts;
+}
+
+// setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
+function utcMidnight(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getTime();
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(utcMidnight(year, month + 1, 0)).getUTCDate();
+}
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date (a calendar date, no zone). */
+export function dayNumber(date: string): number {
+  const { year, month, day } = civilParts(date);
+  return utcMidnight(year, month, day) / MS_PER_DAY;
+}
+
+/** The `YYYY-MM-DD` date of a day number. */
+export function dateOfDayNumber(n: number): string {
+  return new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+}
 
 function parseDate(date: string, zone: string): DateTime {
-  const dt = DateTime.fromFormat(date, DAY, { zone });
+  // fromObject is what luxon's fromFormat ends in, without the format parser.
+  const dt = DateTime.fromObject(civilParts(date), { zone });
   if (!dt.isValid) throw new RangeError(`invalid local date ${date} in ${zone}: ${dt.invalidExplanation}`);
   return dt;
 }
@@ -22,11 +59,11 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 export function addDays(date: string, days: number): string {
-  return parseDate(date, 'UTC').plus({ days }).toFormat(DAY);
+  return dateOfDayNumber(dayNumber(date) + days);
 }
 
 export function localDateOf(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toFormat(DAY);
+  return DateTime.fromMillis(ms, { zone }).toISODate()!;
 }
 
 /** The instant at local wall-clock `time` on local `date` (DST gaps move forward, as luxon does). */
@@ -37,10 +74,11 @@ export function atLocalTime(date: string, time: LocalTime, zone: string): number
 
 /** The first `day`-th of a month on or after `date` (clamped to the month's last day, e.g. 31 → 30). */
 export function dayOfMonthOnOrAfter(date: string, day: number): string {
-  const d = parseDate(date, 'UTC');
-  const inMonth = (m: DateTime) => m.set({ day: Math.min(day, m.daysInMonth ?? 28) });
-  const candidate = inMonth(d.startOf('month'));
-  return (candidate >= d ? candidate : inMonth(d.startOf('month').plus({ months: 1 }))).toFormat(DAY);
+  const d = civilParts(date);
+  const inMonth = (year: number, month: number) => dayNumber(`${year}-${String(month).padStart(2, '0')}-01`) + Math.min(day, daysInMonth(year, month)) - 1;
+  const candidate = inMonth(d.year, d.month);
+  if (candidate >= dayNumber(date)) return dateOfDayNumber(candidate);
+  return dateOfDayNumber(d.month === 12 ? inMonth(d.year + 1, 1) : inMonth(d.year, d.month + 1));
 }
 
 export function isWithinWindow(ms: number, window: TimeWindow, zone: string): boolean {
@@ -53,7 +91,7 @@ export function isWithinWindow(ms: number, window: TimeWindow, zone: string): bo
 export function nextAllowedMoment(ms: number, window: TimeWindow, zone: string): number {
   if (isWithinWindow(ms, window, zone)) return ms;
   const local = DateTime.fromMillis(ms, { zone });
-  const today = local.toFormat(DAY);
+  const today = local.toISODate()!;
   const opening = atLocalTime(today, window.start, zone);
   return opening > ms ? opening : atLocalTime(addDays(today, 1), window.start, zone);
 }

@@ -1,0 +1,7 @@
+export interface BaselineActivities {
+  baselineStep(): Promise<void>;
+}
+
+export const baselineActivities: BaselineActivities = {
+  async baselineStep() {},
+};
