@@ -1,5 +1,6 @@
 // What every benchmark stands on: embedded PostgreSQL, a Temporal dev server, the real worker with
 // the provider simulator, and the HTTP API, all on loopback in a temporary folder; plus figures.
+// `withServers` is the first half alone, for benchmarks that run the worker as its own process.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import fs from 'node:fs';
@@ -22,10 +23,20 @@ import type { CollectionPolicy } from '../workflows/policy/types';
 export interface Bench {
   pool: Pool;
   simulator: ProviderSimulator;
+  /** The dev server's address and a client on it, for baselines run on the same server. */
+  temporal: { address: string; client: Client };
   post(url: string, body: unknown): Promise<Response>;
 }
 
-export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => Promise<T>): Promise<T> {
+export interface Servers {
+  pgUrl: string;
+  pool: Pool;
+  /** The dev server's gRPC address. */
+  address: string;
+}
+
+/** Embedded PostgreSQL (migrated) and a Temporal dev server on loopback, in a temporary folder. */
+export async function withServers<T>(fn: (s: Servers) => Promise<T>): Promise<T> {
   quietTemporalRuntime();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   fs.chmodSync(tmp, 0o755);
@@ -33,33 +44,44 @@ export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => P
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: 56000 + offset, databaseName: 'bench', persistent: false });
   const dev = await startDevServer({ cli: temporalCliPath(), dataDir: tmp, port: 57000 + offset, uiPort: 58000 + offset, headless: true });
   const pool = createPool(pg.url, { max: 20 });
-  const native = await NativeConnection.connect({ address: dev.address });
-  const connection = await Connection.connect({ address: dev.address });
   try {
     await migrate(pg.url);
-    const simulator = new ProviderSimulator(pool);
-    const worker = await createCollectionWorker({ connection: native, taskQueue: 'bench', pool, providers: simulator.providers() });
-    return await worker.runUntil(async () => {
-      const collection = new CollectionClient(new Client({ connection }), 'bench');
-      const app = createApp({ pool, collection, policy: () => policy, log: pino({ level: 'silent' }) });
-      const server = app.listen(0, '127.0.0.1');
-      await new Promise((r) => server.once('listening', r));
-      const port = (server.address() as { port: number }).port;
-      const post = (url: string, body: unknown) =>
-        fetch(`http://127.0.0.1:${port}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      try {
-        return await fn({ pool, simulator, post });
-      } finally {
-        server.close();
-      }
-    });
+    return await fn({ pgUrl: pg.url, pool, address: dev.address });
   } finally {
-    await connection.close();
-    await native.close();
     await pool.end();
     await dev.stop();
     await pg.stop();
   }
+}
+
+/** The servers plus the real worker (provider simulator) and the HTTP API, all in this process. */
+export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => Promise<T>): Promise<T> {
+  return withServers(async ({ pool, address }) => {
+    const native = await NativeConnection.connect({ address });
+    const connection = await Connection.connect({ address });
+    try {
+      const simulator = new ProviderSimulator(pool);
+      const worker = await createCollectionWorker({ connection: native, taskQueue: 'bench', pool, providers: simulator.providers() });
+      return await worker.runUntil(async () => {
+        const client = new Client({ connection });
+        const collection = new CollectionClient(client, 'bench');
+        const app = createApp({ pool, collection, policy: () => policy, log: pino({ level: 'silent' }) });
+        const server = app.listen(0, '127.0.0.1');
+        await new Promise((r) => server.once('listening', r));
+        const port = (server.address() as { port: number }).port;
+        const post = (url: string, body: unknown) =>
+          fetch(`http://127.0.0.1:${port}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        try {
+          return await fn({ pool, simulator, temporal: { address, client }, post });
+        } finally {
+          server.close();
+        }
+      });
+    } finally {
+      await connection.close();
+      await native.close();
+    }
+  });
 }
 
 export function percentile(xs: number[], p: number): number {

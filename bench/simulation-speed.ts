@@ -6,7 +6,7 @@
 //   npm run bench:simulate -- [--accounts 10000] [--seed 1] [--parallel 2] [--baseline-accounts 1000]
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,11 +27,11 @@ const BATCH = 200;
 const BASELINE_STEPS = 10;
 const BASELINE_GAP_MS = 18 * 86_400_000; // ten steps over six months
 
-async function baselineBatch(bundlePath: string, accounts: number): Promise<void> {
+async function baselineBatch(bundle: WorkflowBundleWithSourceMap, accounts: number): Promise<void> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
   try {
     const taskQueue = 'baseline';
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: bundlePath, activities: baselineActivities });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: baselineActivities });
     await worker.runUntil(async () => {
       const handles = await Promise.all(
         Array.from({ length: accounts }, (_, i) =>
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const accounts = Number(values.accounts);
   const parallel = Number(values.parallel);
   const baselineAccounts = Number(values['baseline-accounts']);
-  quietTemporalRuntime();
+  quietTemporalRuntime('ERROR');
   const { scenario, policy } = parseScenario(generateScenario({ accounts, seed: Number(values.seed) }));
   const months = 6;
 
@@ -80,11 +80,9 @@ async function main(): Promise<void> {
 
     // Baseline: bare (activity, timer) steps, batches of 200, same parallelism.
     const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline/workflows'), logger: quiet });
-    const bundleFile = path.join(tmp, 'baseline-bundle.js');
-    fs.writeFileSync(bundleFile, baselineBundle.code);
     const sizes = Array.from({ length: Math.ceil(baselineAccounts / BATCH) }, (_, i) => Math.min(BATCH, baselineAccounts - i * BATCH));
     let t0 = performance.now();
-    await pooled(sizes, parallel, (n) => baselineBatch(bundleFile, n));
+    await pooled(sizes, parallel, (n) => baselineBatch(baselineBundle, n));
     const baselineSeconds = (performance.now() - t0) / 1000;
     const baselineStepsPerSecond = (baselineAccounts * BASELINE_STEPS) / baselineSeconds;
 

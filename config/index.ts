@@ -24,6 +24,8 @@ export interface AppConfig {
   readonly pgPort: number;
   readonly logLevel: LogLevel;
   readonly bins: { readonly temporalCli?: string; readonly testServer?: string };
+  /** Episodes a worker keeps in memory between tasks (SDK default when unset); see README "Benchmarks". */
+  readonly workerMaxCachedWorkflows?: number;
 }
 
 const port = z
@@ -49,6 +51,7 @@ const EnvSchema = z.object({
   TEMPORAL_CLI_PATH: text.optional(),
   TEMPORAL_TEST_SERVER_PATH: text.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional(),
 });
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pgPort: e.PG_PORT ?? 5433,
     logLevel: e.LOG_LEVEL,
     bins: { temporalCli: e.TEMPORAL_CLI_PATH, testServer: e.TEMPORAL_TEST_SERVER_PATH },
+    ...(e.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   };
   return deepFreeze(config);
 }

@@ -16,7 +16,11 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, name: string):
   });
 }
 
-/** The Temporal SDK logs at WARN and above (its INFO lines are per-worker chatter); call before creating workers. */
-export function quietTemporalRuntime(): void {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+/**
+ * The Temporal SDK logs at WARN and above (its INFO lines are per-worker chatter); call before
+ * creating workers. Tools on the time-skipping test server pass 'ERROR': that server predates the
+ * SDK's heartbeat-capability check, which warns once per worker (every simulation batch).
+ */
+export function quietTemporalRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
+  Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } } });
 }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     throw new Error(`cannot read scenario ${values.scenario}: ${(err as Error).message}`);
   }
   const { scenario, policy } = parseScenario(raw);
-  quietTemporalRuntime();
+  quietTemporalRuntime('ERROR');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-pg-'));
   const pg = await startEmbeddedPostgres({ dataDir, port: 55000 + (process.pid % 1000), databaseName: 'simulate', persistent: false, fast: true });

@@ -23,8 +23,9 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     pool,
     providers: simulator.providers(),
+    ...(config.workerMaxCachedWorkflows !== undefined ? { tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows } } : {}),
   });
-  log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  log.info({ taskQueue: config.temporal.taskQueue, maxCachedWorkflows: config.workerMaxCachedWorkflows ?? 'SDK default' }, 'worker running');
   await worker.run(); // returns after SIGINT/SIGTERM (the SDK's default shutdown signals)
   await connection.close();
   await pool.end();
