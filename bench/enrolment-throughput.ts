@@ -44,6 +44,8 @@ async function main(): Promise<void> {
           results.push({ round, apiPerSecond: Math.round(apiPerSecond), noopPerSecond: Math.round(noopPerSecond) });
           console.error(`round ${round}: API ${Math.round(apiPerSecond)}/s, no-op ${Math.round(noopPerSecond)}/s`);
         }
+        // Not timed: let the started workflows finish their first task before the servers stop.
+        await new Promise((r) => setTimeout(r, 3000));
       });
     } finally {
       await native.close();

@@ -19,20 +19,18 @@ export interface ArrearsResult {
 export function arrearsService(deps: { ledger: Ledger; records: CollectionRecords; collection: CollectionClient; policy: () => CollectionPolicy }) {
   return async function postArrears(accountId: string, body: ArrearsBody): Promise<ArrearsResult> {
     const policy = deps.policy();
+    const [brokenPromises, others] = await Promise.all([deps.records.brokenPromises(accountId), deps.ledger.otherBills(accountId, body.billId)]);
     // Repeat promise breakers are treated as black list (policy.promise.blackListAfterBroken).
-    const repeatBreaker = (await deps.records.brokenPromises(accountId)) >= promisePolicy(policy).blackListAfterBroken;
+    const repeatBreaker = brokenPromises >= promisePolicy(policy).blackListAfterBroken;
     const lists = repeatBreaker && !body.lists.includes('black') ? [...body.lists, 'black' as const] : body.lists;
-    const priorArrears = await deps.ledger.priorBillCount(accountId, body.billId);
-    const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists, timezone: body.timezone, priorArrears };
-    const hash = requestHash({ accountId, ...body });
-    const currencies = await deps.ledger.otherBillCurrencies(accountId, body.billId);
-    if (currencies.some((c) => c !== body.currency)) {
-      throw unprocessable(`account ${accountId} is billed in ${currencies.join(', ')}; a ${body.currency} bill cannot join its episode`);
+    const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists, timezone: body.timezone, priorArrears: others.count };
+    if (others.currencies.some((c) => c !== body.currency)) {
+      throw unprocessable(`account ${accountId} is billed in ${others.currencies.join(', ')}; a ${body.currency} bill cannot join its episode`);
     }
-    await deps.ledger.ensureAccount(accountId, customer);
-    const { created, row } = await deps.ledger.insertBill({ billId: body.billId, accountId, amount: body.amount, currency: body.currency, dueDate: body.dueDate, previousAverage: body.previousAverage, requestHash: hash });
-    if (row.requestHash !== hash) throw conflict(`bill ${body.billId} was already posted with different content`);
-    await deps.ledger.upsertAccount(accountId, customer); // billing's latest contact details
+    const hash = requestHash({ accountId, ...body });
+    const recorded = await deps.ledger.recordBill(customer, { billId: body.billId, accountId, amount: body.amount, currency: body.currency, dueDate: body.dueDate, previousAverage: body.previousAverage, requestHash: hash });
+    if (recorded.conflict) throw conflict(`bill ${body.billId} was already posted with different content`);
+    const { created, row } = recorded;
     // A bill already delivered is never re-sent: its episode may have ended, and re-sending would open a new one.
     if (!created && row.deliveredAt) {
       return { status: 'duplicate', accountId, billId: body.billId, workflowId: `collection-${accountId}` };

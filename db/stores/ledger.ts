@@ -31,47 +31,49 @@ export interface NewPayment {
 
 export function ledger(pool: Pool) {
   return {
-    /** The currencies of the account's bills other than `billId` (one episode, one currency). */
-    async otherBillCurrencies(accountId: string, billId: string): Promise<string[]> {
-      const { rows } = await pool.query('SELECT DISTINCT currency FROM bills WHERE account_id = $1 AND bill_id <> $2', [accountId, billId]);
-      return rows.map((r) => String(r.currency));
-    },
-
-    /** Bills of the account posted before this one (earlier arrears). */
-    async priorBillCount(accountId: string, billId: string): Promise<number> {
-      const { rows } = await pool.query('SELECT count(*) AS n FROM bills WHERE account_id = $1 AND bill_id <> $2', [accountId, billId]);
-      return Number(rows[0].n);
-    },
-
-    async ensureAccount(accountId: string, c: Customer): Promise<void> {
-      await pool.query(
-        `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO NOTHING`,
-        [accountId, c.name, c.phone, c.segment, c.lists, c.timezone],
-      );
-    },
-
-    async upsertAccount(accountId: string, c: Customer): Promise<void> {
-      await pool.query(
-        `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (account_id) DO UPDATE SET customer_name = $2, phone = $3, segment = $4, lists = $5, timezone = $6, updated_at = now()`,
-        [accountId, c.name, c.phone, c.segment, c.lists, c.timezone],
-      );
-    },
-
-    /** Inserts the bill unless its id is known; returns the stored row either way and whether it is new. */
-    async insertBill(b: { billId: string; accountId: string; amount: number; currency: string; dueDate: string; previousAverage?: number; requestHash: string }) {
-      const inserted = await pool.query(
-        `INSERT INTO bills (bill_id, account_id, amount_minor, currency, due_date, previous_average_minor, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (bill_id) DO NOTHING`,
-        [b.billId, b.accountId, b.amount, b.currency, b.dueDate, b.previousAverage ?? null, b.requestHash],
-      );
+    /** The account's bills other than `billId`: how many (earlier arrears) and in which currencies. */
+    async otherBills(accountId: string, billId: string): Promise<{ count: number; currencies: string[] }> {
       const { rows } = await pool.query(
-        'SELECT bill_id AS "billId", account_id AS "accountId", request_hash AS "requestHash", delivered_at AS "deliveredAt" FROM bills WHERE bill_id = $1',
-        [b.billId],
+        'SELECT count(*) AS n, coalesce(array_agg(DISTINCT currency), \'{}\') AS currencies FROM bills WHERE account_id = $1 AND bill_id <> $2',
+        [accountId, billId],
       );
-      return { created: inserted.rowCount === 1, row: rows[0] as BillRow };
+      return { count: Number(rows[0].n), currencies: (rows[0].currencies as string[]).map(String) };
+    },
+
+    /**
+     * In one transaction: the account with billing's latest contact details, and the bill unless
+     * its id is known. A known id with other content is a conflict, and then nothing changes.
+     */
+    async recordBill(
+      c: Customer,
+      b: { billId: string; accountId: string; amount: number; currency: string; dueDate: string; previousAverage?: number; requestHash: string },
+    ): Promise<{ conflict: true } | { conflict: false; created: boolean; row: BillRow }> {
+      const CONFLICT = Symbol('conflict');
+      try {
+        return await withTransaction(pool, async (tx) => {
+          await tx.query(
+            `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (account_id) DO UPDATE SET customer_name = $2, phone = $3, segment = $4, lists = $5, timezone = $6, updated_at = now()`,
+            [b.accountId, c.name, c.phone, c.segment, c.lists, c.timezone],
+          );
+          const inserted = await tx.query(
+            `INSERT INTO bills (bill_id, account_id, amount_minor, currency, due_date, previous_average_minor, request_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (bill_id) DO NOTHING`,
+            [b.billId, b.accountId, b.amount, b.currency, b.dueDate, b.previousAverage ?? null, b.requestHash],
+          );
+          const { rows } = await tx.query(
+            'SELECT bill_id AS "billId", account_id AS "accountId", request_hash AS "requestHash", delivered_at AS "deliveredAt" FROM bills WHERE bill_id = $1',
+            [b.billId],
+          );
+          const row = rows[0] as BillRow;
+          if (row.requestHash !== b.requestHash) throw CONFLICT; // rolls the account update back too
+          return { conflict: false as const, created: inserted.rowCount === 1, row };
+        });
+      } catch (err) {
+        if (err === CONFLICT) return { conflict: true };
+        throw err;
+      }
     },
 
     async markBillDelivered(billId: string): Promise<void> {

@@ -104,7 +104,10 @@ test('enrol, remind, pay: one payment row, attempt records, duplicates answered 
   };
   expect((await post('/v1/accounts/E2E-1/arrears', arrears)).status).toBe(201);
   expect((await post('/v1/accounts/E2E-1/arrears', arrears)).body).toMatchObject({ status: 'duplicate' });
-  expect((await post('/v1/accounts/E2E-1/arrears', { ...arrears, amount: 1 })).status).toBe(409);
+  expect((await post('/v1/accounts/E2E-1/arrears', { ...arrears, amount: 1, customerName: '冒名' })).status).toBe(409);
+  // a refused bill changes nothing, not even the account's contact details
+  const { rows: names } = await db.pool.query("SELECT customer_name FROM accounts WHERE account_id = 'E2E-1'");
+  expect(names).toEqual([{ customer_name: '周八' }]);
   expect((await post('/v1/accounts/E2E-1/arrears', { ...arrears, billId: 'E2E-1-B9', currency: 'USD' })).status).toBe(422);
 
   // the SMS rung is due at once: its attempt record and the simulator's request appear
