@@ -8,7 +8,7 @@ import { ledger } from '../db/stores/ledger';
 import type { CollectionPolicy } from '../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from './collection-client';
 import { notFound, problemHandler, unprocessable, validationError } from './errors';
-import { accountParams, arrearsBody, disputeBody, installmentPlanBody, policyMigrationBody, disputeParams, paymentBody, promiseBody, resolutionBody, writeOffBody } from './schemas';
+import { accountParams, arrearsBody, disputeBody, installmentPlanBody, policyMigrationBody, disputeParams, paymentBody, paymentParams, promiseBody, resolutionBody, writeOffBody } from './schemas';
 import { arrearsService } from './services/arrears';
 import { paymentService } from './services/payments';
 import type { z } from 'zod';
@@ -22,6 +22,8 @@ export interface AppDeps {
   log: Logger;
   temporalUiUrl?: string;
   namespace?: string;
+  /** Called when a payment was kept for later delivery (wakes the deliverer). */
+  onPaymentPending?: () => void;
 }
 
 declare module 'express-serve-static-core' {
@@ -40,7 +42,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   const store = ledger(deps.pool);
   const postArrears = arrearsService({ ledger: store, records: collectionRecords(deps.pool), collection: deps.collection, policy: deps.policy });
-  const postPayment = paymentService({ ledger: store, collection: deps.collection });
+  const postPayment = paymentService({ ledger: store, collection: deps.collection, ...(deps.onPaymentPending ? { onPending: deps.onPaymentPending } : {}) });
 
   app.disable('x-powered-by');
   app.use((req, res, next) => {
@@ -65,10 +67,24 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(result.status === 'accepted' ? 201 : 200).json(result);
   });
 
+  // 201 applied now, 200 a re-send (the first answer), 202 kept for delivery: asked for with
+  // `Prefer: respond-async` (bulk posting), or because the workflow service could not be reached.
   app.post('/v1/payments', async (req: Request, res) => {
     const body = parse(paymentBody, req.body, 'body');
-    const answer = await postPayment(body);
-    res.status(answer.status === 'created' ? 201 : 200).json({ ...answer.result, duplicate: answer.status === 'duplicate' });
+    const respondAsync = /\brespond-async\b/i.test(req.header('prefer') ?? '');
+    const answer = await postPayment(body, { respondAsync });
+    if (answer.status === 'accepted') {
+      res.setHeader('location', `/v1/payments/${encodeURIComponent(body.paymentId)}`);
+      if (respondAsync) res.setHeader('preference-applied', 'respond-async');
+    }
+    res.status({ created: 201, duplicate: 200, accepted: 202 }[answer.status]).json({ ...answer.result, duplicate: answer.status === 'duplicate' });
+  });
+
+  app.get('/v1/payments/:paymentId', async (req: Request, res) => {
+    const { paymentId } = parse(paymentParams, req.params, 'params');
+    const status = await store.paymentStatus(paymentId);
+    if (!status) throw notFound(`no payment ${paymentId}`);
+    res.json(status);
   });
 
   /**

@@ -57,6 +57,7 @@ export const paymentBody = z.object({
   channel: z.enum(['counter', 'bank', 'online', 'agent', 'other']),
 });
 export type PaymentBody = z.infer<typeof paymentBody>;
+export const paymentParams = z.object({ paymentId: idSchema });
 
 export const promiseBody = z.object({
   promiseId: idSchema,

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import { KNOWN_POLICIES } from '../config/policy-schema';
 import { createApp } from './app';
+import { ledger } from '../db/stores/ledger';
 import { CollectionClient } from './collection-client';
+import { startPaymentDelivery } from './payment-delivery';
 
 export interface RunningApi {
   server: Server;
@@ -17,9 +19,13 @@ export interface RunningApi {
 export async function startApi(config: AppConfig, pool: Pool, log: Logger, temporalAddress: string): Promise<RunningApi> {
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  const collection = new CollectionClient(client, config.temporal.taskQueue);
+  // The payment outbox's deliverer lives with the API that fills it.
+  const delivery = startPaymentDelivery({ ledger: ledger(pool), collection, log });
   const app = createApp({
     pool,
-    collection: new CollectionClient(client, config.temporal.taskQueue),
+    collection,
+    onPaymentPending: delivery.nudge,
     policy: () => KNOWN_POLICIES['default']!,
     log,
     temporalUiUrl: config.temporal.uiUrl,
@@ -36,6 +42,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
     url: `http://${config.api.host}:${port}`,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await delivery.stop();
       await connection.close();
     },
   };

@@ -11,6 +11,8 @@ import pino from 'pino';
 import { ProviderSimulator } from '../activities/providers/simulator';
 import { createApp } from '../api/app';
 import { CollectionClient } from '../api/collection-client';
+import { startPaymentDelivery } from '../api/payment-delivery';
+import { ledger } from '../db/stores/ledger';
 import { quietTemporalRuntime } from '../config/logger';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
@@ -25,7 +27,7 @@ export interface Bench {
   simulator: ProviderSimulator;
   /** The dev server's address and a client on it, for baselines run on the same server. */
   temporal: { address: string; client: Client };
-  post(url: string, body: unknown): Promise<Response>;
+  post(url: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
 }
 
 export interface Servers {
@@ -65,16 +67,19 @@ export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => P
       return await worker.runUntil(async () => {
         const client = new Client({ connection });
         const collection = new CollectionClient(client, 'bench');
-        const app = createApp({ pool, collection, policy: () => policy, log: pino({ level: 'silent' }) });
+        const log = pino({ level: 'silent' });
+        const delivery = startPaymentDelivery({ ledger: ledger(pool), collection, log });
+        const app = createApp({ pool, collection, policy: () => policy, log, onPaymentPending: delivery.nudge });
         const server = app.listen(0, '127.0.0.1');
         await new Promise((r) => server.once('listening', r));
         const port = (server.address() as { port: number }).port;
-        const post = (url: string, body: unknown) =>
-          fetch(`http://127.0.0.1:${port}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+          fetch(`http://127.0.0.1:${port}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
         try {
           return await fn({ pool, simulator, temporal: { address, client }, post });
         } finally {
           server.close();
+          await delivery.stop();
         }
       });
     } finally {

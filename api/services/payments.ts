@@ -1,43 +1,57 @@
 // Billing posts a payment: recorded once per payment id (a re-send returns the first answer, a
 // different body under the same id is a conflict), then applied to the account's open episode
-// through a workflow update, which answers synchronously with the new balance and service state.
-import type { Ledger } from '../../db/stores/ledger';
+// through a workflow update (the payment id is the update id), which answers with the new balance
+// and service state.
+//
+// The payments table is also an outbox: a payment that cannot reach its episode now (Temporal
+// down, or the caller asked `Prefer: respond-async`) is kept and answered 202, and the deliverer
+// (api/payment-delivery.ts) applies it as soon as it can. Nothing accepted is lost.
+import type { Ledger, PendingPayment } from '../../db/stores/ledger';
+import type { Payment } from '../../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from '../collection-client';
-import { conflict, unavailable, unprocessable } from '../errors';
+import { conflict, unprocessable } from '../errors';
 import type { PaymentBody } from '../schemas';
 import { requestHash } from './request-hash';
 
 export interface PaymentAnswer {
-  status: 'created' | 'duplicate';
+  /** created/duplicate: the episode answered (now or before); accepted: kept, delivery pending. */
+  status: 'created' | 'duplicate' | 'accepted';
   result: Record<string, unknown>;
 }
 
-export function paymentService(deps: { ledger: Ledger; collection: CollectionClient }) {
-  return async function postPayment(body: PaymentBody): Promise<PaymentAnswer> {
+/** Sends one payment to its episode; the answer to store. Throws UpdateRefused, or a delivery error. */
+export async function applyToEpisode(collection: CollectionClient, p: Omit<PendingPayment, 'attempts'>): Promise<{ result: Record<string, unknown>; applied: boolean }> {
+  const payment: Payment = { paymentId: p.paymentId, amount: p.amount, currency: p.currency, paidAt: p.paidAt, channel: p.channel };
+  const applied = await collection.postPayment(p.accountId, payment);
+  const result = applied
+    ? { paymentId: p.paymentId, accountId: p.accountId, applied: applied.outcome !== 'rejected', ...applied }
+    : { paymentId: p.paymentId, accountId: p.accountId, applied: false, outcome: 'recorded', reason: 'no open collection episode for this account' };
+  return { result, applied: result['applied'] === true };
+}
+
+const pending = (body: PaymentBody, reason: string) => ({ paymentId: body.paymentId, accountId: body.accountId, applied: null, delivery: 'pending', reason });
+
+export function paymentService(deps: { ledger: Ledger; collection: CollectionClient; onPending?: () => void }) {
+  return async function postPayment(body: PaymentBody, opts: { respondAsync?: boolean } = {}): Promise<PaymentAnswer> {
     const hash = requestHash(body);
-    return deps.ledger.withPaymentLocked({ ...body, requestHash: hash }, async (row, created, tx) => {
+    const answer = await deps.ledger.withPaymentLocked({ ...body, requestHash: hash }, async (row, created, tx): Promise<PaymentAnswer> => {
       if (row.requestHash !== hash) throw conflict(`payment ${body.paymentId} was already posted with different content`);
       if (row.result) return { status: 'duplicate', result: row.result };
-
-      let result: Record<string, unknown>;
+      if (opts.respondAsync) return { status: 'accepted', result: pending(body, 'accepted for delivery (Prefer: respond-async)') };
       try {
-        const applied = await deps.collection.postPayment(body.accountId, {
-          paymentId: body.paymentId,
-          amount: body.amount,
-          currency: body.currency,
-          paidAt: body.paidAt,
-          channel: body.channel,
-        });
-        result = applied
-          ? { paymentId: body.paymentId, accountId: body.accountId, applied: applied.outcome !== 'rejected', ...applied }
-          : { paymentId: body.paymentId, accountId: body.accountId, applied: false, outcome: 'recorded', reason: 'no open collection episode for this account' };
+        const { result, applied } = await applyToEpisode(deps.collection, body);
+        await deps.ledger.storePaymentResult(tx, body.paymentId, result, applied);
+        return { status: created ? 'created' : 'duplicate', result };
       } catch (err) {
-        // Refused or not delivered: the transaction rolls back, so nothing is half-recorded and a retry starts clean.
+        // Refused by the episode (e.g. another currency): rolled back, nothing recorded, 422.
         if (err instanceof UpdateRefused) throw unprocessable(`payment refused by the episode: ${err.message}`);
-        throw unavailable(`could not reach the collection workflow (${(err as Error).message}); nothing was recorded, retry`);
+        // Not delivered: the payment is kept and the deliverer retries it.
+        const reason = `accepted; the collection workflow could not be reached (${(err as Error).message}); delivery will be retried`;
+        await deps.ledger.noteDeliveryFailure(tx, body.paymentId, (err as Error).message);
+        return { status: 'accepted', result: pending(body, reason) };
       }
-      await deps.ledger.storePaymentResult(tx, body.paymentId, result, result['applied'] === true);
-      return { status: created ? 'created' : 'duplicate', result };
     });
+    if (answer.status === 'accepted') deps.onPending?.();
+    return answer;
   };
 }

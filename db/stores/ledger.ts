@@ -19,6 +19,30 @@ export interface PaymentRow {
   result: Record<string, unknown> | null;
 }
 
+/** A payment accepted but not yet answered by its episode (the outbox). */
+export interface PendingPayment {
+  paymentId: string;
+  accountId: string;
+  amount: number;
+  currency: string;
+  paidAt: string;
+  channel: string;
+  attempts: number;
+}
+
+export interface PaymentStatus {
+  paymentId: string;
+  accountId: string;
+  amount: number;
+  currency: string;
+  paidAt: string;
+  receivedAt: string;
+  delivery: 'pending' | 'delivered';
+  deliveryAttempts: number;
+  lastDeliveryError: string | null;
+  result: Record<string, unknown> | null;
+}
+
 export interface NewPayment {
   paymentId: string;
   accountId: string;
@@ -104,11 +128,58 @@ export function ledger(pool: Pool) {
     },
 
     async storePaymentResult(tx: PoolClient, paymentId: string, result: Record<string, unknown>, applied: boolean): Promise<void> {
-      await tx.query(`UPDATE payments SET result = $2, applied_at = CASE WHEN $3 THEN now() ELSE applied_at END WHERE payment_id = $1`, [
-        paymentId,
-        JSON.stringify(result),
-        applied,
-      ]);
+      await tx.query(
+        `UPDATE payments SET result = $2, applied_at = CASE WHEN $3 THEN now() ELSE applied_at END, delivery_error = NULL WHERE payment_id = $1`,
+        [paymentId, JSON.stringify(result), applied],
+      );
+    },
+
+    /** A delivery that did not reach the episode: retried after a backoff of 2^attempts s (at most 5 min). */
+    async noteDeliveryFailure(tx: PoolClient, paymentId: string, error: string): Promise<void> {
+      await tx.query(
+        `UPDATE payments SET delivery_attempts = delivery_attempts + 1, delivery_error = $2,
+           next_delivery_at = now() + make_interval(secs => least(power(2, delivery_attempts + 1), 300))
+         WHERE payment_id = $1`,
+        [paymentId, error.slice(0, 500)],
+      );
+    },
+
+    /**
+     * The outbox: locks the oldest payment due for delivery and runs `fn` on it; false if there is
+     * none. Rows locked by a delivery in progress (an API request) are skipped, never waited for.
+     */
+    async withNextUndeliveredPayment(fn: (p: PendingPayment, tx: PoolClient) => Promise<void>): Promise<boolean> {
+      return withTransaction(pool, async (tx) => {
+        const { rows } = await tx.query(
+          `SELECT payment_id AS "paymentId", account_id AS "accountId", amount_minor AS amount, currency, paid_at AS "paidAt",
+                  channel, delivery_attempts AS attempts
+           FROM payments WHERE result IS NULL AND next_delivery_at <= now()
+           ORDER BY next_delivery_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        );
+        const row = rows[0];
+        if (!row) return false;
+        await fn({ ...row, amount: Number(row.amount), currency: String(row.currency), paidAt: (row.paidAt as Date).toISOString() }, tx);
+        return true;
+      });
+    },
+
+    async paymentStatus(paymentId: string): Promise<PaymentStatus | undefined> {
+      const { rows } = await pool.query(
+        `SELECT payment_id AS "paymentId", account_id AS "accountId", amount_minor AS amount, currency, paid_at AS "paidAt",
+                received_at AS "receivedAt", delivery_attempts AS "deliveryAttempts", delivery_error AS "lastDeliveryError", result
+         FROM payments WHERE payment_id = $1`,
+        [paymentId],
+      );
+      const r = rows[0];
+      if (!r) return undefined;
+      return {
+        ...r,
+        amount: Number(r.amount),
+        currency: String(r.currency),
+        paidAt: (r.paidAt as Date).toISOString(),
+        receivedAt: (r.receivedAt as Date).toISOString(),
+        delivery: r.result ? 'delivered' : 'pending',
+      };
     },
   };
 }

@@ -10,6 +10,9 @@ import pino from 'pino';
 import { ProviderSimulator } from '../../activities/providers/simulator';
 import { createApp } from '../../api/app';
 import { CollectionClient } from '../../api/collection-client';
+import { startPaymentDelivery, type PaymentDelivery } from '../../api/payment-delivery';
+import { paymentService } from '../../api/services/payments';
+import { ledger } from '../../db/stores/ledger';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { temporalCliPath } from '../../scripts/temporal-bins';
@@ -27,6 +30,7 @@ let nativeConnection: NativeConnection;
 let connection: Connection;
 let server: Server;
 let base: string;
+let delivery: PaymentDelivery;
 const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-${process.pid}`);
 
 beforeAll(async () => {
@@ -45,9 +49,12 @@ beforeAll(async () => {
   });
   running = worker.run();
   connection = await Connection.connect({ address: dev.address });
+  const collection = new CollectionClient(new Client({ connection }), taskQueue);
+  delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 500 });
   const app = createApp({
     pool: db.pool,
-    collection: new CollectionClient(new Client({ connection }), taskQueue),
+    collection,
+    onPaymentPending: delivery.nudge,
     policy: () => KNOWN_POLICIES['default']!,
     log: pino({ level: 'silent' }),
   });
@@ -60,6 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((r) => server?.close(r));
+  await delivery?.stop();
   worker?.shutdown();
   await running;
   await nativeConnection?.close();
@@ -133,6 +141,42 @@ test('enrol, remind, pay: one payment row, attempt records, duplicates answered 
     return s.status === 'paid' ? s : undefined;
   });
   expect(final).toMatchObject({ balance: 0, service: 'active' });
+});
+
+test('payments are an outbox: respond-async is answered 202 at once, an unreachable workflow service loses nothing', async () => {
+  const zone = 'Asia/Shanghai';
+  const dueDate = addDays(localDateOf(Date.now(), zone), -3);
+  for (const id of ['E2E-5', 'E2E-6']) {
+    const enrolled = await post(`/v1/accounts/${id}/arrears`, { billId: `${id}-B1`, customerName: '吴九', phone: '13700000009', timezone: zone, amount: 5_000, currency: 'CNY', dueDate });
+    expect(enrolled.status).toBe(201);
+  }
+
+  // Bulk posting: accepted and kept at once, applied by the deliverer moments later.
+  const payment = { paymentId: 'E2E-P5', accountId: 'E2E-5', amount: 5_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' as const };
+  const res = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' }, body: JSON.stringify(payment) });
+  expect(res.status).toBe(202);
+  expect(res.headers.get('location')).toBe('/v1/payments/E2E-P5');
+  expect(await res.json()).toMatchObject({ applied: null, delivery: 'pending' });
+  const delivered = await waitFor(async () => {
+    const s = (await (await fetch(`${base}/v1/payments/E2E-P5`)).json()) as Record<string, any>;
+    return s['delivery'] === 'delivered' ? s : undefined;
+  });
+  expect(delivered).toMatchObject({ amount: 5_000, currency: 'CNY', result: { applied: true, balance: 0, status: 'paid' } });
+  expect((await post('/v1/payments', payment)).body).toMatchObject({ duplicate: true, applied: true, balance: 0 });
+
+  // The workflow service is down: the payment is kept (202), and delivered once it can be.
+  const down = { postPayment: async () => Promise.reject(new Error('14 UNAVAILABLE: connect ECONNREFUSED')) } as unknown as CollectionClient;
+  const postWhileDown = paymentService({ ledger: ledger(db.pool), collection: down });
+  const kept = await postWhileDown({ ...payment, paymentId: 'E2E-P6', accountId: 'E2E-6' });
+  expect(kept).toMatchObject({ status: 'accepted', result: { applied: null, delivery: 'pending' } });
+  const { rows } = await db.pool.query("SELECT delivery_attempts, delivery_error, result FROM payments WHERE payment_id = 'E2E-P6'");
+  expect(rows[0]).toMatchObject({ delivery_attempts: 1, delivery_error: expect.stringContaining('UNAVAILABLE'), result: null });
+  const applied = await waitFor(async () => {
+    const s = (await (await fetch(`${base}/v1/payments/E2E-P6`)).json()) as Record<string, any>;
+    return s['delivery'] === 'delivered' ? s : undefined;
+  });
+  expect(applied).toMatchObject({ deliveryAttempts: 1, lastDeliveryError: null, result: { applied: true, balance: 0 } });
+  expect((await (await fetch(`${base}/v1/payments/NOPE`)).status)).toBe(404);
 });
 
 test('bad input gets 400 naming the fields; unknown accounts 404; payments without an episode are kept', async () => {

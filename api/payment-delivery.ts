@@ -1,0 +1,64 @@
+// The payment deliverer: applies the payments the API accepted but could not (or was asked not to)
+// deliver at once. It drains the outbox oldest first, `concurrency` at a time, then sleeps
+// `intervalMs`; `nudge()` wakes it early (a payment was just accepted). A failed delivery is
+// retried with backoff; a refusal by the episode is stored as the payment's answer.
+import type { Logger } from 'pino';
+import type { Ledger } from '../db/stores/ledger';
+import { UpdateRefused, type CollectionClient } from './collection-client';
+import { applyToEpisode } from './services/payments';
+
+export interface PaymentDelivery {
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
+export function startPaymentDelivery(deps: { ledger: Ledger; collection: CollectionClient; log: Logger; intervalMs?: number; concurrency?: number }): PaymentDelivery {
+  const intervalMs = deps.intervalMs ?? 1000;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+
+  const deliverOne = () =>
+    deps.ledger.withNextUndeliveredPayment(async (p, tx) => {
+      try {
+        const { result, applied } = await applyToEpisode(deps.collection, p);
+        await deps.ledger.storePaymentResult(tx, p.paymentId, result, applied);
+      } catch (err) {
+        if (err instanceof UpdateRefused) {
+          const result = { paymentId: p.paymentId, accountId: p.accountId, applied: false, outcome: 'rejected', reason: err.message };
+          await deps.ledger.storePaymentResult(tx, p.paymentId, result, false);
+          return;
+        }
+        await deps.ledger.noteDeliveryFailure(tx, p.paymentId, (err as Error).message);
+        if (p.attempts % 10 === 0) deps.log.warn({ paymentId: p.paymentId, attempts: p.attempts + 1, err: (err as Error).message }, 'payment not delivered yet; will retry');
+      }
+    });
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        // Drain: each worker takes the next due payment until none is left.
+        await Promise.all(Array.from({ length: deps.concurrency ?? 8 }, async () => { while (!stopped && (await deliverOne())); }));
+      } catch (err) {
+        deps.log.error({ err: (err as Error).message }, 'payment delivery pass failed; retrying');
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    nudge: () => wake?.(),
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
