@@ -6,7 +6,7 @@
 // The payments table is also an outbox: a payment that cannot reach its episode now (Temporal
 // down, or the caller asked `Prefer: respond-async`) is kept and answered 202, and the deliverer
 // (api/payment-delivery.ts) applies it as soon as it can. Nothing accepted is lost.
-import type { Ledger, PendingPayment } from '../../db/stores/ledger';
+import type { Ledger, PaymentFields } from '../../db/stores/ledger';
 import type { Payment } from '../../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from '../collection-client';
 import { conflict, unprocessable } from '../errors';
@@ -20,7 +20,7 @@ export interface PaymentAnswer {
 }
 
 /** Sends one payment to its episode; the answer to store. Throws UpdateRefused, or a delivery error. */
-export async function applyToEpisode(collection: CollectionClient, p: Omit<PendingPayment, 'attempts'>): Promise<{ result: Record<string, unknown>; applied: boolean }> {
+export async function applyToEpisode(collection: CollectionClient, p: PaymentFields): Promise<{ result: Record<string, unknown>; applied: boolean }> {
   const payment: Payment = { paymentId: p.paymentId, amount: p.amount, currency: p.currency, paidAt: p.paidAt, channel: p.channel };
   const applied = await collection.postPayment(p.accountId, payment);
   const result = applied

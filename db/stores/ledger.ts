@@ -19,38 +19,31 @@ export interface PaymentRow {
   result: Record<string, unknown> | null;
 }
 
-/** A payment accepted but not yet answered by its episode (the outbox). */
-export interface PendingPayment {
+/** A payment as billing posted it. */
+export interface PaymentFields {
   paymentId: string;
   accountId: string;
   amount: number;
   currency: string;
   paidAt: string;
   channel: string;
+}
+
+export interface NewPayment extends PaymentFields {
+  requestHash: string;
+}
+
+/** A payment accepted but not yet answered by its episode (the outbox). */
+export interface PendingPayment extends PaymentFields {
   attempts: number;
 }
 
-export interface PaymentStatus {
-  paymentId: string;
-  accountId: string;
-  amount: number;
-  currency: string;
-  paidAt: string;
+export interface PaymentStatus extends Omit<PaymentFields, 'channel'> {
   receivedAt: string;
   delivery: 'pending' | 'delivered';
   deliveryAttempts: number;
   lastDeliveryError: string | null;
   result: Record<string, unknown> | null;
-}
-
-export interface NewPayment {
-  paymentId: string;
-  accountId: string;
-  amount: number;
-  currency: string;
-  paidAt: string;
-  channel: string;
-  requestHash: string;
 }
 
 export function ledger(pool: Pool) {
