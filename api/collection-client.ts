@@ -43,6 +43,12 @@ export class CollectionClient {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    /**
+     * How long an update may wait for the episode's answer. An update waits for a worker, so with
+     * no worker running it would wait for ever while the caller holds a connection and a row lock;
+     * after this it fails as "not delivered" (a payment is then kept for the deliverer).
+     */
+    private readonly updateTimeoutMs = 10_000,
   ) {}
 
   /** Starts the account's episode, or adds the bill to the running one. Idempotent per bill id. */
@@ -101,7 +107,8 @@ export class CollectionClient {
   /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */
   private async update<R, A>(accountId: string, def: UpdateDefinition<R, [A]>, arg: A, updateId: string): Promise<R | undefined> {
     try {
-      return await this.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(def, { args: [arg], updateId });
+      const handle = this.client.workflow.getHandle(collectionWorkflowId(accountId));
+      return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => handle.executeUpdate(def, { args: [arg], updateId }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) return undefined;
       if (err instanceof WorkflowUpdateFailedError) throw new UpdateRefused(err.cause?.message ?? err.message);

@@ -35,12 +35,17 @@ export function startPaymentDelivery(deps: { ledger: Ledger; collection: Collect
 
   const loop = (async () => {
     while (!stopped) {
-      try {
-        // Drain: each worker takes the next due payment until none is left.
-        await Promise.all(Array.from({ length: deps.concurrency ?? 8 }, async () => { while (!stopped && (await deliverOne())); }));
-      } catch (err) {
-        deps.log.error({ err: (err as Error).message }, 'payment delivery pass failed; retrying');
-      }
+      // Drain: each of `concurrency` workers takes the next due payment until none is left; a worker
+      // that fails ends its pass alone, so a pass never leaves workers running into the next one.
+      await Promise.all(
+        Array.from({ length: deps.concurrency ?? 8 }, async () => {
+          try {
+            while (!stopped && (await deliverOne()));
+          } catch (err) {
+            deps.log.error({ err: (err as Error).message }, 'payment delivery pass failed; retrying');
+          }
+        }),
+      );
       if (stopped) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, intervalMs);

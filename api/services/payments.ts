@@ -34,14 +34,15 @@ const pending = (body: PaymentBody, reason: string) => ({ paymentId: body.paymen
 export function paymentService(deps: { ledger: Ledger; collection: CollectionClient; onPending?: () => void }) {
   return async function postPayment(body: PaymentBody, opts: { respondAsync?: boolean } = {}): Promise<PaymentAnswer> {
     const hash = requestHash(body);
-    const answer = await deps.ledger.withPaymentLocked({ ...body, requestHash: hash }, async (row, created, tx): Promise<PaymentAnswer> => {
+    const answer = await deps.ledger.withPaymentLocked({ ...body, requestHash: hash }, async (row, _created, tx): Promise<PaymentAnswer> => {
       if (row.requestHash !== hash) throw conflict(`payment ${body.paymentId} was already posted with different content`);
       if (row.result) return { status: 'duplicate', result: row.result };
       if (opts.respondAsync) return { status: 'accepted', result: pending(body, 'accepted for delivery (Prefer: respond-async)') };
       try {
         const { result, applied } = await applyToEpisode(deps.collection, body);
         await deps.ledger.storePaymentResult(tx, body.paymentId, result, applied);
-        return { status: created ? 'created' : 'duplicate', result };
+        // 201 also for a payment kept earlier (202) and applied by this re-send: this is its first answer.
+        return { status: 'created', result };
       } catch (err) {
         // Refused by the episode (e.g. another currency): rolled back, nothing recorded, 422.
         if (err instanceof UpdateRefused) throw unprocessable(`payment refused by the episode: ${err.message}`);

@@ -131,7 +131,7 @@ export function ledger(pool: Pool) {
     async noteDeliveryFailure(tx: PoolClient, paymentId: string, error: string): Promise<void> {
       await tx.query(
         `UPDATE payments SET delivery_attempts = delivery_attempts + 1, delivery_error = $2,
-           next_delivery_at = now() + make_interval(secs => least(power(2, delivery_attempts + 1), 300))
+           next_delivery_at = now() + make_interval(secs => least(power(2, least(delivery_attempts + 1, 9)), 300))
          WHERE payment_id = $1`,
         [paymentId, error.slice(0, 500)],
       );

@@ -11,7 +11,6 @@ import { ProviderSimulator } from '../../activities/providers/simulator';
 import { createApp } from '../../api/app';
 import { CollectionClient } from '../../api/collection-client';
 import { startPaymentDelivery, type PaymentDelivery } from '../../api/payment-delivery';
-import { paymentService } from '../../api/services/payments';
 import { ledger } from '../../db/stores/ledger';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
@@ -164,11 +163,26 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
   expect(delivered).toMatchObject({ amount: 5_000, currency: 'CNY', result: { applied: true, balance: 0, status: 'paid' } });
   expect((await post('/v1/payments', payment)).body).toMatchObject({ duplicate: true, applied: true, balance: 0 });
 
-  // The workflow service is down: the payment is kept (202), and delivered once it can be.
+  // The workflow service is down (an API whose client fails): the payment is kept (202), and the
+  // deliverer applies it once it can.
   const down = { postPayment: async () => Promise.reject(new Error('14 UNAVAILABLE: connect ECONNREFUSED')) } as unknown as CollectionClient;
-  const postWhileDown = paymentService({ ledger: ledger(db.pool), collection: down });
-  const kept = await postWhileDown({ ...payment, paymentId: 'E2E-P6', accountId: 'E2E-6' });
-  expect(kept).toMatchObject({ status: 'accepted', result: { applied: null, delivery: 'pending' } });
+  const downApp = createApp({ pool: db.pool, collection: down, policy: () => KNOWN_POLICIES['default']!, log: pino({ level: 'silent' }) });
+  const downServer = await new Promise<Server>((resolve) => {
+    const s = downApp.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    const port = (downServer.address() as { port: number }).port;
+    const kept = await fetch(`http://127.0.0.1:${port}/v1/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...payment, paymentId: 'E2E-P6', accountId: 'E2E-6' }),
+    });
+    expect(kept.status).toBe(202);
+    expect(kept.headers.get('location')).toBe('/v1/payments/E2E-P6');
+    expect(await kept.json()).toMatchObject({ applied: null, delivery: 'pending', reason: expect.stringContaining('UNAVAILABLE') });
+  } finally {
+    await new Promise((r) => downServer.close(r));
+  }
   const { rows } = await db.pool.query("SELECT delivery_attempts, delivery_error, result FROM payments WHERE payment_id = 'E2E-P6'");
   expect(rows[0]).toMatchObject({ delivery_attempts: 1, delivery_error: expect.stringContaining('UNAVAILABLE'), result: null });
   const applied = await waitFor(async () => {
@@ -176,6 +190,37 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
     return s['delivery'] === 'delivered' ? s : undefined;
   });
   expect(applied).toMatchObject({ deliveryAttempts: 1, lastDeliveryError: null, result: { applied: true, balance: 0 } });
+
+  // A kept payment the episode refuses (another currency) is answered 'rejected', not retried.
+  const refused = { ...payment, paymentId: 'E2E-P7', accountId: 'E2E-7', currency: 'USD' };
+  const enrolled = await post('/v1/accounts/E2E-7/arrears', { billId: 'E2E-7-B1', customerName: '郑十', phone: '13700000010', timezone: zone, amount: 5_000, currency: 'CNY', dueDate });
+  expect(enrolled.status).toBe(201);
+  const res7 = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' }, body: JSON.stringify(refused) });
+  expect(res7.status).toBe(202);
+  const rejected = await waitFor(async () => {
+    const s = (await (await fetch(`${base}/v1/payments/E2E-P7`)).json()) as Record<string, any>;
+    return s['delivery'] === 'delivered' ? s : undefined;
+  });
+  expect(rejected).toMatchObject({ result: { applied: false, outcome: 'rejected' } });
+
+  // Backoff doubles from 2 s and stops at 5 min, however many attempts failed.
+  const store = ledger(db.pool);
+  // (due in an hour, so the running deliverer leaves it alone)
+  await db.pool.query(
+    `INSERT INTO payments (payment_id, account_id, amount_minor, currency, paid_at, channel, request_hash, delivery_attempts, next_delivery_at)
+     VALUES ('E2E-P8', 'E2E-8', 1, 'CNY', now(), 'bank', 'h', 5000, now() + interval '1 hour')`,
+  );
+  const client = await db.pool.connect();
+  try {
+    await store.noteDeliveryFailure(client, 'E2E-P8', 'still down');
+  } finally {
+    client.release();
+  }
+  const { rows: backoff } = await db.pool.query("SELECT delivery_attempts, extract(epoch FROM next_delivery_at - now())::int AS wait FROM payments WHERE payment_id = 'E2E-P8'");
+  expect(backoff[0].delivery_attempts).toBe(5001);
+  expect(backoff[0].wait).toBeGreaterThan(295);
+  expect(backoff[0].wait).toBeLessThanOrEqual(300);
+  await db.pool.query("DELETE FROM payments WHERE payment_id = 'E2E-P8'");
   expect((await (await fetch(`${base}/v1/payments/NOPE`)).status)).toBe(404);
 });
 
