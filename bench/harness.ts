@@ -39,10 +39,11 @@ export interface Servers {
 
 /** Embedded PostgreSQL (migrated) and a Temporal dev server on loopback, in a temporary folder. */
 export async function withServers<T>(fn: (s: Servers) => Promise<T>): Promise<T> {
-  quietTemporalRuntime();
+  const offset = process.pid % 1000;
+  metricsUrl = `http://127.0.0.1:${59000 + offset}/metrics`;
+  quietTemporalRuntime('WARN', { prometheusBindAddress: `127.0.0.1:${59000 + offset}` });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   fs.chmodSync(tmp, 0o755);
-  const offset = process.pid % 1000;
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: 56000 + offset, databaseName: 'bench', persistent: false });
   const dev = await startDevServer({ cli: temporalCliPath(), dataDir: tmp, port: 57000 + offset, uiPort: 58000 + offset, headless: true });
   const pool = createPool(pg.url, { max: 20 });
@@ -87,6 +88,35 @@ export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => P
       await native.close();
     }
   });
+}
+
+let metricsUrl: string | undefined;
+
+/** Sums and counts of the worker's latency histograms (Temporal SDK metrics, milliseconds). */
+export type WorkerMetrics = Record<string, { sum: number; count: number }>;
+
+export async function workerMetrics(): Promise<WorkerMetrics> {
+  if (!metricsUrl) return {};
+  const text = await (await fetch(metricsUrl)).text();
+  const out: WorkerMetrics = {};
+  for (const line of text.split('\n')) {
+    const m = /^(temporal_\w*latency)_(sum|count)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+    if (!m) continue;
+    const entry = (out[m[1]!] ??= { sum: 0, count: 0 });
+    entry[m[2] as 'sum' | 'count'] += Number(m[3]);
+  }
+  return out;
+}
+
+/** Mean latency (ms) and count per worker metric between two readings: where a phase's time went. */
+export function metricsBetween(before: WorkerMetrics, after: WorkerMetrics): Record<string, { count: number; meanMs: number }> {
+  const out: Record<string, { count: number; meanMs: number }> = {};
+  for (const [name, a] of Object.entries(after)) {
+    const b = before[name] ?? { sum: 0, count: 0 };
+    const count = a.count - b.count;
+    if (count > 0) out[name.replace(/^temporal_/, '')] = { count, meanMs: Math.round(((a.sum - b.sum) / count) * 10) / 10 };
+  }
+  return out;
 }
 
 export function percentile(xs: number[], p: number): number {

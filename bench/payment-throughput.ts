@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { addDays, localDateOf } from '../workflows/policy/calendar';
 import { postPaymentUpdate } from '../workflows/messages';
 import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
-import { pooled, report, withBench } from './harness';
+import { metricsBetween, pooled, report, withBench, workerMetrics } from './harness';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -36,20 +36,24 @@ async function main(): Promise<void> {
 
     // Small partial payments spread over the accounts, so every episode stays open.
     const items = Array.from({ length: payments }, (_, i) => ({ id: `BP-${process.pid}-P${i}`, account: ids[i % accounts]! }));
+    let m0 = await workerMetrics();
     t0 = performance.now();
     await pooled(items, concurrency, async ({ id, account }) => {
       const res = await post('/v1/payments', { paymentId: id, accountId: account, amount: 100, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
       if (res.status !== 201) throw new Error(`pay ${id}: ${res.status} ${await res.text()}`);
     });
     const apiPerSecond = payments / ((performance.now() - t0) / 1000);
+    const apiMetrics = metricsBetween(m0, await workerMetrics());
 
     // Where the time goes: the same workflow update sent straight from the client (no HTTP, no ledger).
+    m0 = await workerMetrics();
     t0 = performance.now();
     await pooled(items, concurrency, async ({ id, account }) => {
       const payment = { paymentId: `${id}-direct`, amount: 100, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' };
       await temporal.client.workflow.getHandle(`collection-${account}`).executeUpdate(postPaymentUpdate, { args: [payment], updateId: `payment-${payment.paymentId}` });
     });
     const updatesPerSecond = payments / ((performance.now() - t0) / 1000);
+    const directMetrics = metricsBetween(m0, await workerMetrics());
 
     // Bulk posting (`Prefer: respond-async`): each payment is kept in the outbox and answered 202;
     // the deliverer applies them. Accept rate, and the rate until the last one is applied.
@@ -76,6 +80,8 @@ async function main(): Promise<void> {
       asyncAppliedPerSecond: Math.round(asyncAppliedPerSecond),
       ratioAsyncAcceptedToRaw: Math.round((acceptedPerSecond / rawPerSecond) * 1000) / 1000,
       ratioApiToRaw: Math.round((apiPerSecond / rawPerSecond) * 1000) / 1000,
+      // The worker's Temporal metrics during the synchronous API phase and the direct-update phase.
+      workerMetrics: { api: apiMetrics, direct: directMetrics },
     });
   });
 }

@@ -21,6 +21,13 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, name: string):
  * creating workers. Tools on the time-skipping test server pass 'ERROR': that server predates the
  * SDK's heartbeat-capability check, which warns once per worker (every simulation batch).
  */
-export function quietTemporalRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
-  Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } } });
+export function quietTemporalRuntime(level: 'WARN' | 'ERROR' = 'WARN', opts: { prometheusBindAddress?: string } = {}): void {
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    telemetryOptions: {
+      logging: { filter: { core: level, other: level }, forward: {} },
+      // The worker's own metrics (task latencies), scraped by the benchmarks.
+      ...(opts.prometheusBindAddress ? { metrics: { prometheus: { bindAddress: opts.prometheusBindAddress } } } : {}),
+    },
+  });
 }
