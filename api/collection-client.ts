@@ -126,6 +126,21 @@ export class CollectionClient {
     }
   }
 
+  /**
+   * The state of an episode of this account that ended after `since` and applied `paymentId`, if
+   * any: for a payment whose earlier delivery may have reached the episode although its answer
+   * was lost. Re-sending it would be recognised by the same episode, but not by a later one.
+   */
+  async endedEpisodeWithPayment(accountId: string, paymentId: string, since: Date): Promise<CollectionSnapshot | undefined> {
+    const workflowId = collectionWorkflowId(accountId);
+    const runs = this.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND ExecutionStatus != 'Running' AND CloseTime >= '${since.toISOString()}'` });
+    for await (const run of runs) {
+      const state = await this.client.workflow.getHandle(workflowId, run.runId).query(collectionStateQuery);
+      if (state.payments.some((p) => p.paymentId === paymentId)) return state;
+    }
+    return undefined;
+  }
+
   async recordCallOutcome(accountId: string, outcome: CallOutcomeSignal): Promise<void> {
     await this.client.workflow.getHandle(collectionWorkflowId(accountId)).signal(callOutcomeSignal, outcome);
   }

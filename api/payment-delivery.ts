@@ -20,7 +20,7 @@ export function startPaymentDelivery(deps: { ledger: Ledger; collection: Collect
   const deliverOne = () =>
     deps.ledger.withNextUndeliveredPayment(async (p, tx) => {
       try {
-        const { result, applied } = await applyToEpisode(deps.collection, p);
+        const { result, applied } = await applyToEpisode(deps.collection, p, p.attempts > 0 ? { since: p.receivedAt } : undefined);
         await deps.ledger.storePaymentResult(tx, p.paymentId, result, applied);
       } catch (err) {
         if (err instanceof UpdateRefused) {

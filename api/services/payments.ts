@@ -19,8 +19,24 @@ export interface PaymentAnswer {
   result: Record<string, unknown>;
 }
 
-/** Sends one payment to its episode; the answer to store. Throws UpdateRefused, or a delivery error. */
-export async function applyToEpisode(collection: CollectionClient, p: PaymentFields): Promise<{ result: Record<string, unknown>; applied: boolean }> {
+/**
+ * Sends one payment to its episode; the answer to store. Throws UpdateRefused, or a delivery error.
+ * `retry` is set when an earlier delivery failed: it may have reached an episode that has ended
+ * since, and then the payment is answered from that episode instead of being applied again.
+ */
+export async function applyToEpisode(
+  collection: CollectionClient,
+  p: PaymentFields,
+  retry?: { since: Date },
+): Promise<{ result: Record<string, unknown>; applied: boolean }> {
+  if (retry) {
+    // five minutes' margin for clock skew between the database and the Temporal cluster
+    const ended = await collection.endedEpisodeWithPayment(p.accountId, p.paymentId, new Date(retry.since.getTime() - 300_000));
+    if (ended) {
+      const result = { paymentId: p.paymentId, accountId: p.accountId, applied: true, outcome: 'applied', balance: ended.balance, status: ended.status, service: ended.service, note: 'applied by an episode that has since ended (its answer had been lost)' };
+      return { result, applied: true };
+    }
+  }
   const payment: Payment = { paymentId: p.paymentId, amount: p.amount, currency: p.currency, paidAt: p.paidAt, channel: p.channel };
   const applied = await collection.postPayment(p.accountId, payment);
   const result = applied
@@ -39,7 +55,7 @@ export function paymentService(deps: { ledger: Ledger; collection: CollectionCli
       if (row.result) return { status: 'duplicate', result: row.result };
       if (opts.respondAsync) return { status: 'accepted', result: pending(body, 'accepted for delivery (Prefer: respond-async)') };
       try {
-        const { result, applied } = await applyToEpisode(deps.collection, body);
+        const { result, applied } = await applyToEpisode(deps.collection, body, row.attempts > 0 ? { since: row.receivedAt } : undefined);
         await deps.ledger.storePaymentResult(tx, body.paymentId, result, applied);
         // 201 also for a payment kept earlier (202) and applied by this re-send: this is its first answer.
         return { status: 'created', result };

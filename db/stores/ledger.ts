@@ -17,6 +17,9 @@ export interface PaymentRow {
   accountId: string;
   requestHash: string;
   result: Record<string, unknown> | null;
+  /** Earlier deliveries that failed: each may have reached the episode with its answer lost. */
+  attempts: number;
+  receivedAt: Date;
 }
 
 /** A payment as billing posted it. */
@@ -36,6 +39,7 @@ export interface NewPayment extends PaymentFields {
 /** A payment accepted but not yet answered by its episode (the outbox). */
 export interface PendingPayment extends PaymentFields {
   attempts: number;
+  receivedAt: Date;
 }
 
 export interface PaymentStatus extends Omit<PaymentFields, 'channel'> {
@@ -112,7 +116,8 @@ export function ledger(pool: Pool) {
           [p.paymentId, p.accountId, p.amount, p.currency, p.paidAt, p.channel, p.requestHash],
         );
         const { rows } = await tx.query(
-          `SELECT payment_id AS "paymentId", account_id AS "accountId", request_hash AS "requestHash", result
+          `SELECT payment_id AS "paymentId", account_id AS "accountId", request_hash AS "requestHash", result,
+                  delivery_attempts AS attempts, received_at AS "receivedAt"
            FROM payments WHERE payment_id = $1 FOR UPDATE`,
           [p.paymentId],
         );
@@ -145,7 +150,7 @@ export function ledger(pool: Pool) {
       return withTransaction(pool, async (tx) => {
         const { rows } = await tx.query(
           `SELECT payment_id AS "paymentId", account_id AS "accountId", amount_minor AS amount, currency, paid_at AS "paidAt",
-                  channel, delivery_attempts AS attempts
+                  channel, delivery_attempts AS attempts, received_at AS "receivedAt"
            FROM payments WHERE result IS NULL AND next_delivery_at <= now()
            ORDER BY next_delivery_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
         );

@@ -30,6 +30,7 @@ let connection: Connection;
 let server: Server;
 let base: string;
 let delivery: PaymentDelivery;
+let collection: CollectionClient;
 const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-${process.pid}`);
 
 beforeAll(async () => {
@@ -48,7 +49,7 @@ beforeAll(async () => {
   });
   running = worker.run();
   connection = await Connection.connect({ address: dev.address });
-  const collection = new CollectionClient(new Client({ connection }), taskQueue);
+  collection = new CollectionClient(new Client({ connection }), taskQueue);
   delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 500 });
   const app = createApp({
     pool: db.pool,
@@ -222,6 +223,35 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
   expect(backoff[0].wait).toBeLessThanOrEqual(300);
   await db.pool.query("DELETE FROM payments WHERE payment_id = 'E2E-P8'");
   expect((await (await fetch(`${base}/v1/payments/NOPE`)).status)).toBe(404);
+});
+
+test('a retried payment whose first delivery reached an episode that has since ended is not applied again', async () => {
+  const zone = 'Asia/Shanghai';
+  const dueDate = addDays(localDateOf(Date.now(), zone), -3);
+  const arrears = { customerName: '王十一', phone: '13700000011', timezone: zone, currency: 'CNY', dueDate };
+  expect((await post('/v1/accounts/E2E-10/arrears', { ...arrears, billId: 'E2E-10-B1', amount: 5_000 })).status).toBe(201);
+  // The first delivery reached the episode (it applied the payment and ended) but its answer was
+  // lost: the row is still pending with one failed attempt.
+  const paidAt = new Date().toISOString();
+  await db.pool.query(
+    `INSERT INTO payments (payment_id, account_id, amount_minor, currency, paid_at, channel, request_hash, delivery_attempts, next_delivery_at)
+     VALUES ('E2E-P10', 'E2E-10', 5000, 'CNY', $1, 'bank', 'h', 1, now() + interval '1 hour')`,
+    [paidAt],
+  );
+  expect(await collection.postPayment('E2E-10', { paymentId: 'E2E-P10', amount: 5_000, currency: 'CNY', paidAt, channel: 'bank' })).toMatchObject({ status: 'paid' });
+  await waitFor(async () => ((await collection.state('E2E-10'))?.status === 'paid' ? true : undefined));
+  // A new bill opens another episode before the retry.
+  expect((await post('/v1/accounts/E2E-10/arrears', { ...arrears, billId: 'E2E-10-B2', amount: 3_000 })).status).toBe(201);
+  await waitFor(async () => ((await collection.state('E2E-10'))?.episodeId === 'E2E-10-B2' ? true : undefined));
+
+  await db.pool.query("UPDATE payments SET next_delivery_at = now() WHERE payment_id = 'E2E-P10'");
+  delivery.nudge();
+  const answered = await waitFor(async () => {
+    const s = (await (await fetch(`${base}/v1/payments/E2E-P10`)).json()) as Record<string, any>;
+    return s['delivery'] === 'delivered' ? s : undefined;
+  });
+  expect(answered['result']).toMatchObject({ applied: true, outcome: 'applied', status: 'paid', note: expect.stringContaining('since ended') });
+  expect(await collection.state('E2E-10')).toMatchObject({ episodeId: 'E2E-10-B2', balance: 3_000, payments: [] });
 });
 
 test('bad input gets 400 naming the fields; unknown accounts 404; payments without an episode are kept', async () => {
