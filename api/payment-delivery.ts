@@ -4,8 +4,8 @@
 // retried with backoff; a refusal by the episode is stored as the payment's answer.
 import type { Logger } from 'pino';
 import type { Ledger } from '../db/stores/ledger';
-import { UpdateRefused, type CollectionClient } from './collection-client';
-import { applyToEpisode } from './services/payments';
+import type { CollectionClient } from './collection-client';
+import { deliverPayment, rejectedAnswer } from './services/payments';
 
 export interface PaymentDelivery {
   nudge(): void;
@@ -19,17 +19,10 @@ export function startPaymentDelivery(deps: { ledger: Ledger; collection: Collect
 
   const deliverOne = () =>
     deps.ledger.withNextUndeliveredPayment(async (p, tx) => {
-      try {
-        const { result, applied } = await applyToEpisode(deps.collection, p, p.attempts > 0 ? { since: p.receivedAt } : undefined);
-        await deps.ledger.storePaymentResult(tx, p.paymentId, result, applied);
-      } catch (err) {
-        if (err instanceof UpdateRefused) {
-          const result = { paymentId: p.paymentId, accountId: p.accountId, applied: false, outcome: 'rejected', reason: err.message };
-          await deps.ledger.storePaymentResult(tx, p.paymentId, result, false);
-          return;
-        }
-        await deps.ledger.noteDeliveryFailure(tx, p.paymentId, (err as Error).message);
-        if (p.attempts % 10 === 0) deps.log.warn({ paymentId: p.paymentId, attempts: p.attempts + 1, err: (err as Error).message }, 'payment not delivered yet; will retry');
+      const delivery = await deliverPayment(deps, tx, p);
+      if (delivery.kind === 'refused') await deps.ledger.storePaymentResult(tx, p.paymentId, rejectedAnswer(p, delivery.reason), false);
+      if (delivery.kind === 'not_delivered' && p.attempts % 10 === 0) {
+        deps.log.warn({ paymentId: p.paymentId, attempts: p.attempts + 1, err: delivery.reason }, 'payment not delivered yet; will retry');
       }
     });
 

@@ -6,7 +6,8 @@
 // The payments table is also an outbox: a payment that cannot reach its episode now (Temporal
 // down, or the caller asked `Prefer: respond-async`) is kept and answered 202, and the deliverer
 // (api/payment-delivery.ts) applies it as soon as it can. Nothing accepted is lost.
-import type { Ledger, PaymentFields } from '../../db/stores/ledger';
+import type { PoolClient } from 'pg';
+import type { Ledger, PaymentFields, PendingPayment } from '../../db/stores/ledger';
 import type { Payment } from '../../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from '../collection-client';
 import { conflict, unprocessable } from '../errors';
@@ -24,7 +25,7 @@ export interface PaymentAnswer {
  * `retry` is set when an earlier delivery failed: it may have reached an episode that has ended
  * since, and then the payment is answered from that episode instead of being applied again.
  */
-export async function applyToEpisode(
+async function applyToEpisode(
   collection: CollectionClient,
   p: PaymentFields,
   retry?: { since: Date },
@@ -45,27 +46,53 @@ export async function applyToEpisode(
   return { result, applied: result['applied'] === true };
 }
 
+export type Delivery =
+  | { kind: 'answered'; result: Record<string, unknown> }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'not_delivered'; reason: string };
+
+/**
+ * One delivery of a locked payment row, for the API request and the deliverer alike: the
+ * episode's answer is stored, a failure is noted for a retry with backoff; what to do with a
+ * refusal is the caller's (a request rolls back with 422, the deliverer stores it as rejected).
+ */
+export async function deliverPayment(deps: { ledger: Ledger; collection: CollectionClient }, tx: PoolClient, p: PendingPayment): Promise<Delivery> {
+  try {
+    const { result, applied } = await applyToEpisode(deps.collection, p, p.attempts > 0 ? { since: p.receivedAt } : undefined);
+    await deps.ledger.storePaymentResult(tx, p.paymentId, result, applied);
+    return { kind: 'answered', result };
+  } catch (err) {
+    if (err instanceof UpdateRefused) return { kind: 'refused', reason: err.message };
+    await deps.ledger.noteDeliveryFailure(tx, p.paymentId, (err as Error).message);
+    return { kind: 'not_delivered', reason: (err as Error).message };
+  }
+}
+
+/** The stored answer for a kept payment its episode refused on delivery (not retried). */
+export function rejectedAnswer(p: PaymentFields, reason: string): Record<string, unknown> {
+  return { paymentId: p.paymentId, accountId: p.accountId, applied: false, outcome: 'rejected', reason };
+}
+
 const pending = (body: PaymentBody, reason: string) => ({ paymentId: body.paymentId, accountId: body.accountId, applied: null, delivery: 'pending', reason });
 
 export function paymentService(deps: { ledger: Ledger; collection: CollectionClient; onPending?: () => void }) {
   return async function postPayment(body: PaymentBody, opts: { respondAsync?: boolean } = {}): Promise<PaymentAnswer> {
     const hash = requestHash(body);
-    const answer = await deps.ledger.withPaymentLocked({ ...body, requestHash: hash }, async (row, _created, tx): Promise<PaymentAnswer> => {
+    const answer = await deps.ledger.withPaymentLocked({ ...body, requestHash: hash }, async (row, tx): Promise<PaymentAnswer> => {
       if (row.requestHash !== hash) throw conflict(`payment ${body.paymentId} was already posted with different content`);
       if (row.result) return { status: 'duplicate', result: row.result };
       if (opts.respondAsync) return { status: 'accepted', result: pending(body, 'accepted for delivery (Prefer: respond-async)') };
-      try {
-        const { result, applied } = await applyToEpisode(deps.collection, body, row.attempts > 0 ? { since: row.receivedAt } : undefined);
-        await deps.ledger.storePaymentResult(tx, body.paymentId, result, applied);
-        // 201 also for a payment kept earlier (202) and applied by this re-send: this is its first answer.
-        return { status: 'created', result };
-      } catch (err) {
-        // Refused by the episode (e.g. another currency): rolled back, nothing recorded, 422.
-        if (err instanceof UpdateRefused) throw unprocessable(`payment refused by the episode: ${err.message}`);
-        // Not delivered: the payment is kept and the deliverer retries it.
-        const reason = `accepted; the collection workflow could not be reached (${(err as Error).message}); delivery will be retried`;
-        await deps.ledger.noteDeliveryFailure(tx, body.paymentId, (err as Error).message);
-        return { status: 'accepted', result: pending(body, reason) };
+      const delivery = await deliverPayment(deps, tx, { ...body, attempts: row.attempts, receivedAt: row.receivedAt });
+      switch (delivery.kind) {
+        case 'answered':
+          // 201 also for a payment kept earlier (202) and applied by this re-send: this is its first answer.
+          return { status: 'created', result: delivery.result };
+        case 'refused':
+          // Refused by the episode (e.g. another currency): rolled back, nothing recorded, 422.
+          throw unprocessable(`payment refused by the episode: ${delivery.reason}`);
+        case 'not_delivered':
+          // Kept: the deliverer retries it.
+          return { status: 'accepted', result: pending(body, `accepted; the collection workflow could not be reached (${delivery.reason}); delivery will be retried`) };
       }
     });
     if (answer.status === 'accepted') deps.onPending?.();

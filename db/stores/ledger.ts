@@ -50,6 +50,12 @@ export interface PaymentStatus extends Omit<PaymentFields, 'channel'> {
   result: Record<string, unknown> | null;
 }
 
+/** The columns of a payment as billing posted it (without the channel), and their JS types. */
+const PAYMENT_FIELDS = 'payment_id AS "paymentId", account_id AS "accountId", amount_minor AS amount, currency, paid_at AS "paidAt"';
+function typedPaymentFields(row: Record<string, unknown>) {
+  return { amount: Number(row['amount']), currency: String(row['currency']), paidAt: (row['paidAt'] as Date).toISOString() };
+}
+
 export function ledger(pool: Pool) {
   return {
     /** The account's bills other than `billId`: how many (earlier arrears) and in which currencies. */
@@ -102,15 +108,12 @@ export function ledger(pool: Pool) {
     },
 
     /**
-     * Runs `deliver` at most once per payment id at a time: the row is inserted (or found) and
+     * Runs `fn` at most once per payment id at a time: the row is inserted (or found) and
      * locked, so a concurrent duplicate waits and then sees the first result.
      */
-    async withPaymentLocked<T>(
-      p: NewPayment,
-      fn: (row: PaymentRow, created: boolean, tx: PoolClient) => Promise<T>,
-    ): Promise<T> {
+    async withPaymentLocked<T>(p: NewPayment, fn: (row: PaymentRow, tx: PoolClient) => Promise<T>): Promise<T> {
       return withTransaction(pool, async (tx) => {
-        const inserted = await tx.query(
+        await tx.query(
           `INSERT INTO payments (payment_id, account_id, amount_minor, currency, paid_at, channel, request_hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (payment_id) DO NOTHING`,
           [p.paymentId, p.accountId, p.amount, p.currency, p.paidAt, p.channel, p.requestHash],
@@ -121,7 +124,7 @@ export function ledger(pool: Pool) {
            FROM payments WHERE payment_id = $1 FOR UPDATE`,
           [p.paymentId],
         );
-        return fn(rows[0] as PaymentRow, inserted.rowCount === 1, tx);
+        return fn(rows[0] as PaymentRow, tx);
       });
     },
 
@@ -149,22 +152,20 @@ export function ledger(pool: Pool) {
     async withNextUndeliveredPayment(fn: (p: PendingPayment, tx: PoolClient) => Promise<void>): Promise<boolean> {
       return withTransaction(pool, async (tx) => {
         const { rows } = await tx.query(
-          `SELECT payment_id AS "paymentId", account_id AS "accountId", amount_minor AS amount, currency, paid_at AS "paidAt",
-                  channel, delivery_attempts AS attempts, received_at AS "receivedAt"
+          `SELECT ${PAYMENT_FIELDS}, channel, delivery_attempts AS attempts, received_at AS "receivedAt"
            FROM payments WHERE result IS NULL AND next_delivery_at <= now()
            ORDER BY next_delivery_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
         );
         const row = rows[0];
         if (!row) return false;
-        await fn({ ...row, amount: Number(row.amount), currency: String(row.currency), paidAt: (row.paidAt as Date).toISOString() }, tx);
+        await fn({ ...row, ...typedPaymentFields(row) }, tx);
         return true;
       });
     },
 
     async paymentStatus(paymentId: string): Promise<PaymentStatus | undefined> {
       const { rows } = await pool.query(
-        `SELECT payment_id AS "paymentId", account_id AS "accountId", amount_minor AS amount, currency, paid_at AS "paidAt",
-                received_at AS "receivedAt", delivery_attempts AS "deliveryAttempts", delivery_error AS "lastDeliveryError", result
+        `SELECT ${PAYMENT_FIELDS}, received_at AS "receivedAt", delivery_attempts AS "deliveryAttempts", delivery_error AS "lastDeliveryError", result
          FROM payments WHERE payment_id = $1`,
         [paymentId],
       );
@@ -172,9 +173,7 @@ export function ledger(pool: Pool) {
       if (!r) return undefined;
       return {
         ...r,
-        amount: Number(r.amount),
-        currency: String(r.currency),
-        paidAt: (r.paidAt as Date).toISOString(),
+        ...typedPaymentFields(r),
         receivedAt: (r.receivedAt as Date).toISOString(),
         delivery: r.result ? 'delivered' : 'pending',
       };
