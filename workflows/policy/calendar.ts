@@ -75,10 +75,10 @@ export function atLocalTime(date: string, time: LocalTime, zone: string): number
 /** The first `day`-th of a month on or after `date` (clamped to the month's last day, e.g. 31 → 30). */
 export function dayOfMonthOnOrAfter(date: string, day: number): string {
   const d = civilParts(date);
-  const inMonth = (year: number, month: number) => dayNumber(`${year}-${String(month).padStart(2, '0')}-01`) + Math.min(day, daysInMonth(year, month)) - 1;
-  const candidate = inMonth(d.year, d.month);
+  const inMonth = (m: { year: number; month: number }) => utcMidnight(m.year, m.month, Math.min(day, daysInMonth(m.year, m.month))) / MS_PER_DAY;
+  const candidate = inMonth(d);
   if (candidate >= dayNumber(date)) return dateOfDayNumber(candidate);
-  return dateOfDayNumber(d.month === 12 ? inMonth(d.year + 1, 1) : inMonth(d.year, d.month + 1));
+  return dateOfDayNumber(inMonth(d.month === 12 ? { year: d.year + 1, month: 1 } : { year: d.year, month: d.month + 1 }));
 }
 
 export function isWithinWindow(ms: number, window: TimeWindow, zone: string): boolean {
