@@ -13,10 +13,8 @@ import { createApp } from '../api/app';
 import { CollectionClient } from '../api/collection-client';
 import { startPaymentDelivery } from '../api/payment-delivery';
 import { ledger } from '../db/stores/ledger';
+import { withThrowawayDatabase } from '../db/throwaway';
 import { quietTemporalRuntime } from '../config/logger';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
 import { startDevServer } from '../scripts/dev-server';
 import { temporalCliPath } from '../scripts/temporal-bins';
 import { createCollectionWorker } from '../worker/create-worker';
@@ -42,19 +40,14 @@ export async function withServers<T>(fn: (s: Servers) => Promise<T>): Promise<T>
   const offset = process.pid % 1000;
   metricsUrl = `http://127.0.0.1:${59000 + offset}/metrics`;
   quietTemporalRuntime('WARN', { prometheusBindAddress: `127.0.0.1:${59000 + offset}` });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  fs.chmodSync(tmp, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: 56000 + offset, databaseName: 'bench', persistent: false });
-  const dev = await startDevServer({ cli: temporalCliPath(), dataDir: tmp, port: 57000 + offset, uiPort: 58000 + offset, headless: true });
-  const pool = createPool(pg.url, { max: 20 });
-  try {
-    await migrate(pg.url);
-    return await fn({ pgUrl: pg.url, pool, address: dev.address });
-  } finally {
-    await pool.end();
-    await dev.stop();
-    await pg.stop();
-  }
+  return withThrowawayDatabase({ name: 'bench', port: 56000 + offset }, async ({ url, pool, dir }) => {
+    const dev = await startDevServer({ cli: temporalCliPath(), dataDir: dir, port: 57000 + offset, uiPort: 58000 + offset, headless: true });
+    try {
+      return await fn({ pgUrl: url, pool, address: dev.address });
+    } finally {
+      await dev.stop();
+    }
+  });
 }
 
 /** The servers plus the real worker (provider simulator) and the HTTP API, all in this process. */

@@ -7,14 +7,9 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { quietTemporalRuntime } from '../config/logger';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { withThrowawayDatabase } from '../db/throwaway';
 import { testServerPath } from '../scripts/temporal-bins';
 import { generateScenario } from '../simulate/generate';
 import { runScenario } from '../simulate/run';
@@ -70,12 +65,7 @@ async function main(): Promise<void> {
   const { scenario, policy } = parseScenario(generateScenario({ accounts, seed: Number(values.seed) }));
   const months = 6;
 
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sim-'));
-  fs.chmodSync(tmp, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: 56500 + (process.pid % 400), databaseName: 'simulate', persistent: false, fast: true });
-  const pool = createPool(pg.url, { max: 20 });
-  try {
-    await migrate(pg.url);
+  await withThrowawayDatabase({ name: 'bench-simulate', port: 56500 + (process.pid % 400), fast: true }, async ({ pool }) => {
     const quiet = new DefaultLogger('WARN');
 
     // Baseline: bare (activity, timer) steps, batches of 200, same parallelism.
@@ -116,10 +106,7 @@ async function main(): Promise<void> {
       ratioActionsToBaselineSteps: Math.round((stepsPerSecond / baselineStepsPerSecond) * 1000) / 1000,
       summary: result.summary,
     });
-  } finally {
-    await pool.end();
-    await pg.stop();
-  }
+  });
 }
 
 main().catch((err) => {

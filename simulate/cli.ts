@@ -3,13 +3,9 @@
 // embedded PostgreSQL) and writes the result. A progress bar on the terminal for long runs.
 import { SingleBar, Presets } from 'cli-progress';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { quietTemporalRuntime } from '../config/logger';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { withThrowawayDatabase } from '../db/throwaway';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { runScenario } from './run';
@@ -29,20 +25,18 @@ async function main(): Promise<void> {
   const { scenario, policy } = parseScenario(raw);
   quietTemporalRuntime('ERROR');
 
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir, port: 55000 + (process.pid % 1000), databaseName: 'simulate', persistent: false, fast: true });
-  const pool = createPool(pg.url, { max: 20 });
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulating [{bar}] {value}/{total} accounts | {eta_formatted} left' }, Presets.shades_classic) : undefined;
   try {
-    await migrate(pg.url);
-    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-    bar?.start(scenario.accounts.length, 0);
-    const result = await runScenario(scenario, policy, {
-      pool,
-      bundle,
-      ...(values.batch ? { batchSize: Number(values.batch) } : {}),
-      ...(values.parallel ? { parallel: Number(values.parallel) } : {}),
-      onProgress: (done) => bar?.update(done),
+    const result = await withThrowawayDatabase({ name: 'simulate', port: 55000 + (process.pid % 1000), fast: true }, async ({ pool }) => {
+      const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+      bar?.start(scenario.accounts.length, 0);
+      return runScenario(scenario, policy, {
+        pool,
+        bundle,
+        ...(values.batch ? { batchSize: Number(values.batch) } : {}),
+        ...(values.parallel ? { parallel: Number(values.parallel) } : {}),
+        onProgress: (done) => bar?.update(done),
+      });
     });
     bar?.stop();
     const json = JSON.stringify(result, null, 2);
@@ -54,8 +48,6 @@ async function main(): Promise<void> {
     }
   } finally {
     bar?.stop();
-    await pool.end();
-    await pg.stop();
   }
 }
 

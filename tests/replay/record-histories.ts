@@ -5,14 +5,11 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ProviderSimulator } from '../../activities/providers/simulator';
 import { CollectionClient } from '../../api/collection-client';
 import { quietTemporalRuntime } from '../../config/logger';
-import { startEmbeddedPostgres } from '../../db/embedded';
-import { migrate } from '../../db/migrate';
-import { createPool } from '../../db/pool';
+import { withThrowawayDatabase } from '../../db/throwaway';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
 import { collectionWorkflowId, waiveLateFeeUpdate } from '../../workflows/messages';
@@ -26,84 +23,80 @@ const ZONE = 'Asia/Shanghai';
 async function main(): Promise<void> {
   const label = process.argv[2] ?? 'v1';
   quietTemporalRuntime();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'record-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir, port: 54000 + (process.pid % 1000), databaseName: 'record', persistent: false, fast: true });
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
-  const pool = createPool(pg.url);
-  try {
-    await migrate(pg.url);
-    const simulator = new ProviderSimulator(pool);
-    const worker = await createCollectionWorker({ connection: env.nativeConnection, taskQueue: 'record', pool, providers: simulator.providers() });
-    const collection = new CollectionClient(env.client, 'record');
-    await worker.runUntil(async () => {
-      const dueDate = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
-      const customer = (lists: ListFlag[]) => ({ name: '回放', phone: '13600000000', segment: 'consumer' as const, lists, timezone: ZONE });
+  await withThrowawayDatabase({ name: 'record', port: 54000 + (process.pid % 1000), fast: true }, async ({ pool }) => {
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
+    try {
+      const simulator = new ProviderSimulator(pool);
+      const worker = await createCollectionWorker({ connection: env.nativeConnection, taskQueue: 'record', pool, providers: simulator.providers() });
+      const collection = new CollectionClient(env.client, 'record');
+      await worker.runUntil(async () => {
+        const dueDate = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        const customer = (lists: ListFlag[]) => ({ name: '回放', phone: '13600000000', segment: 'consumer' as const, lists, timezone: ZONE });
 
-      // 1. charge, partial payment, new bill, suspension, payment in full → restoration
-      await collection.enrol({ accountId: 'R1', customer: customer([]), bill: { billId: 'R1-B1', amount: 10_000, currency: 'CNY', dueDate }, policy: DEFAULT_POLICY });
-      await env.sleep('20 days');
-      await collection.postPayment('R1', { paymentId: 'R1-P1', amount: 2_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
-      await collection.enrol({ accountId: 'R1', customer: customer([]), bill: { billId: 'R1-B2', amount: 3_000, currency: 'CNY', dueDate: addDays(dueDate, 30) }, policy: DEFAULT_POLICY });
-      await collection.recordCallOutcome('R1', { stepId: 'call-1', answered: true });
-      await env.sleep('25 days');
-      await collection.postPayment('R1', { paymentId: 'R1-P2', amount: 11_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
-      await env.client.workflow.getHandle(collectionWorkflowId('R1')).result();
+        // 1. charge, partial payment, new bill, suspension, payment in full → restoration
+        await collection.enrol({ accountId: 'R1', customer: customer([]), bill: { billId: 'R1-B1', amount: 10_000, currency: 'CNY', dueDate }, policy: DEFAULT_POLICY });
+        await env.sleep('20 days');
+        await collection.postPayment('R1', { paymentId: 'R1-P1', amount: 2_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+        await collection.enrol({ accountId: 'R1', customer: customer([]), bill: { billId: 'R1-B2', amount: 3_000, currency: 'CNY', dueDate: addDays(dueDate, 30) }, policy: DEFAULT_POLICY });
+        await collection.recordCallOutcome('R1', { stepId: 'call-1', answered: true });
+        await env.sleep('25 days');
+        await collection.postPayment('R1', { paymentId: 'R1-P2', amount: 11_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+        await env.client.workflow.getHandle(collectionWorkflowId('R1')).result();
 
-      // 2. red list through to legal, then closed by legal; continue-as-new on the way
-      await collection.enrol(
-        { accountId: 'R2', customer: customer(['red']), bill: { billId: 'R2-B1', amount: 50_000, currency: 'CNY', dueDate }, policy: DEFAULT_POLICY },
-        { continueAsNewAfterEvents: 60 },
-      );
-      await env.sleep('300 days');
-      await env.client.workflow.getHandle(collectionWorkflowId('R2')).signal('closeEpisode', { reason: 'settled in court' });
-      await env.client.workflow.getHandle(collectionWorkflowId('R2')).result();
+        // 2. red list through to legal, then closed by legal; continue-as-new on the way
+        await collection.enrol(
+          { accountId: 'R2', customer: customer(['red']), bill: { billId: 'R2-B1', amount: 50_000, currency: 'CNY', dueDate }, policy: DEFAULT_POLICY },
+          { continueAsNewAfterEvents: 60 },
+        );
+        await env.sleep('300 days');
+        await env.client.workflow.getHandle(collectionWorkflowId('R2')).signal('closeEpisode', { reason: 'settled in court' });
+        await env.client.workflow.getHandle(collectionWorkflowId('R2')).result();
 
-      // 3. promise to pay (reminded, then broken), a late-fee waiver, then paid in full
-      // (the test server's clock jumps after a result(): take dates afresh)
-      const due3 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
-      await collection.enrol({ accountId: 'R3', customer: customer([]), bill: { billId: 'R3-B1', amount: 8_000, currency: 'CNY', dueDate: due3 }, policy: DEFAULT_POLICY });
-      await env.sleep('3 days');
-      await collection.promiseToPay('R3', { promiseId: 'R3-PR1', date: addDays(localDateOf(await env.currentTimeMs(), ZONE), 5), source: 'call:record' });
-      await env.client.workflow.getHandle(collectionWorkflowId('R3')).executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'R3-W1', amount: 20, reason: 'goodwill' }] });
-      await env.sleep('20 days');
-      await collection.postPayment('R3', { paymentId: 'R3-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' });
-      await env.client.workflow.getHandle(collectionWorkflowId('R3')).result();
+        // 3. promise to pay (reminded, then broken), a late-fee waiver, then paid in full
+        // (the test server's clock jumps after a result(): take dates afresh)
+        const due3 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        await collection.enrol({ accountId: 'R3', customer: customer([]), bill: { billId: 'R3-B1', amount: 8_000, currency: 'CNY', dueDate: due3 }, policy: DEFAULT_POLICY });
+        await env.sleep('3 days');
+        await collection.promiseToPay('R3', { promiseId: 'R3-PR1', date: addDays(localDateOf(await env.currentTimeMs(), ZONE), 5), source: 'call:record' });
+        await env.client.workflow.getHandle(collectionWorkflowId('R3')).executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'R3-W1', amount: 20, reason: 'goodwill' }] });
+        await env.sleep('20 days');
+        await collection.postPayment('R3', { paymentId: 'R3-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' });
+        await env.client.workflow.getHandle(collectionWorkflowId('R3')).result();
 
-      // 4. dispute (part upheld), installment plan kept, write-off-free ending
-      const due4 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
-      await collection.enrol({ accountId: 'R4', customer: customer([]), bill: { billId: 'R4-B1', amount: 20_000, currency: 'CNY', dueDate: due4 }, policy: DEFAULT_POLICY });
-      await env.sleep('2 days');
-      await collection.openDispute('R4', { disputeId: 'R4-D1', amount: 4_000, reason: 'premium-rate calls' });
-      await env.sleep('10 days');
-      await collection.resolveDispute('R4', { disputeId: 'R4-D1', upheld: true, note: 'reversed' });
-      const today4 = localDateOf(await env.currentTimeMs(), ZONE);
-      await collection.agreeInstallments('R4', { planId: 'R4-PL', installments: [{ dueDate: addDays(today4, 5), amount: 8_000 }, { dueDate: addDays(today4, 35), amount: 8_000 }], source: 'counter' });
-      await collection.postPayment('R4', { paymentId: 'R4-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
-      await env.sleep('30 days');
-      await collection.postPayment('R4', { paymentId: 'R4-P2', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
-      await env.client.workflow.getHandle(collectionWorkflowId('R4')).result();
-    });
+        // 4. dispute (part upheld), installment plan kept, write-off-free ending
+        const due4 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        await collection.enrol({ accountId: 'R4', customer: customer([]), bill: { billId: 'R4-B1', amount: 20_000, currency: 'CNY', dueDate: due4 }, policy: DEFAULT_POLICY });
+        await env.sleep('2 days');
+        await collection.openDispute('R4', { disputeId: 'R4-D1', amount: 4_000, reason: 'premium-rate calls' });
+        await env.sleep('10 days');
+        await collection.resolveDispute('R4', { disputeId: 'R4-D1', upheld: true, note: 'reversed' });
+        const today4 = localDateOf(await env.currentTimeMs(), ZONE);
+        await collection.agreeInstallments('R4', { planId: 'R4-PL', installments: [{ dueDate: addDays(today4, 5), amount: 8_000 }, { dueDate: addDays(today4, 35), amount: 8_000 }], source: 'counter' });
+        await collection.postPayment('R4', { paymentId: 'R4-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+        await env.sleep('30 days');
+        await collection.postPayment('R4', { paymentId: 'R4-P2', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+        await env.client.workflow.getHandle(collectionWorkflowId('R4')).result();
+      });
 
-    fs.mkdirSync(OUT, { recursive: true });
-    const r2 = await env.client.workflow.getHandle(collectionWorkflowId('R2')).describe();
-    const runs: [string, string | undefined][] = [
-      ['R1', undefined],
-      ['R2-first-run', r2.raw.workflowExecutionInfo?.firstRunId ?? undefined],
-      ['R2-last-run', undefined],
-      ['R3', undefined],
-      ['R4', undefined],
-    ];
-    for (const [name, runId] of runs) {
-      const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();
-      const file = path.join(OUT, `collection-${label}-${name}.json`);
-      fs.writeFileSync(file, historyToJSON(history)); // the same format as `temporal workflow show -o json`
-      console.log(`wrote ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)`);
+      fs.mkdirSync(OUT, { recursive: true });
+      const r2 = await env.client.workflow.getHandle(collectionWorkflowId('R2')).describe();
+      const runs: [string, string | undefined][] = [
+        ['R1', undefined],
+        ['R2-first-run', r2.raw.workflowExecutionInfo?.firstRunId ?? undefined],
+        ['R2-last-run', undefined],
+        ['R3', undefined],
+        ['R4', undefined],
+      ];
+      for (const [name, runId] of runs) {
+        const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();
+        const file = path.join(OUT, `collection-${label}-${name}.json`);
+        fs.writeFileSync(file, historyToJSON(history)); // the same format as `temporal workflow show -o json`
+        console.log(`wrote ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)`);
+      }
+    } finally {
+      await env.teardown();
     }
-  } finally {
-    await pool.end();
-    await env.teardown();
-    await pg.stop();
-  }
+  });
 }
 
 main().catch((err) => {
