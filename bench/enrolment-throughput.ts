@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { addDays, localDateOf } from '../workflows/policy/calendar';
 import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
 import { baselineActivities } from './baseline/activities';
-import { pooled, report, withBench } from './harness';
+import { pooled, report, runBench, withBench } from './harness';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline/workflows'), logger: new DefaultLogger('WARN') });
 
-  await withBench(DEFAULT_POLICY, async ({ temporal, post }) => {
+  await withBench(DEFAULT_POLICY, async ({ temporal, enrol }) => {
     const native = await NativeConnection.connect({ address: temporal.address });
     const baselineWorker = await Worker.create({ connection: native, taskQueue: 'baseline', workflowBundle: bundle, activities: baselineActivities });
     // Due yesterday: every episode starts, plans its first reminder and sleeps.
@@ -37,8 +37,7 @@ async function main(): Promise<void> {
 
           t0 = performance.now();
           await pooled(ids, concurrency, async (id) => {
-            const res = await post(`/v1/accounts/BE-${id}/arrears`, { billId: `BE-${id}-B1`, customerName: '基准', phone: '13000000000', amount: 10_000, currency: 'CNY', dueDate });
-            if (res.status !== 201) throw new Error(`enrol ${id}: ${res.status} ${await res.text()}`);
+            await enrol(`BE-${id}`, 10_000, dueDate);
           });
           const apiPerSecond = n / ((performance.now() - t0) / 1000);
           results.push({ round, apiPerSecond: Math.round(apiPerSecond), noopPerSecond: Math.round(noopPerSecond) });
@@ -63,7 +62,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -26,6 +26,8 @@ export interface Bench {
   /** The dev server's address and a client on it, for baselines run on the same server. */
   temporal: { address: string; client: Client };
   post(url: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Posts an overdue bill (`<accountId>-B1`) through the API; throws unless it was accepted. */
+  enrol(accountId: string, amount: number, dueDate: string): Promise<void>;
 }
 
 export interface Servers {
@@ -70,7 +72,11 @@ export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => P
         const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
           fetch(`http://127.0.0.1:${port}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
         try {
-          return await fn({ pool, simulator, temporal: { address, client }, post });
+          const enrol = async (accountId: string, amount: number, dueDate: string) => {
+            const res = await post(`/v1/accounts/${accountId}/arrears`, { billId: `${accountId}-B1`, customerName: '基准', phone: '13000000000', amount, currency: 'CNY', dueDate });
+            if (res.status !== 201) throw new Error(`enrol ${accountId}: ${res.status} ${await res.text()}`);
+          };
+          return await fn({ pool, simulator, temporal: { address, client }, post, enrol });
         } finally {
           server.close();
           await delivery.stop();
@@ -137,5 +143,21 @@ export async function pooled<T>(items: T[], concurrency: number, task: (item: T)
     Array.from({ length: concurrency }, async () => {
       while (next < items.length) await task(items[next++]!);
     }),
+  );
+}
+
+/**
+ * Runs a benchmark's main: an error is printed and exits 1. `exit` ends the process when done
+ * (the memory benchmark: its stopped worker's plumbing keeps the event loop alive).
+ */
+export function runBench(main: () => Promise<void>, opts: { exit?: boolean } = {}): void {
+  main().then(
+    () => {
+      if (opts.exit) process.exit(0);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
   );
 }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { addDays, localDateOf } from '../workflows/policy/calendar';
 import { postPaymentUpdate } from '../workflows/messages';
 import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
-import { metricsBetween, pooled, report, withBench, workerMetrics } from './harness';
+import { metricsBetween, pooled, report, runBench, withBench, workerMetrics } from './harness';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -17,13 +17,10 @@ async function main(): Promise<void> {
   const accounts = Number(values.accounts);
   const payments = Number(values.payments);
   const concurrency = Number(values.concurrency);
-  await withBench(DEFAULT_POLICY, async ({ pool, post, temporal }) => {
+  await withBench(DEFAULT_POLICY, async ({ pool, post, temporal, enrol }) => {
     const dueDate = addDays(localDateOf(Date.now(), 'Asia/Shanghai'), -3);
     const ids = Array.from({ length: accounts }, (_, i) => `BP-${process.pid}-${i}`);
-    for (const id of ids) {
-      const res = await post(`/v1/accounts/${id}/arrears`, { billId: `${id}-B1`, customerName: '基准', phone: '13000000000', amount: 10_000_000, currency: 'CNY', dueDate });
-      if (res.status !== 201) throw new Error(`enrol ${id}: ${res.status}`);
-    }
+    for (const id of ids) await enrol(id, 10_000_000, dueDate);
 
     // Baseline: raw single-row inserts, one per transaction, same concurrency.
     await pool.query('CREATE TABLE bench_raw (id text PRIMARY KEY, amount bigint NOT NULL)');
@@ -86,7 +83,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

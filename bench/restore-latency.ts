@@ -8,7 +8,7 @@ import type { SimulatedRequest } from '../activities/providers/simulator';
 import { addDays, localDateOf } from '../workflows/policy/calendar';
 import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
 import type { CollectionPolicy } from '../workflows/policy/types';
-import { percentile, report, withBench } from './harness';
+import { percentile, report, runBench, withBench } from './harness';
 
 // A ladder that suspends at once (the legal floor is met by a due date 40 days back), any hour.
 const SUSPEND_NOW: CollectionPolicy = {
@@ -25,7 +25,7 @@ const SUSPEND_NOW: CollectionPolicy = {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { accounts: { type: 'string', default: '50' } } });
   const n = Number(values.accounts);
-  await withBench(SUSPEND_NOW, async ({ simulator, post }) => {
+  await withBench(SUSPEND_NOW, async ({ simulator, post, enrol }) => {
     const suspended = new Set<string>();
     const restoredAt = new Map<string, number>();
     simulator.events.on('request', (r: SimulatedRequest) => {
@@ -34,10 +34,7 @@ async function main(): Promise<void> {
     });
     const dueDate = addDays(localDateOf(Date.now(), 'Asia/Shanghai'), -40);
     const ids = Array.from({ length: n }, (_, i) => `BR-${process.pid}-${i}`);
-    for (const id of ids) {
-      const res = await post(`/v1/accounts/${id}/arrears`, { billId: `${id}-B1`, customerName: '基准', phone: '13000000000', amount: 10_000, currency: 'CNY', dueDate });
-      if (res.status !== 201) throw new Error(`enrol ${id}: ${res.status} ${await res.text()}`);
-    }
+    for (const id of ids) await enrol(id, 10_000, dueDate);
     while (suspended.size < n) await new Promise((r) => setTimeout(r, 50));
 
     const latencies: number[] = [];
@@ -59,7 +56,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -16,7 +16,7 @@ import { runScenario } from '../simulate/run';
 import { parseScenario } from '../simulate/scenario';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { baselineActivities } from './baseline/activities';
-import { pooled, report } from './harness';
+import { pooled, report, runBench } from './harness';
 
 const BATCH = 200;
 const BASELINE_STEPS = 10;
@@ -109,7 +109,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

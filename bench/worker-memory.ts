@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { CollectionClient } from '../api/collection-client';
 import { localDateOf } from '../workflows/policy/calendar';
 import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
-import { pooled, report, withServers } from './harness';
+import { pooled, report, runBench, withServers } from './harness';
 
 const REPO = path.resolve(__dirname, '..');
 const MiB = 2 ** 20;
@@ -113,11 +113,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().then(
-  // Exit explicitly: something of the stopped worker's plumbing keeps the event loop alive.
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main, { exit: true });
