@@ -16,7 +16,9 @@ import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { temporalCliPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
-import { addDays, isWithinWindow, localDateOf } from '../../workflows/policy/calendar';
+import { addDays, localDateOf } from '../../workflows/policy/calendar';
+import { zoneAtLocalHour } from '../support/clock';
+import { waitFor } from '../support/wait';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 import { freePort } from '../support/ports';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
@@ -82,24 +84,9 @@ async function post(url: string, body: unknown) {
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-/** A zone where it is daytime now, so the first reminder is due at once (no contact at night). */
-function daytimeZone(now: number): string {
-  const zones = ['Asia/Shanghai', 'Asia/Kolkata', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu', 'Pacific/Auckland'];
-  return zones.find((z) => isWithinWindow(now, { start: '09:00', end: '19:00' }, z)) ?? 'Asia/Shanghai';
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 test('enrol, remind, pay: one payment row, attempt records, duplicates answered alike', async () => {
-  const zone = daytimeZone(Date.now());
+  // midday where the customer lives, whatever the hour here: the SMS rung is due at once
+  const zone = zoneAtLocalHour(12, Date.now());
   const arrears = {
     billId: 'E2E-1-B1',
     customerName: '周八',

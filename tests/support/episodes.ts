@@ -4,9 +4,11 @@ import type { CollectionSnapshot } from '../../workflows/messages';
 import { addDays, localDateOf } from '../../workflows/policy/calendar';
 import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import type { Bill, ListFlag } from '../../workflows/policy/types';
+import { testZone } from './clock';
 import type { WorkflowHarness } from './temporal';
 
-export const ZONE = 'Asia/Shanghai';
+/** The customers' zone: local time there is TEST_LOCAL_HOUR when the run starts (tests/support/clock.ts). */
+export const ZONE = testZone();
 let seq = 0;
 
 export async function simulatedToday(h: WorkflowHarness): Promise<string> {

@@ -4,16 +4,16 @@ import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
 import { addDays, localDateOf } from '../../workflows/policy/calendar';
 import { collectionWorkflowId, postPaymentUpdate, waiveLateFeeUpdate } from '../../workflows/messages';
 import type { ListFlag } from '../../workflows/policy/types';
+import { ZONE } from '../support/episodes';
 import { useWorkflowHarness } from '../support/temporal';
 
-const ZONE = 'Asia/Shanghai';
 const HOUR = 3_600_000;
 const ctx = useWorkflowHarness();
 let seq = 0;
 
-async function enrol(opts: { amount?: number; lists?: ListFlag[]; continueAsNewAfterEvents?: number } = {}) {
+async function enrol(opts: { amount?: number; lists?: ListFlag[]; continueAsNewAfterEvents?: number; dueInDays?: number } = {}) {
   const accountId = `ACC-${++seq}-${Date.now()}`;
-  const dueDate = addDays(localDateOf(await ctx.h.env.currentTimeMs(), ZONE), -1);
+  const dueDate = addDays(localDateOf(await ctx.h.env.currentTimeMs(), ZONE), opts.dueInDays ?? -1);
   await ctx.h.collection.enrol(
     {
       accountId,
@@ -159,7 +159,8 @@ test('the late fee is shown apart from the principal and can be waived', async (
 });
 
 test('an opted-out customer gets no reminders, but the calls and legal notices still come', async () => {
-  const accountId = await enrol();
+  // Due today: the first SMS is tomorrow morning whatever the hour now, so the opt-out is in first.
+  const accountId = await enrol({ dueInDays: 0 });
   await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).signal('setContactPreference', { optOut: true, source: 'sms reply TD' });
   const s = await until(accountId, (x) => x.stage === 'suspend_outgoing');
   expect(s.optedOut).toBe(true);

@@ -3,6 +3,7 @@
 import { addDays } from '../../workflows/policy/calendar';
 import { enrolDueYesterday, simulatedToday, untilState } from '../support/episodes';
 import { useWorkflowHarness } from '../support/temporal';
+import { rowsEventually } from '../support/wait';
 
 const ctx = useWorkflowHarness();
 
@@ -33,7 +34,7 @@ test('a plan agreed while suspended restores the line and holds the ladder while
   expect(held).toMatchObject({ service: 'active', installmentPlan: { status: 'active', paidSince: 20_000 } });
   await pay(accountId, 'P3', 10_000);
   await untilState(ctx.h, accountId, (s) => s.status === 'paid', { step: '1 hour', maxSteps: 5 });
-  expect(await planRow(accountId)).toEqual([{ status: 'completed' }]);
+  await rowsEventually(() => planRow(accountId), [{ status: 'completed' }]);
   expect(await networkOps(accountId)).toEqual(['setServiceState:outgoing_barred', 'setServiceState:suspended', 'setServiceState:active']);
 });
 
@@ -49,7 +50,7 @@ test('a missed installment breaks the plan: the line restored under it is suspen
   await untilState(ctx.h, accountId, (s) => s.service === 'active', { step: '1 hour', maxSteps: 5 });
   const broken = await untilState(ctx.h, accountId, (s) => s.installmentPlan?.status === 'broken' && s.service === 'outgoing_barred', { step: '1 day', maxSteps: 20 });
   expect(broken.balance).toBe(20_000);
-  expect(await planRow(accountId)).toEqual([{ status: 'broken' }]);
+  await rowsEventually(() => planRow(accountId), [{ status: 'broken' }]);
   // the network was really asked to bar the line again (a new key, not the first suspension's)
   expect(await networkOps(accountId)).toEqual([
     'setServiceState:outgoing_barred',
