@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { collectionRecords, type AlertRecord, type RestorationRecord } from '../db/stores/collection-records';
 import type { DisputeRecord, InstallmentPlanRecord, PolicyMigrationRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
-import { localDateOf } from '../workflows/policy/calendar';
+import { localDateOf } from '../domain/policy/calendar';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
 

@@ -1,6 +1,6 @@
 // The collection episode: one workflow per overdue account. It reads like the seeds' procedure:
 // decide the next rung → sleep until it (or until a payment/charge changes things) → take it →
-// record. Policy decisions live in ./policy/engine, money rules in ./episode, I/O in activities.
+// record. Policy decisions live in domain/policy/engine, money rules in domain/episode, I/O in activities.
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -24,13 +24,13 @@ import {
   recordStep,
   upgradeCarried,
   type EpisodeState,
-} from './episode';
-import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute, type Dispute } from './dispute';
-import { writeOff, writeOffProblem } from './write-off';
-import { migratePolicy, migrationProblem } from './policy-migration';
-import { agreePlan, checkPlan, planProblem, settlePlanOnPayment, type InstallmentPlan } from './installments';
-import { adjustmentProblem, lateFee, waiveLateFee } from './late-fee';
-import { activePromise, breakPromise, makePromise, promiseProblem, settlePromiseOnPayment } from './promise';
+} from '../domain/episode/ledger';
+import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute, type Dispute } from '../domain/episode/practice/dispute';
+import { writeOff, writeOffProblem } from '../domain/episode/practice/write-off';
+import { migratePolicy, migrationProblem } from '../domain/episode/practice/policy-migration';
+import { agreePlan, checkPlan, planProblem, settlePlanOnPayment, type InstallmentPlan } from '../domain/episode/practice/installments';
+import { adjustmentProblem, lateFee, waiveLateFee } from '../domain/episode/practice/late-fee';
+import { activePromise, breakPromise, makePromise, promiseProblem, settlePromiseOnPayment } from '../domain/episode/practice/promise';
 import {
   addChargeSignal,
   agencyOutcomeSignal,
@@ -52,11 +52,11 @@ import {
   type StepOutcome,
   type StepRequest,
 } from './messages';
-import { stoppedByOptOut } from './policy/contact-rules';
-import type { PlannedStep } from './policy/engine';
-import { nextMove } from './next-move';
-import type { LadderAction } from './policy/types';
-import { snapshotOf } from './snapshot';
+import { stoppedByOptOut } from '../domain/policy/contact-rules';
+import type { PlannedStep } from '../domain/policy/engine';
+import { nextMove } from '../domain/episode/practice/next-move';
+import type { LadderAction } from '../domain/policy/types';
+import { snapshotOf } from '../domain/episode/snapshot';
 
 // Ladder rungs: retried for about two hours, then recorded as failed (with an alert) so one broken
 // gateway does not freeze the ladder forever.

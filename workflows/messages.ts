@@ -1,13 +1,14 @@
 // Signals, updates and queries of the collection workflow, defined once for workflow and clients,
 // plus the shapes that cross the Temporal boundary. Plain data only (no zod in the workflow bundle).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { EpisodeState, PaymentResult } from './episode';
-import type { PromiseRequest } from './promise';
-import type { WriteOffRequest } from './write-off';
-import type { PlanRequest } from './installments';
-import type { PolicyMigrationRequest } from './policy-migration';
-import type { DisputeRequest, DisputeResolution } from './dispute';
-import type { FeeAdjustment, LateFeeView } from './late-fee';
+import type { EpisodeState, PaymentResult } from '../domain/episode/ledger';
+import type { PromiseRequest } from '../domain/episode/practice/promise';
+import type { WriteOffRequest } from '../domain/episode/practice/write-off';
+import type { PlanRequest } from '../domain/episode/practice/installments';
+import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
+import type { DisputeRequest, DisputeResolution } from '../domain/episode/practice/dispute';
+import type { FeeAdjustment, LateFeeView } from '../domain/episode/practice/late-fee';
+import type { CollectionSnapshot } from '../domain/episode/snapshot';
 import type {
   ActionName,
   Bill,
@@ -17,7 +18,7 @@ import type {
   LadderAction,
   Payment,
   ServiceState,
-} from './policy/types';
+} from '../domain/policy/types';
 
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
 export function collectionWorkflowId(accountId: string): string {
@@ -156,52 +157,6 @@ export interface PromiseRecord {
   currency: string;
   source: string;
   status: 'open' | 'kept' | 'broken';
-}
-
-export interface SnapshotStep {
-  cycle: number;
-  stepId: string;
-  action: ActionName;
-  at: string;
-  atLocal: string;
-  outcome: string;
-  reason?: string;
-}
-
-/** What operations see of an episode: times in UTC (`at`) and in the customer's zone (`atLocal`). */
-export interface CollectionSnapshot {
-  accountId: string;
-  episodeId: string;
-  policy: { id: string; version: number };
-  status: EpisodeStatus;
-  service: ServiceState;
-  currency: string;
-  balance: number;
-  billed: number;
-  paid: number;
-  /** The last rung taken, or `enrolled`. */
-  stage: ActionName | 'enrolled';
-  cycle: number;
-  timezone: string;
-  next: { stepId: string; action: LadderAction | 'promise_reminder' | 'promise_expiry' | 'installment_check'; at: string; atLocal: string } | null;
-  steps: SnapshotStep[];
-  bills: Bill[];
-  payments: { paymentId: string; amount: number; paidAt: string; seenAt: string; channel: string }[];
-  restorations: { paymentId: string; paymentSeenAt: string; restoredAt: string; latencyMs: number }[];
-  /** Open and resolved disputes and abnormal-bill reviews; `disputed` is what they take out of the pressure. */
-  disputes: { disputeId: string; kind: string; amount: number; billId?: string; reason: string; status: string; openedAt: string }[];
-  disputed: number;
-  credited: number;
-  optedOut: boolean;
-  policyMigrations: { migrationId: string; from: string; to: string; reason: string; actor: string; at: string }[];
-  agencyOutcome: { outcome: string; note?: string; at: string } | null;
-  installmentPlan: { planId: string; status: string; installments: { dueDate: string; amount: number }[]; paidSince: number } | null;
-  /** 核销: off the books at `at` for `amount`; `recovered` is what came in since. */
-  writeOff: { writeOffId: string; amount: number; at: string; reason: string; approvedBy: string; recovered: number } | null;
-  /** Late fee (违约金), apart from the principal `balance`; null when the policy has none. */
-  lateFee: LateFeeView | null;
-  promises: { promiseId: string; date: string; due: number; source: string; status: string; madeAt: string }[];
-  brokenPromises: number;
 }
 
 export interface EpisodeOutcome {

@@ -16,7 +16,7 @@ import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { temporalCliPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
-import { addDays, isWithinWindow, localDateOf } from '../../workflows/policy/calendar';
+import { addDays, isWithinWindow, localDateOf } from '../../domain/policy/calendar';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 import { freePort } from '../support/ports';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';

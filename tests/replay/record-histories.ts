@@ -13,9 +13,9 @@ import { withThrowawayDatabase } from '../../db/throwaway';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
 import { collectionWorkflowId, waiveLateFeeUpdate } from '../../workflows/messages';
-import { addDays, localDateOf } from '../../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
-import type { ListFlag } from '../../workflows/policy/types';
+import { addDays, localDateOf } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
+import type { ListFlag } from '../../domain/policy/types';
 
 const OUT = path.join(__dirname, 'histories');
 const ZONE = 'Asia/Shanghai';

@@ -1,7 +1,7 @@
 // Disputes (art. 39), abnormal bills (art. 33), write-off (核销) and policy migration on the
 // time-skipping server.
 import { collectionWorkflowId, writeOffUpdate } from '../../workflows/messages';
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import { enrolDueYesterday, untilState } from '../support/episodes';
 import { useWorkflowHarness } from '../support/temporal';
 

@@ -3,8 +3,8 @@ import { collectionRecords } from '../../db/stores/collection-records';
 import { ledger } from '../../db/stores/ledger';
 import { arrearsService } from '../../api/services/arrears';
 import type { CollectionClient, EnrolRequest } from '../../api/collection-client';
-import { addDays, localDateOf } from '../../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
+import { addDays, localDateOf } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import { simulatedToday, untilState } from '../support/episodes';
 import { useWorkflowHarness } from '../support/temporal';
 

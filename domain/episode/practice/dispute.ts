@@ -3,8 +3,8 @@
 // deregistration, letters, legal) is taken while any dispute or abnormal-bill review is open.
 // Resolution either takes the charge off (an adjustment credit) or confirms it and the ladder
 // resumes. A bill over `factor` × the customer's previous three-month average opens a review.
-import { balanceOf, disputedAmount, oldestUnpaidBill, settle, type EpisodeState } from './episode';
-import type { Bill, CollectionPolicy } from './policy/types';
+import { balanceOf, disputedAmount, oldestUnpaidBill, settle, type EpisodeState } from '../ledger';
+import type { Bill, CollectionPolicy } from '../../policy/types';
 
 export interface DisputeRequest {
   disputeId: string;

@@ -3,8 +3,8 @@
 //
 // A day counts once it has fully passed in the customer's zone. Payments settle the oldest bills
 // first, so the overdue principal on a day is what the bills then past their fee grace still owed.
-import { billed, credited, disputedAmount, type EpisodeState } from './episode';
-import { dayNumber, localDateOf } from './policy/calendar';
+import { billed, credited, disputedAmount, type EpisodeState } from '../ledger';
+import { dayNumber, localDateOf } from '../../policy/calendar';
 
 export interface LateFeeView {
   ratePerMille: number;

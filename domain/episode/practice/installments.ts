@@ -2,10 +2,10 @@
 // are met; a suspended line is restored when the plan is agreed (policy); an installment still
 // short after its date plus the grace breaks the plan: the ladder resumes at a stricter point and a
 // line restored under the plan is suspended again.
-import { balanceOf, paid, type EpisodeState } from './episode';
-import { addDays, atLocalTime, localDateOf } from './policy/calendar';
-import { isSuspended, ladderFor } from './policy/engine';
-import type { CollectionPolicy, InstallmentPolicy } from './policy/types';
+import { balanceOf, paid, type EpisodeState } from '../ledger';
+import { addDays, atLocalTime, localDateOf } from '../../policy/calendar';
+import { isSuspended, ladderFor } from '../../policy/engine';
+import type { CollectionPolicy, InstallmentPolicy } from '../../policy/types';
 import { promisePolicy } from './promise';
 
 export const DEFAULT_INSTALLMENT_POLICY: InstallmentPolicy = { maxInstallments: 12, maxMonths: 12, graceDays: 3, restoreOnAgreement: true };

@@ -1,7 +1,7 @@
 // Moving a running episode to another policy version: only by an explicit, audited operation
 // (who, why, from which version to which). New episodes simply start on the active policy. Pure.
-import type { EpisodeState } from './episode';
-import type { CollectionPolicy } from './policy/types';
+import type { EpisodeState } from '../ledger';
+import type { CollectionPolicy } from '../../policy/types';
 
 export interface PolicyMigrationRequest {
   migrationId: string;

@@ -1,9 +1,9 @@
 // What an open episode does next, and when: an installment plan's checkpoint holds everything, then
 // a promise to pay (its reminder, then its expiry), then the ladder's next rung. One decision,
 // used by the workflow loop and by the state query, so the two cannot disagree. Pure.
-import { ladderView, type EpisodeState } from './episode';
+import { ladderView, type EpisodeState } from '../ledger';
 import { planCheckpoint } from './installments';
-import { planNextStep, type PlannedStep } from './policy/engine';
+import { planNextStep, type PlannedStep } from '../../policy/engine';
 import { promiseMove } from './promise';
 
 export type NextMove =

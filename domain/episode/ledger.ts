@@ -1,14 +1,14 @@
 // One collection episode's state and the pure rules that change it: charges, payments (FIFO over
 // bills, the partial-payment rule), rung records and the ladder position. The workflow owns an
 // EpisodeState and calls these; nothing here touches Temporal, so unit tests can drive it directly.
-import { isContact } from './policy/contact-rules';
-import { isSuspended, ladderName, serviceAfter, type LadderView } from './policy/engine';
-import type { Dispute } from './dispute';
-import type { FeeAdjustment } from './late-fee';
-import type { InstallmentPlan } from './installments';
-import type { WriteOff } from './write-off';
-import type { PolicyMigration } from './policy-migration';
-import type { PaymentPromise } from './promise';
+import { isContact } from '../policy/contact-rules';
+import { isSuspended, ladderName, serviceAfter, type LadderView } from '../policy/engine';
+import type { Dispute } from './practice/dispute';
+import type { FeeAdjustment } from './practice/late-fee';
+import type { InstallmentPlan } from './practice/installments';
+import type { WriteOff } from './practice/write-off';
+import type { PolicyMigration } from './practice/policy-migration';
+import type { PaymentPromise } from './practice/promise';
 import type {
   ActionName,
   Bill,
@@ -18,7 +18,7 @@ import type {
   Payment,
   ServiceState,
   StepRecord,
-} from './policy/types';
+} from '../policy/types';
 
 export interface AppliedPayment extends Payment {
   /** Workflow time the payment reached the episode (epoch ms): the start of the restoration clock. */
@@ -58,19 +58,19 @@ export interface EpisodeState {
   anchorDueDate: string;
   index: number;
   steps: StepRecord[];
-  /** Promises to pay made in this episode, the open one last (see ./promise). */
+  /** Promises to pay made in this episode, the open one last (see ./practice/promise). */
   promises: PaymentPromise[];
-  /** Disputes and abnormal-bill reviews, see ./dispute. */
+  /** Disputes and abnormal-bill reviews, see ./practice/dispute. */
   disputes?: Dispute[];
   /** Adjustments that took a charge off (a dispute decided for the customer). */
   credits?: { creditId: string; amount: number; at: number; reason: string }[];
-  /** The installment plan, if one was agreed (see ./installments). */
+  /** The installment plan, if one was agreed (see ./practice/installments). */
   plan?: InstallmentPlan;
   /** Set once finance wrote the debt off (核销); the case stays open for recoveries. */
   writeOff?: WriteOff;
   /** The customer opted out of reminders (legally required notices still go). */
   optedOut?: boolean;
-  /** Late-fee waivers (adjustments), see ./late-fee. */
+  /** Late-fee waivers (adjustments), see ./practice/late-fee. */
   feeAdjustments?: FeeAdjustment[];
   /** Set by a broken promise: the next rung is due at once (within window, spacing and legal floors). */
   expedite?: boolean;

@@ -2,11 +2,11 @@
 // plus a grace; the customer is reminded on the day; a payment of the promised amount keeps it; a
 // promise that runs out unpaid is broken: it is counted, and the ladder resumes at a stricter point
 // (reminder rungs passed over, the next rung due at once).
-import { balanceOf, contactsMade, paid, type EpisodeState } from './episode';
-import { nextContactMoment } from './policy/contact-rules';
-import { addDays, atLocalTime, localDateOf, nextAllowedMoment } from './policy/calendar';
-import { ladderFor, windowFor } from './policy/engine';
-import type { CollectionPolicy, PromisePolicy } from './policy/types';
+import { balanceOf, contactsMade, paid, type EpisodeState } from '../ledger';
+import { nextContactMoment } from '../../policy/contact-rules';
+import { addDays, atLocalTime, localDateOf, nextAllowedMoment } from '../../policy/calendar';
+import { ladderFor, windowFor } from '../../policy/engine';
+import type { CollectionPolicy, PromisePolicy } from '../../policy/types';
 
 export const DEFAULT_PROMISE_POLICY: PromisePolicy = {
   graceDays: 1,

@@ -1,7 +1,7 @@
 // Write-off (核销): finance takes an uncollectable debt off the books, but the case and its history
 // stay (账销案存): the workflow keeps the episode, no rung is taken any more, and a later payment is
 // still applied and reported as a recovery. Pure.
-import { balanceOf, type EpisodeState } from './episode';
+import { balanceOf, type EpisodeState } from '../ledger';
 
 export interface WriteOffRequest {
   writeOffId: string;
