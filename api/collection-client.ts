@@ -2,11 +2,9 @@
 // post a payment (update, for a synchronous answer), read the state (query), report a call outcome.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PaymentResult } from '../domain/episode/ledger';
-import type { PromiseRequest } from '../domain/episode/practice/promise';
-import type { WriteOffRequest } from '../domain/episode/practice/write-off';
-import type { PlanRequest } from '../domain/episode/practice/installments';
+import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest } from '../domain/episode/state';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
-import type { DisputeRequest, DisputeResolution } from '../domain/episode/practice/dispute';
+import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   addChargeSignal,

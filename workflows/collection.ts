@@ -12,25 +12,16 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CollectionActivities } from '../activities';
-import {
-  actionKey,
-  addCharge,
-  applyPayment,
-  balanceOf,
-  newEpisode,
-  paymentProblem,
-  recordCallOutcome,
-  recordRestored,
-  recordStep,
-  upgradeCarried,
-  type EpisodeState,
-} from '../domain/episode/ledger';
-import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute, type Dispute } from '../domain/episode/practice/dispute';
+import { actionKey, recordCallOutcome, recordRestored, recordStep } from '../domain/episode/ladder';
+import { addCharge, applyPayment, balanceOf, paymentProblem } from '../domain/episode/ledger';
+import { newEpisode, upgradeCarried, type EpisodeState, type Dispute, type InstallmentPlan } from '../domain/episode/state';
+import { disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute } from '../domain/episode/practice/dispute';
 import { writeOff, writeOffProblem } from '../domain/episode/practice/write-off';
 import { migratePolicy, migrationProblem } from '../domain/episode/practice/policy-migration';
-import { agreePlan, checkPlan, planProblem, settlePlanOnPayment, type InstallmentPlan } from '../domain/episode/practice/installments';
+import { agreePlan, checkPlan, planProblem, settlePlanOnPayment } from '../domain/episode/practice/installments';
 import { adjustmentProblem, lateFee, waiveLateFee } from '../domain/episode/practice/late-fee';
 import { activePromise, breakPromise, makePromise, promiseProblem, settlePromiseOnPayment } from '../domain/episode/practice/promise';
+import { nextMove } from '../domain/episode/practice/next-move';
 import {
   addChargeSignal,
   agencyOutcomeSignal,
@@ -54,7 +45,6 @@ import {
 } from './messages';
 import { stoppedByOptOut } from '../domain/policy/contact-rules';
 import type { PlannedStep } from '../domain/policy/engine';
-import { nextMove } from '../domain/episode/practice/next-move';
 import type { LadderAction } from '../domain/policy/types';
 import { snapshotOf } from '../domain/episode/snapshot';
 

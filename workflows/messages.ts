@@ -1,13 +1,11 @@
 // Signals, updates and queries of the collection workflow, defined once for workflow and clients,
 // plus the shapes that cross the Temporal boundary. Plain data only (no zod in the workflow bundle).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { EpisodeState, PaymentResult } from '../domain/episode/ledger';
-import type { PromiseRequest } from '../domain/episode/practice/promise';
-import type { WriteOffRequest } from '../domain/episode/practice/write-off';
-import type { PlanRequest } from '../domain/episode/practice/installments';
+import type { EpisodeState, PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest, FeeAdjustment } from '../domain/episode/state';
+import type { PaymentResult } from '../domain/episode/ledger';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
-import type { DisputeRequest, DisputeResolution } from '../domain/episode/practice/dispute';
-import type { FeeAdjustment, LateFeeView } from '../domain/episode/practice/late-fee';
+import type { DisputeResolution } from '../domain/episode/practice/dispute';
+import type { LateFeeView } from '../domain/episode/practice/late-fee';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
 import type {
   ActionName,

@@ -1,12 +1,13 @@
 // The query view of an episode: derived from EpisodeState, with every time in UTC and in the
 // customer's own zone (stored in UTC, shown local).
-import { balanceOf, billed, credited, disputedAmount, paid, type EpisodeState } from './ledger';
-import { toLocalIso } from '../policy/calendar';
-import type { ActionName, Bill, EpisodeStatus, LadderAction, ServiceState } from '../policy/types';
+import { balanceOf, billed, credited, disputedAmount, paid } from './ledger';
+import type { EpisodeState } from './state';
 import { lateFee, type LateFeeView } from './practice/late-fee';
 import { recoveredAfterWriteOff } from './practice/write-off';
 import { nextMove } from './practice/next-move';
 import { brokenPromises } from './practice/promise';
+import { toLocalIso } from '../policy/calendar';
+import type { ActionName, Bill, EpisodeStatus, LadderAction, ServiceState } from '../policy/types';
 
 export interface SnapshotStep {
   cycle: number;

@@ -4,7 +4,8 @@
 // the recorded histories) stay the same.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { addCharge, applyPayment, billed, credited, disputedAmount, newEpisode, type EpisodeState } from '../../domain/episode/ledger';
+import { addCharge, applyPayment, billed, credited, disputedAmount } from '../../domain/episode/ledger';
+import { newEpisode, type EpisodeState } from '../../domain/episode/state';
 import { lateFee } from '../../domain/episode/practice/late-fee';
 import { addDays, atLocalTime, dayOfMonthOnOrAfter, localDateOf } from '../../domain/policy/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';

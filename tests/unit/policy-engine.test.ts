@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { parsePolicy } from '../../config/policy-schema';
-import { actionKey, addCharge, applyPayment, ladderView, newEpisode, recordStep, type EpisodeState } from '../../domain/episode/ledger';
-import { addDays, atLocalTime, dayOfMonthOnOrAfter, isWithinWindow, localDateOf, nextAllowedMoment } from '../../domain/policy/calendar';
-import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
-import { planNextStep, windowFor } from '../../domain/policy/engine';
+import { actionKey, ladderView, recordStep } from '../../domain/episode/ladder';
+import { addCharge, applyPayment } from '../../domain/episode/ledger';
+import { newEpisode, type EpisodeState } from '../../domain/episode/state';
 import { adjustmentProblem, lateFee, waiveLateFee } from '../../domain/episode/practice/late-fee';
 import { openDispute, resolveDispute } from '../../domain/episode/practice/dispute';
 import { writeOff } from '../../domain/episode/practice/write-off';
+import { addDays, atLocalTime, dayOfMonthOnOrAfter, isWithinWindow, localDateOf, nextAllowedMoment } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
+import { planNextStep, windowFor } from '../../domain/policy/engine';
 import { isContact, nextContactMoment } from '../../domain/policy/contact-rules';
 import type { Customer, ListFlag, Segment } from '../../domain/policy/types';
 

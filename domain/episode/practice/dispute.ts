@@ -3,25 +3,9 @@
 // deregistration, letters, legal) is taken while any dispute or abnormal-bill review is open.
 // Resolution either takes the charge off (an adjustment credit) or confirms it and the ladder
 // resumes. A bill over `factor` × the customer's previous three-month average opens a review.
-import { balanceOf, disputedAmount, oldestUnpaidBill, settle, type EpisodeState } from '../ledger';
+import { balanceOf, disputedAmount, oldestUnpaidBill, settle } from '../ledger';
+import type { EpisodeState, DisputeRequest, Dispute } from '../state';
 import type { Bill, CollectionPolicy } from '../../policy/types';
-
-export interface DisputeRequest {
-  disputeId: string;
-  /** Disputed amount, minor units. */
-  amount: number;
-  billId?: string;
-  reason: string;
-}
-
-export interface Dispute extends DisputeRequest {
-  kind: 'dispute' | 'abnormal_bill';
-  openedAt: number;
-  status: 'open' | 'upheld' | 'rejected';
-  resolvedAt?: number;
-  /** The status last written to PostgreSQL. */
-  recorded?: Dispute['status'];
-}
 
 export interface DisputeResolution {
   disputeId: string;

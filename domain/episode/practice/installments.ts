@@ -2,37 +2,17 @@
 // are met; a suspended line is restored when the plan is agreed (policy); an installment still
 // short after its date plus the grace breaks the plan: the ladder resumes at a stricter point and a
 // line restored under the plan is suspended again.
-import { balanceOf, paid, type EpisodeState } from '../ledger';
+import { balanceOf, paid } from '../ledger';
+import type { EpisodeState, Installment, PlanRequest, InstallmentPlan } from '../state';
+import { promisePolicy } from './promise';
 import { addDays, atLocalTime, localDateOf } from '../../policy/calendar';
 import { isSuspended, ladderFor } from '../../policy/engine';
 import type { CollectionPolicy, InstallmentPolicy } from '../../policy/types';
-import { promisePolicy } from './promise';
 
 export const DEFAULT_INSTALLMENT_POLICY: InstallmentPolicy = { maxInstallments: 12, maxMonths: 12, graceDays: 3, restoreOnAgreement: true };
 
 export function installmentPolicy(policy: CollectionPolicy): InstallmentPolicy {
   return policy.installments ?? DEFAULT_INSTALLMENT_POLICY;
-}
-
-export interface Installment {
-  /** Customer-local date. */
-  dueDate: string;
-  amount: number;
-}
-
-export interface PlanRequest {
-  planId: string;
-  installments: Installment[];
-  source: string;
-}
-
-export interface InstallmentPlan extends PlanRequest {
-  agreedAt: number;
-  paidBefore: number;
-  status: 'active' | 'completed' | 'broken';
-  /** The plan lifted a suspension: breaking it suspends the line again. */
-  restoredLine: boolean;
-  recorded?: InstallmentPlan['status'];
 }
 
 export function activePlan(state: EpisodeState): InstallmentPlan | undefined {

@@ -3,7 +3,8 @@
 //
 // A day counts once it has fully passed in the customer's zone. Payments settle the oldest bills
 // first, so the overdue principal on a day is what the bills then past their fee grace still owed.
-import { billed, credited, disputedAmount, type EpisodeState } from '../ledger';
+import { billed, credited, disputedAmount } from '../ledger';
+import type { EpisodeState, FeeAdjustment } from '../state';
 import { dayNumber, localDateOf } from '../../policy/calendar';
 
 export interface LateFeeView {
@@ -12,12 +13,6 @@ export interface LateFeeView {
   waived: number;
   /** What the customer owes in late fees now (minor units). */
   due: number;
-}
-
-export interface FeeAdjustment {
-  adjustmentId: string;
-  amount: number;
-  reason: string;
 }
 
 export function lateFee(state: EpisodeState, now: number): LateFeeView | undefined {

@@ -1,10 +1,11 @@
 // What an open episode does next, and when: an installment plan's checkpoint holds everything, then
 // a promise to pay (its reminder, then its expiry), then the ladder's next rung. One decision,
 // used by the workflow loop and by the state query, so the two cannot disagree. Pure.
-import { ladderView, type EpisodeState } from '../ledger';
+import { ladderView } from '../ladder';
+import type { EpisodeState } from '../state';
 import { planCheckpoint } from './installments';
-import { planNextStep, type PlannedStep } from '../../policy/engine';
 import { promiseMove } from './promise';
+import { planNextStep, type PlannedStep } from '../../policy/engine';
 
 export type NextMove =
   | { kind: 'installment_check'; stepId: string; at: number }

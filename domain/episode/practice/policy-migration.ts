@@ -1,6 +1,6 @@
 // Moving a running episode to another policy version: only by an explicit, audited operation
 // (who, why, from which version to which). New episodes simply start on the active policy. Pure.
-import type { EpisodeState } from '../ledger';
+import type { EpisodeState, PolicyMigration } from '../state';
 import type { CollectionPolicy } from '../../policy/types';
 
 export interface PolicyMigrationRequest {
@@ -8,16 +8,6 @@ export interface PolicyMigrationRequest {
   policy: CollectionPolicy;
   reason: string;
   actor: string;
-}
-
-export interface PolicyMigration {
-  migrationId: string;
-  from: { id: string; version: number };
-  to: { id: string; version: number };
-  reason: string;
-  actor: string;
-  at: number;
-  recorded?: boolean;
 }
 
 export function migrationProblem(state: EpisodeState, req: PolicyMigrationRequest): string | undefined {

@@ -2,7 +2,9 @@
 // plus a grace; the customer is reminded on the day; a payment of the promised amount keeps it; a
 // promise that runs out unpaid is broken: it is counted, and the ladder resumes at a stricter point
 // (reminder rungs passed over, the next rung due at once).
-import { balanceOf, contactsMade, paid, type EpisodeState } from '../ledger';
+import { balanceOf, paid } from '../ledger';
+import { contactsMade } from '../ladder';
+import type { EpisodeState, PromiseRequest, PaymentPromise } from '../state';
 import { nextContactMoment } from '../../policy/contact-rules';
 import { addDays, atLocalTime, localDateOf, nextAllowedMoment } from '../../policy/calendar';
 import { ladderFor, windowFor } from '../../policy/engine';
@@ -17,28 +19,6 @@ export const DEFAULT_PROMISE_POLICY: PromisePolicy = {
 
 export function promisePolicy(policy: CollectionPolicy): PromisePolicy {
   return policy.promise ?? DEFAULT_PROMISE_POLICY;
-}
-
-export interface PromiseRequest {
-  promiseId: string;
-  /** Customer-local date the customer promised to pay by. */
-  date: string;
-  /** Promised amount (minor units); the whole balance when absent. */
-  amount?: number;
-  /** Who took the promise: `call:<taskId>`, `visit:<taskId>`, `counter`, … */
-  source: string;
-}
-
-export interface PaymentPromise extends PromiseRequest {
-  madeAt: number;
-  /** Total paid when the promise was made: payments after it count towards it. */
-  paidBefore: number;
-  /** The amount that keeps the promise. */
-  due: number;
-  status: 'open' | 'kept' | 'broken';
-  reminded: boolean;
-  /** The status last written to PostgreSQL. */
-  recorded?: 'open' | 'kept' | 'broken';
 }
 
 export function promiseProblem(state: EpisodeState, req: PromiseRequest, now: number): string | undefined {
