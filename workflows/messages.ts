@@ -1,27 +1,29 @@
-// Signals, updates and queries of the collection workflow, defined once for workflow and clients,
-// plus the shapes that cross the Temporal boundary. Plain data only (no zod in the workflow bundle).
+// The collection workflow's messages, defined once for the workflow and its clients: the input and
+// result, signals, updates and the state query, each with its named payload and answer types. Plain
+// data only (no zod in the workflow bundle); the domain's own shapes are imported, not repeated.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { EpisodeState, PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest, FeeAdjustment } from '../domain/episode/state';
 import type { PaymentResult } from '../domain/episode/ledger';
-import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
 import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { LateFeeView } from '../domain/episode/practice/late-fee';
+import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
 import type {
-  ActionName,
-  Bill,
-  CollectionPolicy,
-  Customer,
-  EpisodeStatus,
-  LadderAction,
-  Payment,
-  ServiceState,
-} from '../domain/policy/types';
+  AgencyReport,
+  DisputeRequest,
+  EpisodeState,
+  FeeAdjustment,
+  PlanRequest,
+  PromiseRequest,
+  WriteOffRequest,
+} from '../domain/episode/state';
+import type { ActionName, Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState } from '../domain/policy/types';
 
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
 export function collectionWorkflowId(accountId: string): string {
   return `collection-${accountId}`;
 }
+
+// --- the workflow's input and result
 
 export interface CollectionInput {
   accountId: string;
@@ -35,6 +37,17 @@ export interface CollectionInput {
   continueAsNewAfterEvents?: number;
 }
 
+export interface EpisodeOutcome {
+  status: EpisodeStatus;
+  service: ServiceState;
+  balance: number;
+  currency: string;
+  /** Late fee owed at the end, for billing's next bill. */
+  lateFeeDue?: number;
+}
+
+// --- signals
+
 export interface ChargeSignal {
   bill: Bill;
   /** Billing's latest view of the customer (new phone number, lists); applied when given. */
@@ -47,26 +60,26 @@ export interface CallOutcomeSignal {
   note?: string;
 }
 
+export interface ContactPreference {
+  optOut: boolean;
+  /** Where the customer said so (a call, the counter, an app setting). */
+  source: string;
+}
+
 export interface CloseSignal {
   reason: string;
 }
 
+/** A new bill (signal-with-start: the first bill starts the workflow). */
 export const addChargeSignal = defineSignal<[ChargeSignal]>('addCharge');
 export const callOutcomeSignal = defineSignal<[CallOutcomeSignal]>('recordCallOutcome');
 /** The customer's contact preference: an opt-out stops reminders, never legally required notices. */
-export const contactPreferenceSignal = defineSignal<[{ optOut: boolean; source: string }]>('setContactPreference');
+export const contactPreferenceSignal = defineSignal<[ContactPreference]>('setContactPreference');
 /** The collection agency's result: money it collects arrives as ordinary payments. */
-export const agencyOutcomeSignal = defineSignal<[{ outcome: 'collected' | 'returned' | 'uncollectable'; note?: string }]>('recordAgencyOutcome');
+export const agencyOutcomeSignal = defineSignal<[AgencyReport]>('recordAgencyOutcome');
 export const closeEpisodeSignal = defineSignal<[CloseSignal]>('closeEpisode');
-export const postPaymentUpdate = defineUpdate<PaymentResult, [Payment]>('postPayment');
-/**
- * The episode's state. `asOf` (epoch ms) is the caller's clock: a query runs on the time of the
- * workflow's last task, which can be days old while it sleeps, and the late fee grows daily.
- */
-export const collectionStateQuery = defineQuery<CollectionSnapshot, [asOf?: number]>('collectionState');
-export const waiveLateFeeUpdate = defineUpdate<LateFeeView | null, [FeeAdjustment]>('waiveLateFee');
-export const openDisputeUpdate = defineUpdate<DisputeAnswer, [DisputeRequest]>('openDispute');
-export const resolveDisputeUpdate = defineUpdate<DisputeAnswer, [DisputeResolution]>('resolveDispute');
+
+// --- updates (a synchronous answer; a refusal by the validator writes nothing to history)
 
 export interface DisputeAnswer {
   disputeId: string;
@@ -76,6 +89,51 @@ export interface DisputeAnswer {
   balance: number;
   episodeStatus: EpisodeStatus;
 }
+
+export interface PromiseAnswer {
+  promiseId: string;
+  date: string;
+  due: number;
+  status: 'open' | 'kept' | 'broken';
+}
+
+export interface WriteOffAnswer {
+  writeOffId: string;
+  amount: number;
+  status: EpisodeStatus;
+}
+
+export interface PlanAnswer {
+  planId: string;
+  status: string;
+  /** The plan lifted a suspension: restoration follows. */
+  restoring: boolean;
+}
+
+export interface PolicyMigrationAnswer {
+  migrationId: string;
+  from: { id: string; version: number };
+  to: { id: string; version: number };
+}
+
+export const postPaymentUpdate = defineUpdate<PaymentResult, [Payment]>('postPayment');
+export const waiveLateFeeUpdate = defineUpdate<LateFeeView | null, [FeeAdjustment]>('waiveLateFee');
+export const openDisputeUpdate = defineUpdate<DisputeAnswer, [DisputeRequest]>('openDispute');
+export const resolveDisputeUpdate = defineUpdate<DisputeAnswer, [DisputeResolution]>('resolveDispute');
+export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>('promiseToPay');
+export const writeOffUpdate = defineUpdate<WriteOffAnswer, [WriteOffRequest]>('writeOff');
+export const agreeInstallmentsUpdate = defineUpdate<PlanAnswer, [PlanRequest]>('agreeInstallments');
+export const migratePolicyUpdate = defineUpdate<PolicyMigrationAnswer, [PolicyMigrationRequest]>('migratePolicy');
+
+// --- the query
+
+/**
+ * The episode's state. `asOf` (epoch ms) is the caller's clock: a query runs on the time of the
+ * workflow's last task, which can be days old while it sleeps, and the late fee grows daily.
+ */
+export const collectionStateQuery = defineQuery<CollectionSnapshot, [asOf?: number]>('collectionState');
+
+// --- the activity contract and the records (moving next to the activities and the store)
 
 /** What the dispute activity records (table `disputes`). */
 export interface DisputeRecord {
@@ -91,8 +149,6 @@ export interface DisputeRecord {
   status: 'open' | 'upheld' | 'rejected';
 }
 
-export const writeOffUpdate = defineUpdate<{ writeOffId: string; amount: number; status: EpisodeStatus }, [WriteOffRequest]>('writeOff');
-
 /** What the write-off activity records (table `write_offs`). */
 export interface WriteOffRecord {
   accountId: string;
@@ -105,8 +161,6 @@ export interface WriteOffRecord {
   at: string;
 }
 
-export const agreeInstallmentsUpdate = defineUpdate<{ planId: string; status: string; restoring: boolean }, [PlanRequest]>('agreeInstallments');
-
 /** What the installment-plan activity records (table `installment_plans`). */
 export interface InstallmentPlanRecord {
   accountId: string;
@@ -118,14 +172,6 @@ export interface InstallmentPlanRecord {
   status: 'active' | 'completed' | 'broken';
 }
 
-export const migratePolicyUpdate = defineUpdate<PolicyMigrationAnswer, [PolicyMigrationRequest]>('migratePolicy');
-
-export interface PolicyMigrationAnswer {
-  migrationId: string;
-  from: { id: string; version: number };
-  to: { id: string; version: number };
-}
-
 /** What the migration activity records (table `policy_migrations`, the audit of policy changes). */
 export interface PolicyMigrationRecord extends PolicyMigrationAnswer {
   accountId: string;
@@ -133,15 +179,6 @@ export interface PolicyMigrationRecord extends PolicyMigrationAnswer {
   reason: string;
   actor: string;
   at: string;
-}
-
-export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>('promiseToPay');
-
-export interface PromiseAnswer {
-  promiseId: string;
-  date: string;
-  due: number;
-  status: 'open' | 'kept' | 'broken';
 }
 
 /** What the promise activities record (table `promises`). */
@@ -155,15 +192,6 @@ export interface PromiseRecord {
   currency: string;
   source: string;
   status: 'open' | 'kept' | 'broken';
-}
-
-export interface EpisodeOutcome {
-  status: EpisodeStatus;
-  service: ServiceState;
-  balance: number;
-  currency: string;
-  /** Late fee owed at the end, for billing's next bill. */
-  lateFeeDue?: number;
 }
 
 /** What every ladder activity receives: enough to act and to write the attempt record. */

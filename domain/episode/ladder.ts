@@ -4,7 +4,7 @@ import { isContact } from '../policy/contact-rules';
 import { isSuspended, serviceAfter, type LadderView } from '../policy/engine';
 import type { ActionName, StepRecord } from '../policy/types';
 import { balanceOf, disputedAmount, openDisputes } from './ledger';
-import type { EpisodeState } from './state';
+import type { AgencyReport, EpisodeState } from './state';
 
 /** Actions recorded in the episode's log that are not rungs of the ladder. */
 const OFF_LADDER: ActionName[] = ['restore', 'promise_reminder', 'write_off'];
@@ -35,7 +35,6 @@ export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'
       state.restoration = { paymentId: last?.paymentId ?? 'unknown', seenAt: last?.seenAt ?? record.at, seq: state.restorations.length + 1 };
     }
   }
-  state.revision++;
 }
 
 export function recordRestored(state: EpisodeState, restoredAt: number): void {
@@ -45,12 +44,20 @@ export function recordRestored(state: EpisodeState, restoredAt: number): void {
   state.restoration = undefined;
   state.suspendedAt = undefined;
   state.service = 'active';
-  state.revision++;
 }
 
 export function recordCallOutcome(state: EpisodeState, stepId: string, answered: boolean): void {
   if (answered && !state.answeredCalls.includes(stepId)) state.answeredCalls.push(stepId);
-  state.revision++;
+}
+
+/** The collection agency reported its result. */
+export function recordAgencyOutcome(state: EpisodeState, report: AgencyReport, now: number): void {
+  state.agencyOutcome = { outcome: report.outcome, ...(report.note ? { note: report.note } : {}), at: now };
+}
+
+/** The customer's contact preference: an opt-out stops reminders (policy `contact.optOutStops`), never legally required notices. */
+export function setContactPreference(state: EpisodeState, optOut: boolean): void {
+  state.optedOut = optOut;
 }
 
 /** Contacts made in the episode (done steps that reached the customer), for the frequency caps. */

@@ -78,7 +78,6 @@ export function addCharge(state: EpisodeState, bill: Bill): ChargeResult {
   } else if (anchor && anchor < state.anchorDueDate) {
     state.anchorDueDate = anchor;
   }
-  state.revision++;
   return { outcome: 'added', balance: balanceOf(state) };
 }
 
@@ -128,7 +127,6 @@ export function applyPayment(state: EpisodeState, payment: Payment, now: number)
   const oldestBefore = oldestUnpaidBill(state);
   const recovery = state.status === 'written_off';
   state.payments.push({ ...payment, seenAt: now });
-  state.revision++;
   settle(state, oldestBefore, payment.paymentId, now, 'paid');
   return { ...paymentResult(state, 'applied'), ...(recovery ? { recovery: true } : {}) };
 }

@@ -1,6 +1,6 @@
 // One collection episode's state: what it holds, field by field, including the entries that the
 // field-practice rules keep (promises, disputes, the installment plan, the write-off, policy
-// migrations, late-fee waivers), and how an episode starts. The rules that change it live in
+// migrations, late-fee waivers), and how an episode starts and is closed. The rules that change it live in
 // ./ledger (money), ./ladder (rungs) and ./practice; nothing here touches Temporal.
 import { ladderName } from '../policy/engine';
 import type { Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState, StepRecord } from '../policy/types';
@@ -107,6 +107,16 @@ export interface PolicyMigration {
   recorded?: boolean;
 }
 
+/** The collection agency's result (委外催收): money it collects arrives as ordinary payments. */
+export interface AgencyReport {
+  outcome: 'collected' | 'returned' | 'uncollectable';
+  note?: string;
+}
+
+export interface AgencyOutcome extends AgencyReport {
+  at: number;
+}
+
 /** A late-fee waiver; the late fee itself is in ./practice/late-fee. */
 export interface FeeAdjustment {
   adjustmentId: string;
@@ -131,7 +141,7 @@ export interface EpisodeState {
   /** Audited moves of this episode to another policy version. */
   migrations?: PolicyMigration[];
   /** The collection agency's result, once reported. */
-  agencyOutcome?: { outcome: 'collected' | 'returned' | 'uncollectable'; note?: string; at: number };
+  agencyOutcome?: AgencyOutcome;
   /** When the line left `active` (the sanction that barred it), for the deregistration floor. */
   suspendedAt?: number;
   /** Increments each time the ladder restarts (a partial payment that clears the oldest bill). */
@@ -159,8 +169,6 @@ export interface EpisodeState {
   answeredCalls: string[];
   restoration?: PendingRestoration;
   restorations: { paymentId: string; seenAt: number; restoredAt: number }[];
-  /** Bumped on every change, so the workflow's sleep can wake and re-plan. */
-  revision: number;
 }
 
 export interface EpisodeStart {
@@ -193,7 +201,6 @@ export function newEpisode(start: EpisodeStart): EpisodeState {
     answeredCalls: [],
     promises: [],
     restorations: [],
-    revision: 0,
   };
 }
 
@@ -206,4 +213,9 @@ function cleanEnterprise(c: Customer): boolean {
 export function upgradeCarried(state: EpisodeState): EpisodeState {
   state.promises ??= [];
   return state;
+}
+
+/** Legal (or the case's end) closes the episode; an episode already paid or closed stays as it is. */
+export function closeEpisode(state: EpisodeState): void {
+  if (state.status === 'legal' || state.status === 'open' || state.status === 'written_off') state.status = 'closed';
 }

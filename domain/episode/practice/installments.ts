@@ -46,7 +46,6 @@ export function agreePlan(state: EpisodeState, req: PlanRequest, now: number): I
   if (restore && !state.restoration) {
     state.restoration = { paymentId: `plan:${req.planId}`, seenAt: now, seq: state.restorations.length + 1 };
   }
-  state.revision++;
   return state.plan;
 }
 
@@ -66,7 +65,6 @@ export function settlePlanOnPayment(state: EpisodeState): void {
   const plan = activePlan(state);
   if (plan && !firstUnmet(state, plan)) {
     plan.status = 'completed';
-    state.revision++;
   }
 }
 
@@ -99,5 +97,4 @@ export function checkPlan(state: EpisodeState, now: number): void {
     while (state.index < ladder.length && skipOnBroken.includes(ladder[state.index]!.action)) state.index++;
     state.expedite = true;
   }
-  state.revision++;
 }

@@ -60,5 +60,4 @@ export function waiveLateFee(state: EpisodeState, adj: FeeAdjustment): void {
   state.feeAdjustments ??= [];
   if (state.feeAdjustments.some((a) => a.adjustmentId === adj.adjustmentId)) return;
   state.feeAdjustments.push(adj);
-  state.revision++;
 }

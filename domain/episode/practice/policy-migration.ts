@@ -35,6 +35,5 @@ export function migratePolicy(state: EpisodeState, req: PolicyMigrationRequest, 
   };
   state.policy = req.policy;
   state.migrations.push(migration);
-  state.revision++;
   return migration;
 }

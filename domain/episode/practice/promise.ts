@@ -52,7 +52,6 @@ export function makePromise(state: EpisodeState, req: PromiseRequest, now: numbe
     reminded: false,
   };
   state.promises.push(promise);
-  state.revision++;
   return promise;
 }
 
@@ -61,7 +60,6 @@ export function settlePromiseOnPayment(state: EpisodeState): void {
   const p = activePromise(state);
   if (p && paid(state) - p.paidBefore >= p.due) {
     p.status = 'kept';
-    state.revision++;
   }
 }
 
@@ -93,7 +91,6 @@ export function breakPromise(state: EpisodeState): void {
   const ladder = ladderFor(state.policy, state.customer, state.ladder);
   while (state.index < ladder.length && skipOnBroken.includes(ladder[state.index]!.action)) state.index++;
   state.expedite = true;
-  state.revision++;
 }
 
 export function brokenPromises(state: EpisodeState): number {

@@ -15,7 +15,6 @@ export function writeOff(state: EpisodeState, req: WriteOffRequest, now: number)
   if (state.writeOff) return state.writeOff;
   state.writeOff = { ...req, at: now, amount: balanceOf(state) };
   state.status = 'written_off';
-  state.revision++;
   return state.writeOff;
 }
 
