@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import { collectionRecords, type AlertRecord, type RestorationRecord } from '../db/stores/collection-records';
 import type { DisputeRecord, InstallmentPlanRecord, PolicyMigrationRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
 import { localDateOf } from '../domain/policy/calendar';
+import { serviceAfter } from '../domain/policy/engine';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
 
@@ -89,9 +90,9 @@ export function createActivities({ pool, providers }: ActivityDeps) {
     createReviewTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_review')),
 
     changeServiceState: (req: StepRequest) => {
-      const state = { suspend_outgoing: 'outgoing_barred', suspend_full: 'suspended', deregister: 'deregistered' } as const;
-      const target = state[req.action as keyof typeof state];
-      if (!target) throw ApplicationFailure.nonRetryable(`changeServiceState cannot do ${req.action}`, 'BadRequest');
+      // The engine's map of sanction to line state; restoration has its own activity (it never gives up).
+      const target = serviceAfter(req.action);
+      if (!target || target === 'active') throw ApplicationFailure.nonRetryable(`changeServiceState cannot do ${req.action}`, 'BadRequest');
       return attempt(req, 'system:network', () =>
         providers.network.setServiceState({ key: req.key, accountId: req.accountId, phone: req.customer.phone, state: target }),
       );

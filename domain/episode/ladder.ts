@@ -1,7 +1,7 @@
 // The episode's place on the ladder: rung records (taken, skipped, failed), restorations, what
 // staff report back, the view the policy engine plans from, and the idempotency key of an action.
 import { isContact } from '../policy/contact-rules';
-import { isSuspended, serviceAfter, type LadderView } from '../policy/engine';
+import { isSuspended, serviceAfter, stricterPoint, type LadderView } from '../policy/engine';
 import type { ActionName, StepRecord } from '../policy/types';
 import { balanceOf, disputedAmount, openDisputes } from './ledger';
 import type { AgencyReport, EpisodeState } from './state';
@@ -35,6 +35,13 @@ export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'
       state.restoration = { paymentId: last?.paymentId ?? 'unknown', seenAt: last?.seenAt ?? record.at, seq: state.restorations.length + 1 };
     }
   }
+}
+
+/** After a broken promise or plan: the ladder resumes at the engine's stricter point. */
+export function resumeStricter(state: EpisodeState, backToSuspension = false): void {
+  const point = stricterPoint(state, backToSuspension);
+  state.index = point.index;
+  state.expedite = point.expedite;
 }
 
 export function recordRestored(state: EpisodeState, restoredAt: number): void {

@@ -49,7 +49,7 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     } else if (move.kind === 'installment_check') {
       checkPlan(state, Date.now());
     } else if (move.kind === 'promise_reminder') {
-      await remindOfPromise(state);
+      await remindOfPromise(state, move.skipReason);
     } else if (move.kind === 'promise_expiry') {
       breakPromise(state);
     } else {

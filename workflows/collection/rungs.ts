@@ -7,7 +7,6 @@ import { lateFee } from '../../domain/episode/practice/late-fee';
 import { activePromise } from '../../domain/episode/practice/promise';
 import type { EpisodeState } from '../../domain/episode/state';
 import type { PlannedStep } from '../../domain/policy/engine';
-import { stoppedByOptOut } from '../../domain/policy/contact-rules';
 import type { StepOutcome, StepRequest } from '../messages';
 import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
 
@@ -54,11 +53,12 @@ export async function takeStep(state: EpisodeState, plan: PlannedStep): Promise<
   }
 }
 
-export async function remindOfPromise(state: EpisodeState): Promise<void> {
+/** `skipReason`: the engine passed the reminder over (the customer opted out). */
+export async function remindOfPromise(state: EpisodeState, skipReason: string | undefined): Promise<void> {
   const promise = activePromise(state)!;
   const at = Date.now();
-  if (state.optedOut && stoppedByOptOut(state.policy, 'promise_reminder')) {
-    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'skipped', reason: 'customer opted out of reminders' });
+  if (skipReason) {
+    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'skipped', reason: skipReason });
     promise.reminded = true;
     return;
   }

@@ -4,16 +4,10 @@
 // line restored under the plan is suspended again.
 import { balanceOf, paid } from '../ledger';
 import type { EpisodeState, Installment, PlanRequest, InstallmentPlan } from '../state';
-import { promisePolicy } from './promise';
+import { resumeStricter } from '../ladder';
 import { addDays, atLocalTime, localDateOf } from '../../policy/calendar';
-import { isSuspended, ladderFor } from '../../policy/engine';
-import type { CollectionPolicy, InstallmentPolicy } from '../../policy/types';
-
-export const DEFAULT_INSTALLMENT_POLICY: InstallmentPolicy = { maxInstallments: 12, maxMonths: 12, graceDays: 3, restoreOnAgreement: true };
-
-export function installmentPolicy(policy: CollectionPolicy): InstallmentPolicy {
-  return policy.installments ?? DEFAULT_INSTALLMENT_POLICY;
-}
+import { installmentPolicy } from '../../policy/default-policy';
+import { isSuspended } from '../../policy/engine';
 
 export function activePlan(state: EpisodeState): InstallmentPlan | undefined {
   return state.plan?.status === 'active' ? state.plan : undefined;
@@ -63,9 +57,7 @@ function firstUnmet(state: EpisodeState, plan: InstallmentPlan): Installment | u
 /** After a payment: a plan whose installments are all covered is completed. */
 export function settlePlanOnPayment(state: EpisodeState): void {
   const plan = activePlan(state);
-  if (plan && !firstUnmet(state, plan)) {
-    plan.status = 'completed';
-  }
+  if (plan && !firstUnmet(state, plan)) plan.status = 'completed';
 }
 
 /** When the plan must next be checked: the end of the first unmet installment's grace. */
@@ -87,14 +79,7 @@ export function checkPlan(state: EpisodeState, now: number): void {
     plan.status = 'completed';
   } else if (planCheckpoint(state, now)! <= now) {
     plan.status = 'broken';
-    const ladder = ladderFor(state.policy, state.customer, state.ladder);
-    if (plan.restoredLine) {
-      // The line came back on the promise of the plan: the first suspension rung is due again.
-      const firstSuspension = ladder.findIndex((s) => s.action === 'suspend_outgoing' || s.action === 'suspend_full');
-      if (firstSuspension >= 0 && state.index > firstSuspension) state.index = firstSuspension;
-    }
-    const { skipOnBroken } = promisePolicy(state.policy);
-    while (state.index < ladder.length && skipOnBroken.includes(ladder[state.index]!.action)) state.index++;
-    state.expedite = true;
+    // A line that came back on the promise of the plan: its first suspension rung is due again.
+    resumeStricter(state, plan.restoredLine);
   }
 }

@@ -9,7 +9,7 @@ import { planNextStep, type PlannedStep } from '../../policy/engine';
 
 export type NextMove =
   | { kind: 'installment_check'; stepId: string; at: number }
-  | { kind: 'promise_reminder'; stepId: string; at: number }
+  | { kind: 'promise_reminder'; stepId: string; at: number; skipReason?: string }
   | { kind: 'promise_expiry'; stepId: string; at: number }
   | { kind: 'rung'; stepId: string; at: number; plan: PlannedStep };
 
@@ -21,7 +21,7 @@ export function nextMove(state: EpisodeState, now: number): NextMove | undefined
   const hold = promiseMove(state, now);
   if (hold) {
     return hold.kind === 'reminder'
-      ? { kind: 'promise_reminder', stepId: 'promise-reminder', at: hold.at }
+      ? { kind: 'promise_reminder', stepId: 'promise-reminder', at: hold.at, ...(hold.skipReason ? { skipReason: hold.skipReason } : {}) }
       : { kind: 'promise_expiry', stepId: 'promise-expiry', at: hold.at };
   }
   const plan = planNextStep(ladderView(state), now);
