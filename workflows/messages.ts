@@ -16,7 +16,7 @@ import type {
   PromiseRequest,
   WriteOffRequest,
 } from '../domain/episode/state';
-import type { ActionName, Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState } from '../domain/policy/types';
+import type { Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState } from '../domain/policy/types';
 
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
 export function collectionWorkflowId(accountId: string): string {
@@ -132,90 +132,3 @@ export const migratePolicyUpdate = defineUpdate<PolicyMigrationAnswer, [PolicyMi
  * workflow's last task, which can be days old while it sleeps, and the late fee grows daily.
  */
 export const collectionStateQuery = defineQuery<CollectionSnapshot, [asOf?: number]>('collectionState');
-
-// --- the activity contract and the records (moving next to the activities and the store)
-
-/** What the dispute activity records (table `disputes`). */
-export interface DisputeRecord {
-  key: string;
-  accountId: string;
-  episodeId: string;
-  disputeId: string;
-  kind: 'dispute' | 'abnormal_bill';
-  billId?: string;
-  amount: number;
-  currency: string;
-  reason: string;
-  status: 'open' | 'upheld' | 'rejected';
-}
-
-/** What the write-off activity records (table `write_offs`). */
-export interface WriteOffRecord {
-  accountId: string;
-  episodeId: string;
-  writeOffId: string;
-  amount: number;
-  currency: string;
-  reason: string;
-  approvedBy: string;
-  at: string;
-}
-
-/** What the installment-plan activity records (table `installment_plans`). */
-export interface InstallmentPlanRecord {
-  accountId: string;
-  episodeId: string;
-  planId: string;
-  installments: { dueDate: string; amount: number }[];
-  currency: string;
-  source: string;
-  status: 'active' | 'completed' | 'broken';
-}
-
-/** What the migration activity records (table `policy_migrations`, the audit of policy changes). */
-export interface PolicyMigrationRecord extends PolicyMigrationAnswer {
-  accountId: string;
-  episodeId: string;
-  reason: string;
-  actor: string;
-  at: string;
-}
-
-/** What the promise activities record (table `promises`). */
-export interface PromiseRecord {
-  key: string;
-  accountId: string;
-  episodeId: string;
-  promiseId: string;
-  date: string;
-  amount: number;
-  currency: string;
-  source: string;
-  status: 'open' | 'kept' | 'broken';
-}
-
-/** What every ladder activity receives: enough to act and to write the attempt record. */
-export interface StepRequest {
-  /** Idempotency key: account / episode / cycle / rung / action. */
-  key: string;
-  accountId: string;
-  episodeId: string;
-  stepId: string;
-  action: ActionName;
-  customer: Customer;
-  balance: number;
-  currency: string;
-  /** Late fee so far (a formal demand states it). */
-  lateFee?: number;
-  anchorDueDate: string;
-  /** Workflow time the step was taken (ISO, UTC). */
-  scheduledFor: string;
-  policy: { id: string; version: number };
-}
-
-export interface StepOutcome {
-  outcome: 'done' | 'failed';
-  /** Provider's reference (message id, task id, work order, case number). */
-  reference?: string;
-  reason?: string;
-}

@@ -1,10 +1,9 @@
 // The activity stubs the collection workflow calls, each with the timeouts and retries its kind of
-// work needs, and which activity takes which rung. Types only from ../../activities: the workflow
-// bundle never loads activity code.
+// work needs, and which activity takes which rung. Types only from the activity contract: the
+// workflow bundle never loads activity code.
 import { proxyActivities } from '@temporalio/workflow';
-import type { CollectionActivities } from '../../activities';
+import type { CollectionActivities, StepOutcome, StepRequest } from '../../activities/contract';
 import type { LadderAction } from '../../domain/policy/types';
-import type { StepOutcome, StepRequest } from '../messages';
 
 // Ladder rungs: retried for about two hours, then recorded as failed (with an alert) so one broken
 // gateway does not freeze the ladder forever.

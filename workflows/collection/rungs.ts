@@ -7,7 +7,7 @@ import { lateFee } from '../../domain/episode/practice/late-fee';
 import { activePromise } from '../../domain/episode/practice/promise';
 import type { EpisodeState } from '../../domain/episode/state';
 import type { PlannedStep } from '../../domain/policy/engine';
-import type { StepOutcome, StepRequest } from '../messages';
+import type { StepOutcome, StepRequest } from '../../activities/contract';
 import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
 
 function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['action'], key: string): StepRequest {
