@@ -3,9 +3,17 @@
 // and writes the attempt record (催缴记录) to PostgreSQL.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { collectionRecords, type AlertRecord, type RestorationRecord } from '../db/stores/collection-records';
-import type { DisputeRecord, InstallmentPlanRecord, PolicyMigrationRecord, PromiseRecord, StepOutcome, StepRequest, WriteOffRecord } from '../workflows/messages';
-import { localDateOf } from '../workflows/policy/calendar';
+import {
+  collectionRecords,
+  type DisputeRecord,
+  type InstallmentPlanRecord,
+  type PolicyMigrationRecord,
+  type PromiseRecord,
+  type WriteOffRecord,
+} from '../db/stores/collection-records';
+import { localDateOf } from '../domain/policy/calendar';
+import { serviceAfter } from '../domain/policy/engine';
+import type { AlertRequest, CollectionActivities, PromiseReminderRequest, RestorationReport, StepOutcome, StepRequest } from './contract';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
 
@@ -14,11 +22,7 @@ export interface ActivityDeps {
   providers: Providers;
 }
 
-/** The workflow's alert and restoration reports are the store's records as they are. */
-export type AlertRequest = AlertRecord;
-export type RestorationReport = RestorationRecord;
-
-export function createActivities({ pool, providers }: ActivityDeps) {
+export function createActivities({ pool, providers }: ActivityDeps): CollectionActivities {
   const records = collectionRecords(pool);
 
   /** Runs one rung once per key and records it; a provider's permanent refusal is a `failed` outcome. */
@@ -89,9 +93,9 @@ export function createActivities({ pool, providers }: ActivityDeps) {
     createReviewTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_review')),
 
     changeServiceState: (req: StepRequest) => {
-      const state = { suspend_outgoing: 'outgoing_barred', suspend_full: 'suspended', deregister: 'deregistered' } as const;
-      const target = state[req.action as keyof typeof state];
-      if (!target) throw ApplicationFailure.nonRetryable(`changeServiceState cannot do ${req.action}`, 'BadRequest');
+      // The engine's map of sanction to line state; restoration has its own activity (it never gives up).
+      const target = serviceAfter(req.action);
+      if (!target || target === 'active') throw ApplicationFailure.nonRetryable(`changeServiceState cannot do ${req.action}`, 'BadRequest');
       return attempt(req, 'system:network', () =>
         providers.network.setServiceState({ key: req.key, accountId: req.accountId, phone: req.customer.phone, state: target }),
       );
@@ -112,7 +116,7 @@ export function createActivities({ pool, providers }: ActivityDeps) {
       ),
 
     /** The reminder on a promised date (预约缴费提醒). */
-    sendPromiseReminder: (req: StepRequest & { promisedDate: string; promisedAmount: number }) =>
+    sendPromiseReminder: (req: PromiseReminderRequest) =>
       attempt(req, 'system:sms', () =>
         providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: promiseReminderText(req, req.promisedDate, req.promisedAmount) }),
       ),
@@ -145,5 +149,3 @@ export function createActivities({ pool, providers }: ActivityDeps) {
     raiseAlert: (a: AlertRequest) => records.raiseAlert(a),
   };
 }
-
-export type CollectionActivities = ReturnType<typeof createActivities>;

@@ -1,6 +1,6 @@
 // Notice texts, after the templates in seeds 000 (缴费催缴通知): name, number, date of the balance,
 // amount and how to pay. Amounts are formatted from integer minor units.
-import type { StepRequest } from '../workflows/messages';
+import type { StepRequest } from './contract';
 
 export function formatAmount(minor: number, currency: string): string {
   const major = (minor / 100).toFixed(2);

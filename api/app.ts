@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { collectionRecords } from '../db/stores/collection-records';
 import { ledger } from '../db/stores/ledger';
-import type { CollectionPolicy } from '../workflows/policy/types';
+import type { CollectionPolicy } from '../domain/policy/types';
 import { UpdateRefused, type CollectionClient } from './collection-client';
 import { notFound, problemHandler, unprocessable, validationError } from './errors';
 import { accountParams, arrearsBody, disputeBody, installmentPlanBody, policyMigrationBody, disputeParams, paymentBody, paymentParams, promiseBody, resolutionBody, writeOffBody } from './schemas';

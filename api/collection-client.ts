@@ -1,12 +1,10 @@
 // The one place that talks to the collection workflows from outside: enrol (signal-with-start),
 // post a payment (update, for a synchronous answer), read the state (query), report a call outcome.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { PaymentResult } from '../workflows/episode';
-import type { PromiseRequest } from '../workflows/promise';
-import type { WriteOffRequest } from '../workflows/write-off';
-import type { PlanRequest } from '../workflows/installments';
-import type { PolicyMigrationRequest } from '../workflows/policy-migration';
-import type { DisputeRequest, DisputeResolution } from '../workflows/dispute';
+import type { PaymentResult } from '../domain/episode/ledger';
+import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest } from '../domain/episode/state';
+import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
+import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   addChargeSignal,
@@ -25,9 +23,9 @@ import {
   type DisputeAnswer,
   type PromiseAnswer,
   type CollectionInput,
-  type CollectionSnapshot,
 } from '../workflows/messages';
-import type { Bill, CollectionPolicy, Customer, Payment } from '../workflows/policy/types';
+import type { CollectionSnapshot } from '../domain/episode/snapshot';
+import type { Bill, CollectionPolicy, Customer, Payment } from '../domain/policy/types';
 
 export interface EnrolRequest {
   accountId: string;

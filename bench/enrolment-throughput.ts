@@ -5,8 +5,8 @@
 //   npm run bench:enrol -- [--accounts 1000] [--concurrency 16] [--rounds 2]
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import { parseArgs } from 'node:util';
-import { addDays, localDateOf } from '../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
+import { addDays, localDateOf } from '../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { baselineActivities } from './baseline/activities';
 import { pooled, report, runBench, withBench } from './harness';
 

@@ -18,7 +18,7 @@ import { quietTemporalRuntime } from '../config/logger';
 import { startDevServer } from '../scripts/dev-server';
 import { temporalCliPath } from '../scripts/temporal-bins';
 import { createCollectionWorker } from '../worker/create-worker';
-import type { CollectionPolicy } from '../workflows/policy/types';
+import type { CollectionPolicy } from '../domain/policy/types';
 
 export interface Bench {
   pool: Pool;

@@ -5,9 +5,9 @@
 // with `Prefer: respond-async` (kept in the outbox, 202, applied by the deliverer).
 //   npm run bench:payments -- [--accounts 20] [--payments 400] [--concurrency 8]
 import { parseArgs } from 'node:util';
-import { addDays, localDateOf } from '../workflows/policy/calendar';
+import { addDays, localDateOf } from '../domain/policy/calendar';
 import { postPaymentUpdate } from '../workflows/messages';
-import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
+import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { metricsBetween, pooled, report, runBench, withBench, workerMetrics } from './harness';
 
 async function main(): Promise<void> {

@@ -5,9 +5,9 @@
 //   npm run bench:restore -- [--accounts 50]
 import { parseArgs } from 'node:util';
 import type { SimulatedRequest } from '../activities/providers/simulator';
-import { addDays, localDateOf } from '../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
-import type { CollectionPolicy } from '../workflows/policy/types';
+import { addDays, localDateOf } from '../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../domain/policy/default-policy';
+import type { CollectionPolicy } from '../domain/policy/types';
 import { percentile, report, runBench, withBench } from './harness';
 
 // A ladder that suspends at once (the legal floor is met by a due date 40 days back), any hour.

@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CollectionClient } from '../api/collection-client';
-import { localDateOf } from '../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
+import { localDateOf } from '../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { pooled, report, runBench, withServers } from './harness';
 
 const REPO = path.resolve(__dirname, '..');

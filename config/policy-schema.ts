@@ -3,9 +3,9 @@
 // no suspension before the payment term is passed by 30 days, no deregistration before 60 days of
 // suspension. The workflow receives the parsed plain object (zod stays out of the workflow bundle).
 import { z } from 'zod';
-import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
-import { isValidTimeZone } from '../workflows/policy/calendar';
-import { LADDER_ACTIONS, SEGMENTS, type CollectionPolicy, type LadderStep } from '../workflows/policy/types';
+import { DEFAULT_POLICY } from '../domain/policy/default-policy';
+import { isValidTimeZone } from '../domain/policy/calendar';
+import { LADDER_ACTIONS, SEGMENTS, type CollectionPolicy, type LadderStep } from '../domain/policy/types';
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, customer-local)');
 const window = z

@@ -1,5 +1,5 @@
 // A handful of demo accounts seeded on the first `npm start`, one per kind of case in the seeds.
-import { addDays, localDateOf } from '../workflows/policy/calendar';
+import { addDays, localDateOf } from '../domain/policy/calendar';
 
 export function demoArrears(now: number): { accountId: string; body: Record<string, unknown> }[] {
   const daysAgo = (n: number) => addDays(localDateOf(now, 'Asia/Shanghai'), -n);

@@ -15,9 +15,9 @@ import { ProviderSimulator } from '../activities/providers/simulator';
 import { CollectionClient } from '../api/collection-client';
 import { testServerPath } from '../scripts/temporal-bins';
 import { createCollectionWorker } from '../worker/create-worker';
-import type { CollectionSnapshot } from '../workflows/messages';
-import { toLocalIso } from '../workflows/policy/calendar';
-import type { CollectionPolicy } from '../workflows/policy/types';
+import type { CollectionSnapshot } from '../domain/episode/snapshot';
+import { toLocalIso } from '../domain/policy/calendar';
+import type { CollectionPolicy } from '../domain/policy/types';
 import type { Scenario, ScenarioAccount, ScenarioEvent } from './scenario';
 
 export interface SimulatedAccount {

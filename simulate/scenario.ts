@@ -3,8 +3,8 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { checkPolicy, timeZoneSchema } from '../config/policy-schema';
-import { DEFAULT_POLICY } from '../workflows/policy/default-policy';
-import { LIST_FLAGS, SEGMENTS, type CollectionPolicy } from '../workflows/policy/types';
+import { DEFAULT_POLICY } from '../domain/policy/default-policy';
+import { LIST_FLAGS, SEGMENTS, type CollectionPolicy } from '../domain/policy/types';
 
 const instant = z.iso.datetime({ offset: true });
 const localDate = z

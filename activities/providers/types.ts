@@ -1,7 +1,7 @@
 // One interface per outside system the ladder talks to. Every request carries the idempotency key
 // (account / episode / cycle / rung / action): a provider must treat a repeated key as the same
 // request. Real gateways implement these; the built-in simulator (./simulator) records requests.
-import type { ServiceState } from '../../workflows/policy/types';
+import type { ServiceState } from '../../domain/policy/types';
 
 export interface ProviderRequest {
   key: string;

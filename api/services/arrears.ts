@@ -2,8 +2,8 @@
 // episode or add the bill to the running one (signal-with-start).
 import type { CollectionRecords } from '../../db/stores/collection-records';
 import type { Ledger } from '../../db/stores/ledger';
-import { promisePolicy } from '../../workflows/promise';
-import type { CollectionPolicy, Customer } from '../../workflows/policy/types';
+import { promisePolicy } from '../../domain/policy/default-policy';
+import type { CollectionPolicy, Customer } from '../../domain/policy/types';
 import type { CollectionClient } from '../collection-client';
 import { conflict, unavailable, unprocessable } from '../errors';
 import type { ArrearsBody } from '../schemas';

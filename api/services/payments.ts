@@ -8,7 +8,7 @@
 // (api/payment-delivery.ts) applies it as soon as it can. Nothing accepted is lost.
 import type { PoolClient } from 'pg';
 import type { Ledger, PaymentFields, PendingPayment } from '../../db/stores/ledger';
-import type { Payment } from '../../workflows/policy/types';
+import type { Payment } from '../../domain/policy/types';
 import { UpdateRefused, type CollectionClient } from '../collection-client';
 import { conflict, unprocessable } from '../errors';
 import type { PaymentBody } from '../schemas';

@@ -1,7 +1,7 @@
 // Which policy a request means: a known one by name, or an inline policy object validated by the
 // policy schema (its errors name the offending fields).
 import { checkPolicy, KNOWN_POLICIES } from '../../config/policy-schema';
-import type { CollectionPolicy } from '../../workflows/policy/types';
+import type { CollectionPolicy } from '../../domain/policy/types';
 import { HttpError, unprocessable } from '../errors';
 
 export function resolvePolicy(ref: string | Record<string, unknown>): CollectionPolicy {

@@ -1,8 +1,8 @@
 // SQL for what the ladder leaves behind: attempt records (催缴记录), work tasks for staff,
-// restorations and alerts. Every insert is keyed by the idempotency key, so a retried activity
-// writes once.
+// restorations, alerts and the registers (promises, disputes, installment plans, policy migrations,
+// write-offs), each with its row type here. Every insert is keyed by the idempotency key, so a
+// retried activity writes once.
 import type { Pool } from 'pg';
-import type { DisputeRecord, InstallmentPlanRecord, PolicyMigrationRecord, PromiseRecord, WriteOffRecord } from '../../workflows/messages';
 
 export interface AttemptRecord {
   key: string;
@@ -42,6 +42,68 @@ export interface AlertRecord {
   episodeId: string;
   message: string;
   detail?: Record<string, unknown>;
+}
+
+/** What the dispute activity records (table `disputes`). */
+export interface DisputeRecord {
+  key: string;
+  accountId: string;
+  episodeId: string;
+  disputeId: string;
+  kind: 'dispute' | 'abnormal_bill';
+  billId?: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: 'open' | 'upheld' | 'rejected';
+}
+
+/** What the write-off activity records (table `write_offs`). */
+export interface WriteOffRecord {
+  accountId: string;
+  episodeId: string;
+  writeOffId: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  approvedBy: string;
+  at: string;
+}
+
+/** What the installment-plan activity records (table `installment_plans`). */
+export interface InstallmentPlanRecord {
+  accountId: string;
+  episodeId: string;
+  planId: string;
+  installments: { dueDate: string; amount: number }[];
+  currency: string;
+  source: string;
+  status: 'active' | 'completed' | 'broken';
+}
+
+/** What the migration activity records (table `policy_migrations`, the audit of policy changes). */
+export interface PolicyMigrationRecord {
+  migrationId: string;
+  from: { id: string; version: number };
+  to: { id: string; version: number };
+  accountId: string;
+  episodeId: string;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
+/** What the promise activities record (table `promises`). */
+export interface PromiseRecord {
+  key: string;
+  accountId: string;
+  episodeId: string;
+  promiseId: string;
+  date: string;
+  amount: number;
+  currency: string;
+  source: string;
+  status: 'open' | 'kept' | 'broken';
 }
 
 export function collectionRecords(pool: Pool) {

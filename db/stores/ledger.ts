@@ -3,7 +3,7 @@
 // id is refused.
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../pool';
-import type { Customer } from '../../workflows/policy/types';
+import type { Customer } from '../../domain/policy/types';
 
 export interface BillRow {
   billId: string;

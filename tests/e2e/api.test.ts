@@ -16,7 +16,7 @@ import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { temporalCliPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
-import { addDays, localDateOf } from '../../workflows/policy/calendar';
+import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { zoneAtLocalHour } from '../support/clock';
 import { waitFor } from '../support/wait';
 import { freshDatabase, type FreshDatabase } from '../support/db';

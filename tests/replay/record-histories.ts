@@ -12,10 +12,22 @@ import { quietTemporalRuntime } from '../../config/logger';
 import { withThrowawayDatabase } from '../../db/throwaway';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
-import { collectionWorkflowId, waiveLateFeeUpdate } from '../../workflows/messages';
-import { addDays, localDateOf } from '../../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
-import type { ListFlag } from '../../workflows/policy/types';
+import {
+  addChargeSignal,
+  agreeInstallmentsUpdate,
+  callOutcomeSignal,
+  collectionWorkflowId,
+  contactPreferenceSignal,
+  openDisputeUpdate,
+  postPaymentUpdate,
+  promiseToPayUpdate,
+  resolveDisputeUpdate,
+  waiveLateFeeUpdate,
+  writeOffUpdate,
+} from '../../workflows/messages';
+import { addDays, localDateOf } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
+import type { ListFlag } from '../../domain/policy/types';
 
 const OUT = path.join(__dirname, 'histories');
 const ZONE = 'Asia/Shanghai';
@@ -76,6 +88,37 @@ async function main(): Promise<void> {
         await env.sleep('30 days');
         await collection.postPayment('R4', { paymentId: 'R4-P2', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
         await env.client.workflow.getHandle(collectionWorkflowId('R4')).result();
+
+        // 5. repeats while the loop sleeps: each message twice (the second changes nothing and must
+        // not wake the loop), a call outcome, opt-out and back, an installment plan, a write-off, closed
+        const due5 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        const bill5 = { billId: 'R5-B1', amount: 30_000, currency: 'CNY', dueDate: due5 };
+        await collection.enrol({ accountId: 'R5', customer: customer([]), bill: bill5, policy: DEFAULT_POLICY });
+        await env.sleep('2 days');
+        const r5 = env.client.workflow.getHandle(collectionWorkflowId('R5'));
+        const twice = async (send: () => Promise<unknown>) => {
+          await send();
+          await send();
+        };
+        const paidAt = new Date().toISOString();
+        await twice(() => r5.executeUpdate(postPaymentUpdate, { args: [{ paymentId: 'R5-P1', amount: 1_000, currency: 'CNY', paidAt, channel: 'bank' }] }));
+        await twice(() => r5.signal(addChargeSignal, { bill: bill5 }));
+        const today5 = localDateOf(await env.currentTimeMs(), ZONE);
+        await twice(() => r5.executeUpdate(promiseToPayUpdate, { args: [{ promiseId: 'R5-PR1', date: addDays(today5, 3), source: 'call:record' }] }));
+        await twice(() => r5.executeUpdate(openDisputeUpdate, { args: [{ disputeId: 'R5-D1', amount: 2_000, reason: 'roaming' }] }));
+        await twice(() => r5.executeUpdate(resolveDisputeUpdate, { args: [{ disputeId: 'R5-D1', upheld: false }] }));
+        await twice(() => r5.executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'R5-W1', amount: 1, reason: 'goodwill' }] }));
+        await r5.signal(callOutcomeSignal, { stepId: 'call-1', answered: false });
+        await r5.signal(contactPreferenceSignal, { optOut: true, source: 'record' });
+        await r5.signal(contactPreferenceSignal, { optOut: false, source: 'record' });
+        await env.sleep('10 days');
+        const later5 = localDateOf(await env.currentTimeMs(), ZONE);
+        const installments = [{ dueDate: addDays(later5, 5), amount: 15_000 }, { dueDate: addDays(later5, 35), amount: 15_000 }];
+        await twice(() => r5.executeUpdate(agreeInstallmentsUpdate, { args: [{ planId: 'R5-PL', installments, source: 'counter' }] }));
+        await twice(() => r5.executeUpdate(writeOffUpdate, { args: [{ writeOffId: 'R5-WO', reason: 'uncollectable', approvedBy: 'finance' }] }));
+        await env.sleep('1 day');
+        await r5.signal('closeEpisode', { reason: 'record' });
+        await r5.result();
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -86,6 +129,7 @@ async function main(): Promise<void> {
         ['R2-last-run', undefined],
         ['R3', undefined],
         ['R4', undefined],
+        ['R5', undefined],
       ];
       for (const [name, runId] of runs) {
         const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();

@@ -1,9 +1,9 @@
 // Helpers for workflow tests: enrol an account due yesterday (in simulated time) and advance
 // simulated time until the episode's state satisfies a predicate.
-import type { CollectionSnapshot } from '../../workflows/messages';
-import { addDays, localDateOf } from '../../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
-import type { Bill, ListFlag } from '../../workflows/policy/types';
+import type { CollectionSnapshot } from '../../domain/episode/snapshot';
+import { addDays, localDateOf } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
+import type { Bill, ListFlag } from '../../domain/policy/types';
 import { testZone } from './clock';
 import type { WorkflowHarness } from './temporal';
 

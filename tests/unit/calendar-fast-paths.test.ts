@@ -4,10 +4,11 @@
 // the recorded histories) stay the same.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { addCharge, applyPayment, billed, credited, disputedAmount, newEpisode, type EpisodeState } from '../../workflows/episode';
-import { lateFee } from '../../workflows/late-fee';
-import { addDays, atLocalTime, dayOfMonthOnOrAfter, localDateOf } from '../../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
+import { addCharge, applyPayment, billed, credited, disputedAmount } from '../../domain/episode/ledger';
+import { newEpisode, type EpisodeState } from '../../domain/episode/state';
+import { lateFee } from '../../domain/episode/practice/late-fee';
+import { addDays, atLocalTime, dayOfMonthOnOrAfter, localDateOf } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 
 const ZONES = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Pacific/Auckland', 'America/Santiago'];
 const DAY = 'yyyy-MM-dd';

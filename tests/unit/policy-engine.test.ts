@@ -1,14 +1,16 @@
 import fc from 'fast-check';
 import { parsePolicy } from '../../config/policy-schema';
-import { actionKey, addCharge, applyPayment, ladderView, newEpisode, recordStep, type EpisodeState } from '../../workflows/episode';
-import { addDays, atLocalTime, dayOfMonthOnOrAfter, isWithinWindow, localDateOf, nextAllowedMoment } from '../../workflows/policy/calendar';
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
-import { planNextStep, windowFor } from '../../workflows/policy/engine';
-import { adjustmentProblem, lateFee, waiveLateFee } from '../../workflows/late-fee';
-import { openDispute, resolveDispute } from '../../workflows/dispute';
-import { writeOff } from '../../workflows/write-off';
-import { isContact, nextContactMoment } from '../../workflows/policy/contact-rules';
-import type { Customer, ListFlag, Segment } from '../../workflows/policy/types';
+import { actionKey, ladderView, recordStep } from '../../domain/episode/ladder';
+import { addCharge, applyPayment } from '../../domain/episode/ledger';
+import { newEpisode, type EpisodeState } from '../../domain/episode/state';
+import { adjustmentProblem, lateFee, waiveLateFee } from '../../domain/episode/practice/late-fee';
+import { openDispute, resolveDispute } from '../../domain/episode/practice/dispute';
+import { writeOff } from '../../domain/episode/practice/write-off';
+import { addDays, atLocalTime, dayOfMonthOnOrAfter, isWithinWindow, localDateOf, nextAllowedMoment } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
+import { planNextStep, windowFor } from '../../domain/policy/engine';
+import { isContact, nextContactMoment } from '../../domain/policy/contact-rules';
+import type { Customer, ListFlag, Segment } from '../../domain/policy/types';
 
 const DAY = 86_400_000;
 const ZONES = ['Asia/Shanghai', 'Asia/Urumqi', 'America/New_York', 'Europe/London', 'Pacific/Auckland'];

@@ -1,9 +1,9 @@
 // The collection workflow on the time-skipping test server with the real workflow and activity
 // code: months of simulated time in seconds.
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
-import { addDays, localDateOf } from '../../workflows/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
+import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { collectionWorkflowId, postPaymentUpdate, waiveLateFeeUpdate } from '../../workflows/messages';
-import type { ListFlag } from '../../workflows/policy/types';
+import type { ListFlag } from '../../domain/policy/types';
 import { ZONE } from '../support/episodes';
 import { useWorkflowHarness } from '../support/temporal';
 

@@ -1,8 +1,8 @@
 // Disputes (art. 39), abnormal bills (art. 33), write-off (核销) and policy migration on the
 // time-skipping server.
 import { collectionWorkflowId, writeOffUpdate } from '../../workflows/messages';
-import { DEFAULT_POLICY } from '../../workflows/policy/default-policy';
-import { addDays } from '../../workflows/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
+import { addDays } from '../../domain/policy/calendar';
 import { enrolDueYesterday, simulatedToday, untilState, ZONE } from '../support/episodes';
 import { rowsEventually } from '../support/wait';
 import { useWorkflowHarness } from '../support/temporal';

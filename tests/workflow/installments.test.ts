@@ -1,6 +1,6 @@
 // Installment plans on the time-skipping server: held ladder, restoration on agreement, a missed
 // installment breaking the plan.
-import { addDays } from '../../workflows/policy/calendar';
+import { addDays } from '../../domain/policy/calendar';
 import { enrolDueYesterday, simulatedToday, untilState } from '../support/episodes';
 import { useWorkflowHarness } from '../support/temporal';
 import { rowsEventually } from '../support/wait';

@@ -1,7 +1,7 @@
 // The default collection policy, built from the field documents in shared/seeds (see the README
 // table "Default policy"). Plain data: it travels into each workflow as its start argument, which
 // pins the version the episode started with.
-import type { CollectionPolicy, LadderStep } from './types';
+import type { CollectionPolicy, InstallmentPolicy, LadderStep, PromisePolicy } from './types';
 
 const standard: LadderStep[] = [
   // Soon after the due date passes: a reminder text with amount, date and how to pay.
@@ -100,3 +100,22 @@ export const DEFAULT_POLICY: CollectionPolicy = {
   restoration: { alertAfterMinutes: 60 },
   legal: { minDaysAfterDueBeforeSuspension: 30, minDaysSuspendedBeforeDeregistration: 60 },
 };
+
+/** Promise rules for a policy that has none of its own. */
+export const DEFAULT_PROMISE_POLICY: PromisePolicy = {
+  graceDays: 1,
+  maxDays: 30,
+  skipOnBroken: ['sms', 'voice'],
+  blackListAfterBroken: 2,
+};
+
+export function promisePolicy(policy: CollectionPolicy): PromisePolicy {
+  return policy.promise ?? DEFAULT_PROMISE_POLICY;
+}
+
+/** Installment rules for a policy that has none of its own. */
+export const DEFAULT_INSTALLMENT_POLICY: InstallmentPolicy = { maxInstallments: 12, maxMonths: 12, graceDays: 3, restoreOnAgreement: true };
+
+export function installmentPolicy(policy: CollectionPolicy): InstallmentPolicy {
+  return policy.installments ?? DEFAULT_INSTALLMENT_POLICY;
+}

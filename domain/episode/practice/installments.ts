@@ -2,38 +2,12 @@
 // are met; a suspended line is restored when the plan is agreed (policy); an installment still
 // short after its date plus the grace breaks the plan: the ladder resumes at a stricter point and a
 // line restored under the plan is suspended again.
-import { balanceOf, paid, type EpisodeState } from './episode';
-import { addDays, atLocalTime, localDateOf } from './policy/calendar';
-import { isSuspended, ladderFor } from './policy/engine';
-import type { CollectionPolicy, InstallmentPolicy } from './policy/types';
-import { promisePolicy } from './promise';
-
-export const DEFAULT_INSTALLMENT_POLICY: InstallmentPolicy = { maxInstallments: 12, maxMonths: 12, graceDays: 3, restoreOnAgreement: true };
-
-export function installmentPolicy(policy: CollectionPolicy): InstallmentPolicy {
-  return policy.installments ?? DEFAULT_INSTALLMENT_POLICY;
-}
-
-export interface Installment {
-  /** Customer-local date. */
-  dueDate: string;
-  amount: number;
-}
-
-export interface PlanRequest {
-  planId: string;
-  installments: Installment[];
-  source: string;
-}
-
-export interface InstallmentPlan extends PlanRequest {
-  agreedAt: number;
-  paidBefore: number;
-  status: 'active' | 'completed' | 'broken';
-  /** The plan lifted a suspension: breaking it suspends the line again. */
-  restoredLine: boolean;
-  recorded?: InstallmentPlan['status'];
-}
+import { balanceOf, paid } from '../ledger';
+import type { EpisodeState, Installment, PlanRequest, InstallmentPlan } from '../state';
+import { resumeStricter } from '../ladder';
+import { addDays, atLocalTime, localDateOf } from '../../policy/calendar';
+import { installmentPolicy } from '../../policy/default-policy';
+import { isSuspended } from '../../policy/engine';
 
 export function activePlan(state: EpisodeState): InstallmentPlan | undefined {
   return state.plan?.status === 'active' ? state.plan : undefined;
@@ -66,7 +40,6 @@ export function agreePlan(state: EpisodeState, req: PlanRequest, now: number): I
   if (restore && !state.restoration) {
     state.restoration = { paymentId: `plan:${req.planId}`, seenAt: now, seq: state.restorations.length + 1 };
   }
-  state.revision++;
   return state.plan;
 }
 
@@ -84,10 +57,7 @@ function firstUnmet(state: EpisodeState, plan: InstallmentPlan): Installment | u
 /** After a payment: a plan whose installments are all covered is completed. */
 export function settlePlanOnPayment(state: EpisodeState): void {
   const plan = activePlan(state);
-  if (plan && !firstUnmet(state, plan)) {
-    plan.status = 'completed';
-    state.revision++;
-  }
+  if (plan && !firstUnmet(state, plan)) plan.status = 'completed';
 }
 
 /** When the plan must next be checked: the end of the first unmet installment's grace. */
@@ -109,15 +79,7 @@ export function checkPlan(state: EpisodeState, now: number): void {
     plan.status = 'completed';
   } else if (planCheckpoint(state, now)! <= now) {
     plan.status = 'broken';
-    const ladder = ladderFor(state.policy, state.customer, state.ladder);
-    if (plan.restoredLine) {
-      // The line came back on the promise of the plan: the first suspension rung is due again.
-      const firstSuspension = ladder.findIndex((s) => s.action === 'suspend_outgoing' || s.action === 'suspend_full');
-      if (firstSuspension >= 0 && state.index > firstSuspension) state.index = firstSuspension;
-    }
-    const { skipOnBroken } = promisePolicy(state.policy);
-    while (state.index < ladder.length && skipOnBroken.includes(ladder[state.index]!.action)) state.index++;
-    state.expedite = true;
+    // A line that came back on the promise of the plan: its first suspension rung is due again.
+    resumeStricter(state, plan.restoredLine);
   }
-  state.revision++;
 }

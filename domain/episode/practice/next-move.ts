@@ -1,14 +1,15 @@
 // What an open episode does next, and when: an installment plan's checkpoint holds everything, then
 // a promise to pay (its reminder, then its expiry), then the ladder's next rung. One decision,
 // used by the workflow loop and by the state query, so the two cannot disagree. Pure.
-import { ladderView, type EpisodeState } from './episode';
+import { ladderView } from '../ladder';
+import type { EpisodeState } from '../state';
 import { planCheckpoint } from './installments';
-import { planNextStep, type PlannedStep } from './policy/engine';
 import { promiseMove } from './promise';
+import { planNextStep, type PlannedStep } from '../../policy/engine';
 
 export type NextMove =
   | { kind: 'installment_check'; stepId: string; at: number }
-  | { kind: 'promise_reminder'; stepId: string; at: number }
+  | { kind: 'promise_reminder'; stepId: string; at: number; skipReason?: string }
   | { kind: 'promise_expiry'; stepId: string; at: number }
   | { kind: 'rung'; stepId: string; at: number; plan: PlannedStep };
 
@@ -20,7 +21,7 @@ export function nextMove(state: EpisodeState, now: number): NextMove | undefined
   const hold = promiseMove(state, now);
   if (hold) {
     return hold.kind === 'reminder'
-      ? { kind: 'promise_reminder', stepId: 'promise-reminder', at: hold.at }
+      ? { kind: 'promise_reminder', stepId: 'promise-reminder', at: hold.at, ...(hold.skipReason ? { skipReason: hold.skipReason } : {}) }
       : { kind: 'promise_expiry', stepId: 'promise-expiry', at: hold.at };
   }
   const plan = planNextStep(ladderView(state), now);

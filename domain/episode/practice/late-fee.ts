@@ -3,8 +3,9 @@
 //
 // A day counts once it has fully passed in the customer's zone. Payments settle the oldest bills
 // first, so the overdue principal on a day is what the bills then past their fee grace still owed.
-import { billed, credited, disputedAmount, type EpisodeState } from './episode';
-import { dayNumber, localDateOf } from './policy/calendar';
+import { billed, credited, disputedAmount } from '../ledger';
+import type { EpisodeState, FeeAdjustment } from '../state';
+import { dayNumber, localDateOf } from '../../policy/calendar';
 
 export interface LateFeeView {
   ratePerMille: number;
@@ -12,12 +13,6 @@ export interface LateFeeView {
   waived: number;
   /** What the customer owes in late fees now (minor units). */
   due: number;
-}
-
-export interface FeeAdjustment {
-  adjustmentId: string;
-  amount: number;
-  reason: string;
 }
 
 export function lateFee(state: EpisodeState, now: number): LateFeeView | undefined {
@@ -65,5 +60,4 @@ export function waiveLateFee(state: EpisodeState, adj: FeeAdjustment): void {
   state.feeAdjustments ??= [];
   if (state.feeAdjustments.some((a) => a.adjustmentId === adj.adjustmentId)) return;
   state.feeAdjustments.push(adj);
-  state.revision++;
 }

@@ -1,23 +1,13 @@
 // Moving a running episode to another policy version: only by an explicit, audited operation
 // (who, why, from which version to which). New episodes simply start on the active policy. Pure.
-import type { EpisodeState } from './episode';
-import type { CollectionPolicy } from './policy/types';
+import type { EpisodeState, PolicyMigration } from '../state';
+import type { CollectionPolicy } from '../../policy/types';
 
 export interface PolicyMigrationRequest {
   migrationId: string;
   policy: CollectionPolicy;
   reason: string;
   actor: string;
-}
-
-export interface PolicyMigration {
-  migrationId: string;
-  from: { id: string; version: number };
-  to: { id: string; version: number };
-  reason: string;
-  actor: string;
-  at: number;
-  recorded?: boolean;
 }
 
 export function migrationProblem(state: EpisodeState, req: PolicyMigrationRequest): string | undefined {
@@ -45,6 +35,5 @@ export function migratePolicy(state: EpisodeState, req: PolicyMigrationRequest, 
   };
   state.policy = req.policy;
   state.migrations.push(migration);
-  state.revision++;
   return migration;
 }

@@ -8,12 +8,14 @@ import {
   nextAllowedMoment,
 } from './calendar';
 import { nextContactMoment, stoppedByOptOut } from './contact-rules';
+import { promisePolicy } from './default-policy';
 import type {
   ActionName,
   CollectionPolicy,
   Customer,
   LadderAction,
   LadderStep,
+  LocalTime,
   ServiceState,
   StepRecord,
   StepTiming,
@@ -21,6 +23,9 @@ import type {
 } from './types';
 
 const HOUR_MS = 3_600_000;
+
+/** A contact made: when, and which kind. */
+export type Contact = { at: number; action: ActionName };
 
 /** What the engine needs to know about an episode to place its next rung. */
 export interface LadderView {
@@ -31,7 +36,7 @@ export interface LadderView {
   /** Days the suspension rungs are deferred (an enterprise with a clean history). */
   deferSuspensionDays?: number;
   /** Contacts made in the episode (for the rolling-week caps). */
-  contacts?: { at: number; action: ActionName }[];
+  contacts?: Contact[];
   /** The customer opted out of reminders. */
   optedOut?: boolean;
   /** A broken promise: the next rung's own timing is ignored (it is due now). */
@@ -127,9 +132,15 @@ function timingDate(view: LadderView, timing: StepTiming): string | undefined {
   }
 }
 
+/** Why the customer's opt-out passes this action over, if it does (reminders only; legal notices always go). */
+function optOutReason(view: Pick<LadderView, 'policy' | 'optedOut'>, action: ActionName): string | undefined {
+  return view.optedOut && stoppedByOptOut(view.policy, action) ? 'customer opted out of reminders' : undefined;
+}
+
 function skipReason(view: LadderView, step: LadderStep, action: LadderAction): string | undefined {
   if (step.minBalance !== undefined && view.balance < step.minBalance) return `balance below ${step.minBalance}`;
-  if (view.optedOut && stoppedByOptOut(view.policy, action)) return 'customer opted out of reminders';
+  const optedOut = optOutReason(view, action);
+  if (optedOut) return optedOut;
   const target = serviceAfter(action);
   if (target && SEVERITY[view.service] >= SEVERITY[target]) return `service already ${view.service}`;
   // Art. 34: a line is terminated only after it has been suspended (for the floor checked in legalFloor).
@@ -155,6 +166,21 @@ function legalFloor(view: LadderView, action: LadderAction, time: string): numbe
   return 0;
 }
 
+function preferredTime(policy: CollectionPolicy, action: ActionName): LocalTime {
+  return policy.preferredTime[action] ?? policy.preferredTime.default;
+}
+
+/**
+ * The first moment at or after `at`, and not before `now`, when `action` may go: inside its
+ * window and, for contact, on no holiday and under the rolling-week caps.
+ */
+function allowedMoment(policy: CollectionPolicy, action: ActionName, at: number, now: number, zone: string, contacts: Contact[]): number {
+  at = Math.max(at, now);
+  const window = windowFor(policy, action);
+  if (window) at = nextAllowedMoment(at, window, zone);
+  return nextContactMoment(policy, action, at, zone, window, contacts);
+}
+
 /**
  * The next rung and when it falls due, or null when there is none to plan: the ladder is exhausted,
  * nothing undisputed is owed, or the next rung is a sanction held by an open dispute.
@@ -168,7 +194,7 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
   const action = effectiveAction(policy, customer, step);
   if (view.holdSanctions && SANCTIONS.includes(action)) return null;
   const timing = step.atIfHighBalance && view.balance >= policy.highBalanceThreshold ? step.atIfHighBalance : step.at;
-  const time = policy.preferredTime[action] ?? policy.preferredTime.default;
+  const time = preferredTime(policy, action);
 
   const date = view.expedite ? undefined : timingDate(view, timing);
   let at = date === undefined ? now : atLocalTime(date, time, zone);
@@ -182,11 +208,49 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
   // Spacing guards a late enrolment (or a restarted cycle) against a burst of overdue rungs.
   if (view.lastStepAt !== undefined) at = Math.max(at, view.lastStepAt + policy.minHoursBetweenSteps * HOUR_MS);
   at = Math.max(at, legalFloor(view, action, time));
-  at = Math.max(at, now);
-  const window = windowFor(policy, action);
-  if (window) at = nextAllowedMoment(at, window, zone);
-  at = nextContactMoment(policy, action, at, zone, window, view.contacts ?? []);
+  at = allowedMoment(policy, action, at, now, zone, view.contacts ?? []);
 
   const reason = skipReason(view, step, action);
   return reason ? { step, action, at, skipReason: reason } : { step, action, at };
+}
+
+export interface PlannedReminder {
+  /** Epoch ms; never earlier than `now`. */
+  at: number;
+  /** Set when the reminder is passed over when it falls due (the customer opted out), and why. */
+  skipReason?: string;
+}
+
+/**
+ * A promise's reminder: on the promised (customer-local) date at the reminder's preferred time, or
+ * the next moment its window and the contact rules allow; passed over if the customer opted out.
+ */
+export function planPromiseReminder(view: Pick<LadderView, 'policy' | 'customer' | 'contacts' | 'optedOut'>, date: string, now: number): PlannedReminder {
+  const { policy } = view;
+  const zone = view.customer.timezone;
+  const action = 'promise_reminder';
+  const at = allowedMoment(policy, action, atLocalTime(date, preferredTime(policy, action), zone), now, zone, view.contacts ?? []);
+  const reason = optOutReason(view, action);
+  return reason ? { at, skipReason: reason } : { at };
+}
+
+/**
+ * Where the ladder resumes after a broken promise or installment plan: at a stricter point. The
+ * reminder rungs the policy names (`promise.skipOnBroken`) are passed over and the next rung is due
+ * at once (`expedite`); with `backToSuspension` (a line restored on the strength of a plan) the
+ * ladder first goes back to its first suspension rung.
+ */
+export function stricterPoint(
+  view: Pick<LadderView, 'policy' | 'customer' | 'ladder' | 'index'>,
+  backToSuspension = false,
+): { index: number; expedite: true } {
+  const ladder = ladderFor(view.policy, view.customer, view.ladder);
+  let index = view.index;
+  if (backToSuspension) {
+    const firstSuspension = ladder.findIndex((s) => s.action === 'suspend_outgoing' || s.action === 'suspend_full');
+    if (firstSuspension >= 0 && index > firstSuspension) index = firstSuspension;
+  }
+  const { skipOnBroken } = promisePolicy(view.policy);
+  while (index < ladder.length && skipOnBroken.includes(ladder[index]!.action)) index++;
+  return { index, expedite: true };
 }

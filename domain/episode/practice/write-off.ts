@@ -1,21 +1,8 @@
 // Write-off (核销): finance takes an uncollectable debt off the books, but the case and its history
 // stay (账销案存): the workflow keeps the episode, no rung is taken any more, and a later payment is
 // still applied and reported as a recovery. Pure.
-import { balanceOf, type EpisodeState } from './episode';
-
-export interface WriteOffRequest {
-  writeOffId: string;
-  reason: string;
-  /** Who approved it in finance. */
-  approvedBy: string;
-}
-
-export interface WriteOff extends WriteOffRequest {
-  at: number;
-  /** Balance taken off the books. */
-  amount: number;
-  recorded?: boolean;
-}
+import { balanceOf } from '../ledger';
+import type { EpisodeState, WriteOffRequest, WriteOff } from '../state';
 
 export function writeOffProblem(state: EpisodeState, req: WriteOffRequest): string | undefined {
   if (state.writeOff?.writeOffId === req.writeOffId) return undefined; // a repeat
@@ -28,7 +15,6 @@ export function writeOff(state: EpisodeState, req: WriteOffRequest, now: number)
   if (state.writeOff) return state.writeOff;
   state.writeOff = { ...req, at: now, amount: balanceOf(state) };
   state.status = 'written_off';
-  state.revision++;
   return state.writeOff;
 }
 

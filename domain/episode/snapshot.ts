@@ -1,12 +1,59 @@
 // The query view of an episode: derived from EpisodeState, with every time in UTC and in the
 // customer's own zone (stored in UTC, shown local).
-import { balanceOf, billed, credited, disputedAmount, paid, type EpisodeState } from './episode';
-import type { CollectionSnapshot } from './messages';
-import { toLocalIso } from './policy/calendar';
-import { lateFee } from './late-fee';
-import { recoveredAfterWriteOff } from './write-off';
-import { nextMove } from './next-move';
-import { brokenPromises } from './promise';
+import { balanceOf, billed, credited, disputedAmount, paid } from './ledger';
+import type { EpisodeState } from './state';
+import { lateFee, type LateFeeView } from './practice/late-fee';
+import { recoveredAfterWriteOff } from './practice/write-off';
+import { nextMove } from './practice/next-move';
+import { brokenPromises } from './practice/promise';
+import { toLocalIso } from '../policy/calendar';
+import type { ActionName, Bill, EpisodeStatus, LadderAction, ServiceState } from '../policy/types';
+
+export interface SnapshotStep {
+  cycle: number;
+  stepId: string;
+  action: ActionName;
+  at: string;
+  atLocal: string;
+  outcome: string;
+  reason?: string;
+}
+
+/** What operations see of an episode: times in UTC (`at`) and in the customer's zone (`atLocal`). */
+export interface CollectionSnapshot {
+  accountId: string;
+  episodeId: string;
+  policy: { id: string; version: number };
+  status: EpisodeStatus;
+  service: ServiceState;
+  currency: string;
+  balance: number;
+  billed: number;
+  paid: number;
+  /** The last rung taken, or `enrolled`. */
+  stage: ActionName | 'enrolled';
+  cycle: number;
+  timezone: string;
+  next: { stepId: string; action: LadderAction | 'promise_reminder' | 'promise_expiry' | 'installment_check'; at: string; atLocal: string } | null;
+  steps: SnapshotStep[];
+  bills: Bill[];
+  payments: { paymentId: string; amount: number; paidAt: string; seenAt: string; channel: string }[];
+  restorations: { paymentId: string; paymentSeenAt: string; restoredAt: string; latencyMs: number }[];
+  /** Open and resolved disputes and abnormal-bill reviews; `disputed` is what they take out of the pressure. */
+  disputes: { disputeId: string; kind: string; amount: number; billId?: string; reason: string; status: string; openedAt: string }[];
+  disputed: number;
+  credited: number;
+  optedOut: boolean;
+  policyMigrations: { migrationId: string; from: string; to: string; reason: string; actor: string; at: string }[];
+  agencyOutcome: { outcome: string; note?: string; at: string } | null;
+  installmentPlan: { planId: string; status: string; installments: { dueDate: string; amount: number }[]; paidSince: number } | null;
+  /** 核销: off the books at `at` for `amount`; `recovered` is what came in since. */
+  writeOff: { writeOffId: string; amount: number; at: string; reason: string; approvedBy: string; recovered: number } | null;
+  /** Late fee (违约金), apart from the principal `balance`; null when the policy has none. */
+  lateFee: LateFeeView | null;
+  promises: { promiseId: string; date: string; due: number; source: string; status: string; madeAt: string }[];
+  brokenPromises: number;
+}
 
 /** `now` is workflow time; `asOf` the caller's clock, used for what accrues (the late fee). */
 export function snapshotOf(state: EpisodeState, now: number, asOf?: number): CollectionSnapshot {

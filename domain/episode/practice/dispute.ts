@@ -3,25 +3,9 @@
 // deregistration, letters, legal) is taken while any dispute or abnormal-bill review is open.
 // Resolution either takes the charge off (an adjustment credit) or confirms it and the ladder
 // resumes. A bill over `factor` × the customer's previous three-month average opens a review.
-import { balanceOf, disputedAmount, oldestUnpaidBill, settle, type EpisodeState } from './episode';
-import type { Bill, CollectionPolicy } from './policy/types';
-
-export interface DisputeRequest {
-  disputeId: string;
-  /** Disputed amount, minor units. */
-  amount: number;
-  billId?: string;
-  reason: string;
-}
-
-export interface Dispute extends DisputeRequest {
-  kind: 'dispute' | 'abnormal_bill';
-  openedAt: number;
-  status: 'open' | 'upheld' | 'rejected';
-  resolvedAt?: number;
-  /** The status last written to PostgreSQL. */
-  recorded?: Dispute['status'];
-}
+import { balanceOf, disputedAmount, oldestUnpaidBill, settle } from '../ledger';
+import type { EpisodeState, DisputeRequest, Dispute } from '../state';
+import type { Bill, CollectionPolicy } from '../../policy/types';
 
 export interface DisputeResolution {
   disputeId: string;
@@ -30,9 +14,13 @@ export interface DisputeResolution {
   note?: string;
 }
 
+export function disputeById(state: EpisodeState, disputeId: string): Dispute | undefined {
+  return (state.disputes ?? []).find((d) => d.disputeId === disputeId);
+}
+
 export function disputeProblem(state: EpisodeState, req: DisputeRequest): string | undefined {
   if (state.status !== 'open' && state.status !== 'legal') return `episode is ${state.status}`;
-  if ((state.disputes ?? []).some((d) => d.disputeId === req.disputeId)) return undefined; // a repeat
+  if (disputeById(state, req.disputeId)) return undefined; // a repeat
   if (!Number.isSafeInteger(req.amount) || req.amount <= 0) return 'amount must be a positive integer in minor units';
   if (req.amount > balanceOf(state) - disputedAmount(state)) return 'amount exceeds the undisputed balance';
   if (req.billId && !state.bills.some((b) => b.billId === req.billId)) return `no bill ${req.billId} in this episode`;
@@ -41,23 +29,22 @@ export function disputeProblem(state: EpisodeState, req: DisputeRequest): string
 
 export function openDispute(state: EpisodeState, req: DisputeRequest, now: number, kind: Dispute['kind'] = 'dispute'): Dispute {
   state.disputes ??= [];
-  const known = state.disputes.find((d) => d.disputeId === req.disputeId);
+  const known = disputeById(state, req.disputeId);
   if (known) return known;
   const dispute: Dispute = { ...req, kind, openedAt: now, status: 'open' };
   state.disputes.push(dispute);
-  state.revision++;
   return dispute;
 }
 
 export function resolutionProblem(state: EpisodeState, r: DisputeResolution): string | undefined {
-  const d = (state.disputes ?? []).find((x) => x.disputeId === r.disputeId);
+  const d = disputeById(state, r.disputeId);
   if (!d) return `no dispute ${r.disputeId}`;
   return undefined;
 }
 
 /** Upheld: the disputed amount comes off as an adjustment. Rejected: the charge stands. */
 export function resolveDispute(state: EpisodeState, r: DisputeResolution, now: number): Dispute {
-  const d = (state.disputes ?? []).find((x) => x.disputeId === r.disputeId)!;
+  const d = disputeById(state, r.disputeId)!;
   if (d.status !== 'open') return d;
   d.status = r.upheld ? 'upheld' : 'rejected';
   d.resolvedAt = now;
@@ -67,7 +54,6 @@ export function resolveDispute(state: EpisodeState, r: DisputeResolution, now: n
     state.credits.push({ creditId: `dispute:${d.disputeId}`, amount: d.amount, at: now, reason: r.note ?? d.reason });
     settle(state, oldestBefore, `dispute:${d.disputeId}`, now, 'closed');
   }
-  state.revision++;
   return d;
 }
 

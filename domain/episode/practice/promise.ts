@@ -2,44 +2,12 @@
 // plus a grace; the customer is reminded on the day; a payment of the promised amount keeps it; a
 // promise that runs out unpaid is broken: it is counted, and the ladder resumes at a stricter point
 // (reminder rungs passed over, the next rung due at once).
-import { balanceOf, contactsMade, paid, type EpisodeState } from './episode';
-import { nextContactMoment } from './policy/contact-rules';
-import { addDays, atLocalTime, localDateOf, nextAllowedMoment } from './policy/calendar';
-import { ladderFor, windowFor } from './policy/engine';
-import type { CollectionPolicy, PromisePolicy } from './policy/types';
-
-export const DEFAULT_PROMISE_POLICY: PromisePolicy = {
-  graceDays: 1,
-  maxDays: 30,
-  skipOnBroken: ['sms', 'voice'],
-  blackListAfterBroken: 2,
-};
-
-export function promisePolicy(policy: CollectionPolicy): PromisePolicy {
-  return policy.promise ?? DEFAULT_PROMISE_POLICY;
-}
-
-export interface PromiseRequest {
-  promiseId: string;
-  /** Customer-local date the customer promised to pay by. */
-  date: string;
-  /** Promised amount (minor units); the whole balance when absent. */
-  amount?: number;
-  /** Who took the promise: `call:<taskId>`, `visit:<taskId>`, `counter`, … */
-  source: string;
-}
-
-export interface PaymentPromise extends PromiseRequest {
-  madeAt: number;
-  /** Total paid when the promise was made: payments after it count towards it. */
-  paidBefore: number;
-  /** The amount that keeps the promise. */
-  due: number;
-  status: 'open' | 'kept' | 'broken';
-  reminded: boolean;
-  /** The status last written to PostgreSQL. */
-  recorded?: 'open' | 'kept' | 'broken';
-}
+import { balanceOf, paid } from '../ledger';
+import { contactsMade, resumeStricter } from '../ladder';
+import type { EpisodeState, PromiseRequest, PaymentPromise } from '../state';
+import { addDays, atLocalTime, localDateOf } from '../../policy/calendar';
+import { promisePolicy } from '../../policy/default-policy';
+import { planPromiseReminder } from '../../policy/engine';
 
 export function promiseProblem(state: EpisodeState, req: PromiseRequest, now: number): string | undefined {
   if (state.status !== 'open') return `episode is ${state.status}`;
@@ -72,36 +40,27 @@ export function makePromise(state: EpisodeState, req: PromiseRequest, now: numbe
     reminded: false,
   };
   state.promises.push(promise);
-  state.revision++;
   return promise;
 }
 
 /** After a payment: the open promise is kept once the promised amount has come in. */
 export function settlePromiseOnPayment(state: EpisodeState): void {
   const p = activePromise(state);
-  if (p && paid(state) - p.paidBefore >= p.due) {
-    p.status = 'kept';
-    state.revision++;
-  }
+  if (p && paid(state) - p.paidBefore >= p.due) p.status = 'kept';
 }
 
-export type PromiseMove = { kind: 'reminder' | 'expiry'; at: number };
+export type PromiseMove = { kind: 'reminder'; at: number; skipReason?: string } | { kind: 'expiry'; at: number };
 
 /** While a promise is open the ladder waits: the reminder on the day, then the expiry. */
 export function promiseMove(state: EpisodeState, now: number): PromiseMove | undefined {
   const p = activePromise(state);
   if (!p) return undefined;
-  const zone = state.customer.timezone;
-  const policy = state.policy;
   if (!p.reminded) {
-    const time = policy.preferredTime.promise_reminder ?? policy.preferredTime.default;
-    const window = windowFor(policy, 'promise_reminder');
-    let at = Math.max(atLocalTime(p.date, time, zone), now);
-    if (window) at = nextAllowedMoment(at, window, zone);
-    at = nextContactMoment(policy, 'promise_reminder', at, zone, window, contactsMade(state));
-    return { kind: 'reminder', at };
+    const view = { policy: state.policy, customer: state.customer, contacts: contactsMade(state), ...(state.optedOut ? { optedOut: true } : {}) };
+    return { kind: 'reminder', ...planPromiseReminder(view, p.date, now) };
   }
-  return { kind: 'expiry', at: Math.max(atLocalTime(addDays(p.date, promisePolicy(policy).graceDays + 1), '00:00', zone), now) };
+  const expiry = atLocalTime(addDays(p.date, promisePolicy(state.policy).graceDays + 1), '00:00', state.customer.timezone);
+  return { kind: 'expiry', at: Math.max(expiry, now) };
 }
 
 /** The promise ran out unpaid: count it and resume the ladder at a stricter point. */
@@ -109,11 +68,7 @@ export function breakPromise(state: EpisodeState): void {
   const p = activePromise(state);
   if (!p) return;
   p.status = 'broken';
-  const { skipOnBroken } = promisePolicy(state.policy);
-  const ladder = ladderFor(state.policy, state.customer, state.ladder);
-  while (state.index < ladder.length && skipOnBroken.includes(ladder[state.index]!.action)) state.index++;
-  state.expedite = true;
-  state.revision++;
+  resumeStricter(state);
 }
 
 export function brokenPromises(state: EpisodeState): number {

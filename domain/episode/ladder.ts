@@ -1,0 +1,110 @@
+// The episode's place on the ladder: rung records (taken, skipped, failed), restorations, what
+// staff report back, the view the policy engine plans from, and the idempotency key of an action.
+import { isContact } from '../policy/contact-rules';
+import { isSuspended, serviceAfter, stricterPoint, type LadderView } from '../policy/engine';
+import type { ActionName, StepRecord } from '../policy/types';
+import { balanceOf, disputedAmount, openDisputes } from './ledger';
+import type { AgencyReport, EpisodeState } from './state';
+
+/** Actions recorded in the episode's log that are not rungs of the ladder. */
+const OFF_LADDER: ActionName[] = ['restore', 'promise_reminder', 'write_off'];
+
+/**
+ * Records a rung taken or skipped and moves the ladder on. `cycle` is the cycle the rung was
+ * started in: if a payment restarted the ladder while the rung's activity ran, the record stays
+ * with the old cycle and the new cycle's position is left alone.
+ */
+export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'> & { cycle?: number }): void {
+  const cycle = record.cycle ?? state.cycle;
+  state.steps.push({ ...record, cycle });
+  const onLadder = !OFF_LADDER.includes(record.action);
+  if (onLadder && cycle === state.cycle) {
+    state.index++;
+    state.expedite = undefined;
+  }
+  if (record.outcome === 'done') {
+    const service = serviceAfter(record.action);
+    if (service) {
+      if (state.service === 'active' && isSuspended(service)) state.suspendedAt = record.at;
+      state.service = service;
+    }
+    if (record.action === 'legal_referral' && state.status === 'open') state.status = 'legal';
+    // A sanction that completed after the customer paid in full (it was in flight) is undone at once.
+    if ((state.status === 'paid' || state.status === 'closed') && isSuspended(state.service) && !state.restoration) {
+      const last = state.payments[state.payments.length - 1];
+      state.restoration = { paymentId: last?.paymentId ?? 'unknown', seenAt: last?.seenAt ?? record.at, seq: state.restorations.length + 1 };
+    }
+  }
+}
+
+/** After a broken promise or plan: the ladder resumes at the engine's stricter point. */
+export function resumeStricter(state: EpisodeState, backToSuspension = false): void {
+  const point = stricterPoint(state, backToSuspension);
+  state.index = point.index;
+  state.expedite = point.expedite;
+}
+
+export function recordRestored(state: EpisodeState, restoredAt: number): void {
+  const r = state.restoration;
+  if (!r) return;
+  state.restorations.push({ paymentId: r.paymentId, seenAt: r.seenAt, restoredAt });
+  state.restoration = undefined;
+  state.suspendedAt = undefined;
+  state.service = 'active';
+}
+
+export function recordCallOutcome(state: EpisodeState, stepId: string, answered: boolean): void {
+  if (answered && !state.answeredCalls.includes(stepId)) state.answeredCalls.push(stepId);
+}
+
+/** The collection agency reported its result. */
+export function recordAgencyOutcome(state: EpisodeState, report: AgencyReport, now: number): void {
+  state.agencyOutcome = { outcome: report.outcome, ...(report.note ? { note: report.note } : {}), at: now };
+}
+
+/** The customer's contact preference: an opt-out stops reminders (policy `contact.optOutStops`), never legally required notices. */
+export function setContactPreference(state: EpisodeState, optOut: boolean): void {
+  state.optedOut = optOut;
+}
+
+/** Contacts made in the episode (done steps that reached the customer), for the frequency caps. */
+export function contactsMade(state: EpisodeState): { at: number; action: ActionName }[] {
+  return state.steps.filter((s) => s.outcome === 'done' && isContact(s.action)).map((s) => ({ at: s.at, action: s.action }));
+}
+
+export function cycleSteps(state: EpisodeState): StepRecord[] {
+  return state.steps.filter((s) => s.cycle === state.cycle);
+}
+
+export function ladderView(state: EpisodeState): LadderView {
+  const steps = cycleSteps(state);
+  const callsMade = steps.filter((s) => s.action === 'manual_call' && s.outcome === 'done');
+  const taken = state.steps.filter((s) => s.outcome === 'done' && !OFF_LADDER.includes(s.action));
+  return {
+    policy: state.policy,
+    customer: state.customer,
+    ...(state.ladder ? { ladder: state.ladder } : {}),
+    ...(state.suspendedAt !== undefined ? { suspendedAt: state.suspendedAt } : {}),
+    ...(state.expedite ? { expedite: true } : {}),
+    ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
+    ...(state.optedOut ? { optedOut: true } : {}),
+    ...(state.deferSuspensionDays ? { deferSuspensionDays: state.deferSuspensionDays } : {}),
+    contacts: contactsMade(state),
+    balance: balanceOf(state) - disputedAmount(state),
+    service: state.service,
+    anchorDueDate: state.anchorDueDate,
+    cycle: state.cycle,
+    index: state.index,
+    cycleSteps: steps,
+    lastStepAt: taken[taken.length - 1]?.at,
+    unansweredCalls: callsMade.filter((s) => !state.answeredCalls.includes(s.stepId)).length,
+  };
+}
+
+/** The idempotency key of an external action: account, episode, cycle and rung. */
+export function actionKey(state: EpisodeState, stepId: string, action: ActionName): string {
+  // After a restoration the same rung may rightly be taken again (a broken installment plan
+  // re-suspends): the restoration count keeps that a new action, not a replay of the old one.
+  const generation = state.restorations.length > 0 ? `/r${state.restorations.length}` : '';
+  return `${state.accountId}/${state.episodeId}/c${state.cycle}/${stepId}/${action}${generation}`;
+}

@@ -1,0 +1,221 @@
+// One collection episode's state: what it holds, field by field, including the entries that the
+// field-practice rules keep (promises, disputes, the installment plan, the write-off, policy
+// migrations, late-fee waivers), and how an episode starts and is closed. The rules that change it live in
+// ./ledger (money), ./ladder (rungs) and ./practice; nothing here touches Temporal.
+import { ladderName } from '../policy/engine';
+import type { Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState, StepRecord } from '../policy/types';
+
+export interface AppliedPayment extends Payment {
+  /** Workflow time the payment reached the episode (epoch ms): the start of the restoration clock. */
+  seenAt: number;
+}
+
+export interface PendingRestoration {
+  /** Payment that cleared the balance. */
+  paymentId: string;
+  seenAt: number;
+  /** Restorations in this episode so far, for the idempotency key. */
+  seq: number;
+}
+
+/** A promise to pay (预约缴费) as taken; the rules are in ./practice/promise. */
+export interface PromiseRequest {
+  promiseId: string;
+  /** Customer-local date the customer promised to pay by. */
+  date: string;
+  /** Promised amount (minor units); the whole balance when absent. */
+  amount?: number;
+  /** Who took the promise: `call:<taskId>`, `visit:<taskId>`, `counter`, … */
+  source: string;
+}
+
+export interface PaymentPromise extends PromiseRequest {
+  madeAt: number;
+  /** Total paid when the promise was made: payments after it count towards it. */
+  paidBefore: number;
+  /** The amount that keeps the promise. */
+  due: number;
+  status: 'open' | 'kept' | 'broken';
+  reminded: boolean;
+  /** The status last written to PostgreSQL. */
+  recorded?: 'open' | 'kept' | 'broken';
+}
+
+/** A dispute as raised (art. 39); the rules, and abnormal-bill reviews, are in ./practice/dispute. */
+export interface DisputeRequest {
+  disputeId: string;
+  /** Disputed amount, minor units. */
+  amount: number;
+  billId?: string;
+  reason: string;
+}
+
+export interface Dispute extends DisputeRequest {
+  kind: 'dispute' | 'abnormal_bill';
+  openedAt: number;
+  status: 'open' | 'upheld' | 'rejected';
+  resolvedAt?: number;
+  /** The status last written to PostgreSQL. */
+  recorded?: Dispute['status'];
+}
+
+/** An installment plan (分期); the rules are in ./practice/installments. */
+export interface Installment {
+  /** Customer-local date. */
+  dueDate: string;
+  amount: number;
+}
+
+export interface PlanRequest {
+  planId: string;
+  installments: Installment[];
+  source: string;
+}
+
+export interface InstallmentPlan extends PlanRequest {
+  agreedAt: number;
+  paidBefore: number;
+  status: 'active' | 'completed' | 'broken';
+  /** The plan lifted a suspension: breaking it suspends the line again. */
+  restoredLine: boolean;
+  recorded?: InstallmentPlan['status'];
+}
+
+/** A write-off (核销) as finance approved it; the rules are in ./practice/write-off. */
+export interface WriteOffRequest {
+  writeOffId: string;
+  reason: string;
+  /** Who approved it in finance. */
+  approvedBy: string;
+}
+
+export interface WriteOff extends WriteOffRequest {
+  at: number;
+  /** Balance taken off the books. */
+  amount: number;
+  recorded?: boolean;
+}
+
+/** An audited move to another policy version; the rules are in ./practice/policy-migration. */
+export interface PolicyMigration {
+  migrationId: string;
+  from: { id: string; version: number };
+  to: { id: string; version: number };
+  reason: string;
+  actor: string;
+  at: number;
+  recorded?: boolean;
+}
+
+/** The collection agency's result (委外催收): money it collects arrives as ordinary payments. */
+export interface AgencyReport {
+  outcome: 'collected' | 'returned' | 'uncollectable';
+  note?: string;
+}
+
+export interface AgencyOutcome extends AgencyReport {
+  at: number;
+}
+
+/** A late-fee waiver; the late fee itself is in ./practice/late-fee. */
+export interface FeeAdjustment {
+  adjustmentId: string;
+  amount: number;
+  reason: string;
+}
+
+export interface EpisodeState {
+  accountId: string;
+  episodeId: string;
+  policy: CollectionPolicy;
+  customer: Customer;
+  currency: string;
+  bills: Bill[];
+  payments: AppliedPayment[];
+  status: EpisodeStatus;
+  service: ServiceState;
+  /** The ladder this episode climbs, pinned at start (a list change applies from the next episode). */
+  ladder?: string;
+  /** Suspension deferral pinned at the start (an enterprise with no previous arrears). */
+  deferSuspensionDays?: number;
+  /** Audited moves of this episode to another policy version. */
+  migrations?: PolicyMigration[];
+  /** The collection agency's result, once reported. */
+  agencyOutcome?: AgencyOutcome;
+  /** When the line left `active` (the sanction that barred it), for the deregistration floor. */
+  suspendedAt?: number;
+  /** Increments each time the ladder restarts (a partial payment that clears the oldest bill). */
+  cycle: number;
+  anchorDueDate: string;
+  index: number;
+  steps: StepRecord[];
+  /** Promises to pay made in this episode, the open one last (see ./practice/promise). */
+  promises: PaymentPromise[];
+  /** Disputes and abnormal-bill reviews, see ./practice/dispute. */
+  disputes?: Dispute[];
+  /** Adjustments that took a charge off (a dispute decided for the customer). */
+  credits?: { creditId: string; amount: number; at: number; reason: string }[];
+  /** The installment plan, if one was agreed (see ./practice/installments). */
+  plan?: InstallmentPlan;
+  /** Set once finance wrote the debt off (核销); the case stays open for recoveries. */
+  writeOff?: WriteOff;
+  /** The customer opted out of reminders (legally required notices still go). */
+  optedOut?: boolean;
+  /** Late-fee waivers (adjustments), see ./practice/late-fee. */
+  feeAdjustments?: FeeAdjustment[];
+  /** Set by a broken promise: the next rung is due at once (within window, spacing and legal floors). */
+  expedite?: boolean;
+  /** Manual-call outcomes reported by staff this cycle, by step id. */
+  answeredCalls: string[];
+  restoration?: PendingRestoration;
+  restorations: { paymentId: string; seenAt: number; restoredAt: number }[];
+}
+
+export interface EpisodeStart {
+  accountId: string;
+  episodeId: string;
+  policy: CollectionPolicy;
+  customer: Customer;
+  firstBill: Bill;
+}
+
+export function newEpisode(start: EpisodeStart): EpisodeState {
+  return {
+    accountId: start.accountId,
+    episodeId: start.episodeId,
+    policy: start.policy,
+    customer: start.customer,
+    currency: start.firstBill.currency,
+    bills: [start.firstBill],
+    payments: [],
+    status: 'open',
+    service: 'active',
+    ladder: ladderName(start.policy, start.customer),
+    ...(cleanEnterprise(start.customer) && start.policy.enterpriseCleanHistoryDeferDays
+      ? { deferSuspensionDays: start.policy.enterpriseCleanHistoryDeferDays }
+      : {}),
+    cycle: 1,
+    anchorDueDate: start.firstBill.dueDate,
+    index: 0,
+    steps: [],
+    answeredCalls: [],
+    promises: [],
+    restorations: [],
+  };
+}
+
+/** The seeds: an enterprise with a clean history in a bad patch may get its suspension delayed. */
+function cleanEnterprise(c: Customer): boolean {
+  return c.segment === 'enterprise' && c.priorArrears === 0 && !c.lists.includes('black');
+}
+
+/** State carried by continue-as-new from an older workflow version gets the fields added since. */
+export function upgradeCarried(state: EpisodeState): EpisodeState {
+  state.promises ??= [];
+  return state;
+}
+
+/** Legal (or the case's end) closes the episode; an episode already paid or closed stays as it is. */
+export function closeEpisode(state: EpisodeState): void {
+  if (state.status === 'legal' || state.status === 'open' || state.status === 'written_off') state.status = 'closed';
+}

@@ -1,0 +1,158 @@
+// The collection workflow's signals, updates and state query. Each update is validated by its pure
+// rule first (a refusal writes nothing to history), then applied. A handler that changed the
+// episode wakes the loop (`wake`), here and nowhere else, so the loop can re-plan; a repeat of a
+// known id changes nothing and does not wake it, which keeps the loop's commands as they were.
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { setHandler } from '@temporalio/workflow';
+import { recordAgencyOutcome, recordCallOutcome, setContactPreference } from '../../domain/episode/ladder';
+import { addCharge, applyPayment, balanceOf, paymentProblem } from '../../domain/episode/ledger';
+import { disputeById, disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute } from '../../domain/episode/practice/dispute';
+import { agreePlan, planProblem, settlePlanOnPayment } from '../../domain/episode/practice/installments';
+import { adjustmentProblem, lateFee, waiveLateFee } from '../../domain/episode/practice/late-fee';
+import { migratePolicy, migrationProblem } from '../../domain/episode/practice/policy-migration';
+import { makePromise, promiseProblem, settlePromiseOnPayment } from '../../domain/episode/practice/promise';
+import { writeOff, writeOffProblem } from '../../domain/episode/practice/write-off';
+import { snapshotOf } from '../../domain/episode/snapshot';
+import { closeEpisode, type Dispute, type EpisodeState } from '../../domain/episode/state';
+import {
+  addChargeSignal,
+  agencyOutcomeSignal,
+  agreeInstallmentsUpdate,
+  callOutcomeSignal,
+  closeEpisodeSignal,
+  collectionStateQuery,
+  contactPreferenceSignal,
+  migratePolicyUpdate,
+  openDisputeUpdate,
+  postPaymentUpdate,
+  promiseToPayUpdate,
+  resolveDisputeUpdate,
+  waiveLateFeeUpdate,
+  writeOffUpdate,
+  type DisputeAnswer,
+} from '../messages';
+
+/** What an update's rule answered, and whether it changed the episode. */
+interface Applied<R> {
+  answer: R;
+  changed: boolean;
+}
+
+function refuseIf(problem: string | undefined): void {
+  if (problem) throw new Error(problem);
+}
+
+/** Installs every handler on `state`; `wake` is called once for each one that changed it. */
+export function installHandlers(state: EpisodeState, wake: () => void): void {
+  /** A signal: it wakes the loop unless its rule returns `false` (nothing changed). */
+  function signal<A>(def: SignalDefinition<[A]>, apply: (arg: A) => boolean | void): void {
+    setHandler(def, (arg: A) => {
+      if (apply(arg) !== false) wake();
+    });
+  }
+
+  function update<R, A>(def: UpdateDefinition<R, [A]>, problem: (arg: A) => string | undefined, apply: (arg: A) => Applied<R>): void {
+    setHandler(
+      def,
+      (arg: A) => {
+        const { answer, changed } = apply(arg);
+        if (changed) wake();
+        return answer;
+      },
+      { validator: (arg: A) => refuseIf(problem(arg)) },
+    );
+  }
+
+  const disputeAnswer = (d: Dispute): DisputeAnswer => ({
+    disputeId: d.disputeId,
+    kind: d.kind,
+    amount: d.amount,
+    status: d.status,
+    balance: balanceOf(state),
+    episodeStatus: state.status,
+  });
+
+  signal(addChargeSignal, ({ bill, customer }) => {
+    if (customer) state.customer = customer;
+    const added = addCharge(state, bill).outcome === 'added';
+    if (added) flagIfAbnormal(state, bill, Date.now());
+    return added;
+  });
+  update(
+    openDisputeUpdate,
+    (req) => disputeProblem(state, req),
+    (req) => {
+      const known = disputeById(state, req.disputeId) !== undefined;
+      return { answer: disputeAnswer(openDispute(state, req, Date.now())), changed: !known };
+    },
+  );
+  update(
+    resolveDisputeUpdate,
+    (r) => resolutionProblem(state, r),
+    (r) => {
+      const wasOpen = disputeById(state, r.disputeId)?.status === 'open';
+      return { answer: disputeAnswer(resolveDispute(state, r, Date.now())), changed: wasOpen };
+    },
+  );
+  update(
+    postPaymentUpdate,
+    (payment) => paymentProblem(state, payment),
+    (payment) => {
+      const result = applyPayment(state, payment, Date.now());
+      settlePromiseOnPayment(state);
+      settlePlanOnPayment(state);
+      // A duplicate changes nothing: promise and plan only react to new money.
+      return { answer: result, changed: result.outcome === 'applied' };
+    },
+  );
+  update(
+    promiseToPayUpdate,
+    (req) => promiseProblem(state, req, Date.now()),
+    (req) => {
+      const before = state.promises.length;
+      const p = makePromise(state, req, Date.now());
+      return { answer: { promiseId: p.promiseId, date: p.date, due: p.due, status: p.status }, changed: state.promises.length !== before };
+    },
+  );
+  update(
+    waiveLateFeeUpdate,
+    (adj) => adjustmentProblem(state, adj, Date.now()),
+    (adj) => {
+      const before = state.feeAdjustments?.length ?? 0;
+      waiveLateFee(state, adj);
+      return { answer: lateFee(state, Date.now()) ?? null, changed: (state.feeAdjustments?.length ?? 0) !== before };
+    },
+  );
+  update(
+    writeOffUpdate,
+    (req) => writeOffProblem(state, req),
+    (req) => {
+      const before = state.writeOff;
+      const wo = writeOff(state, req, Date.now());
+      return { answer: { writeOffId: wo.writeOffId, amount: wo.amount, status: state.status }, changed: state.writeOff !== before };
+    },
+  );
+  update(
+    agreeInstallmentsUpdate,
+    (req) => planProblem(state, req, Date.now()),
+    (req) => {
+      const before = state.plan;
+      const plan = agreePlan(state, req, Date.now());
+      return { answer: { planId: plan.planId, status: plan.status, restoring: state.restoration !== undefined }, changed: state.plan !== before };
+    },
+  );
+  update(
+    migratePolicyUpdate,
+    (req) => migrationProblem(state, req),
+    (req) => {
+      const before = state.migrations?.length ?? 0;
+      const m = migratePolicy(state, req, Date.now());
+      return { answer: { migrationId: m.migrationId, from: m.from, to: m.to }, changed: (state.migrations?.length ?? 0) !== before };
+    },
+  );
+  signal(agencyOutcomeSignal, (report) => recordAgencyOutcome(state, report, Date.now()));
+  signal(contactPreferenceSignal, ({ optOut }) => setContactPreference(state, optOut));
+  signal(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
+  signal(closeEpisodeSignal, () => closeEpisode(state));
+  setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
+}

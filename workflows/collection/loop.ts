@@ -1,0 +1,74 @@
+// The collection episode: one workflow per overdue account. It reads like the seeds' procedure:
+// decide the next rung → sleep until it (or until a signal or update changes things) → take it →
+// record. Decisions live in domain/ (policy engine, ledger, field practice), I/O in the activities;
+// the handlers are in ./handlers, the rungs' activities in ./rungs, the register writes in ./registers.
+import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { balanceOf } from '../../domain/episode/ledger';
+import { flagIfAbnormal } from '../../domain/episode/practice/dispute';
+import { checkPlan } from '../../domain/episode/practice/installments';
+import { lateFee } from '../../domain/episode/practice/late-fee';
+import { nextMove } from '../../domain/episode/practice/next-move';
+import { breakPromise } from '../../domain/episode/practice/promise';
+import { newEpisode, upgradeCarried, type EpisodeState } from '../../domain/episode/state';
+import type { CollectionInput, EpisodeOutcome } from '../messages';
+import { installHandlers } from './handlers';
+import { recordChangedRegister } from './registers';
+import { remindOfPromise, restoreService, takeStep } from './rungs';
+
+const DEFAULT_CONTINUE_AS_NEW_AFTER = 2_000;
+
+export async function collectionWorkflow(input: CollectionInput): Promise<EpisodeOutcome> {
+  const state: EpisodeState = input.carried ? upgradeCarried(input.carried) : newEpisode(input);
+  // Bumped by a handler that changed the episode, so a sleep below wakes and the loop re-plans.
+  let revision = 0;
+
+  if (!input.carried) flagIfAbnormal(state, input.firstBill, Date.now());
+  installHandlers(state, () => revision++);
+
+  for (;;) {
+    if (state.restoration) {
+      await restoreService(state);
+      continue;
+    }
+    // Registers first, so a promise kept or a dispute upheld by the final payment is recorded too.
+    if (await recordChangedRegister(state)) continue;
+    if (state.status === 'paid' || state.status === 'closed') break;
+    if (historyIsLong(input)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: state });
+    }
+
+    const seen = revision;
+    const changed = () => revision !== seen;
+    const move = nextMove(state, Date.now());
+    if (!move) {
+      // Nothing to plan (ladder done, handed to legal, written off, held by a dispute): wait for a change.
+      await condition(changed);
+    } else if (move.at > Date.now()) {
+      await condition(changed, move.at - Date.now());
+    } else if (move.kind === 'installment_check') {
+      checkPlan(state, Date.now());
+    } else if (move.kind === 'promise_reminder') {
+      await remindOfPromise(state, move.skipReason);
+    } else if (move.kind === 'promise_expiry') {
+      breakPromise(state);
+    } else {
+      await takeStep(state, move.plan);
+    }
+  }
+
+  await condition(allHandlersFinished);
+  const fee = lateFee(state, Date.now());
+  return {
+    status: state.status,
+    service: state.service,
+    balance: balanceOf(state),
+    currency: state.currency,
+    ...(fee ? { lateFeeDue: fee.due } : {}),
+  };
+}
+
+function historyIsLong(input: CollectionInput): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER);
+}

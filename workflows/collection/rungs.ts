@@ -1,0 +1,123 @@
+// Taking what the next move asks for: a rung of the ladder, a promise's reminder, the restoration
+// of a line after payment. Each calls its activity and records the outcome in the episode.
+import { ActivityFailure, condition, sleep } from '@temporalio/workflow';
+import { actionKey, recordRestored, recordStep } from '../../domain/episode/ladder';
+import { balanceOf } from '../../domain/episode/ledger';
+import { lateFee } from '../../domain/episode/practice/late-fee';
+import { activePromise } from '../../domain/episode/practice/promise';
+import type { EpisodeState } from '../../domain/episode/state';
+import type { PlannedStep } from '../../domain/policy/engine';
+import type { StepOutcome, StepRequest } from '../../activities/contract';
+import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
+
+function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['action'], key: string): StepRequest {
+  return {
+    key,
+    accountId: state.accountId,
+    episodeId: state.episodeId,
+    stepId,
+    action,
+    customer: state.customer,
+    balance: balanceOf(state),
+    currency: state.currency,
+    ...(state.policy.lateFee ? { lateFee: lateFee(state, Date.now())?.due ?? 0 } : {}),
+    anchorDueDate: state.anchorDueDate,
+    scheduledFor: new Date(Date.now()).toISOString(),
+    policy: { id: state.policy.id, version: state.policy.version },
+  };
+}
+
+export async function takeStep(state: EpisodeState, plan: PlannedStep): Promise<void> {
+  const at = Date.now();
+  // The cycle the rung belongs to: a payment may restart the ladder while the activity runs.
+  const base = { stepId: plan.step.id, action: plan.action, at, cycle: state.cycle };
+  if (plan.skipReason) {
+    recordStep(state, { ...base, outcome: 'skipped', reason: plan.skipReason });
+    return;
+  }
+  const request = stepRequest(state, plan.step.id, plan.action, actionKey(state, plan.step.id, plan.action));
+  try {
+    const result = await ladder[ACTIVITY_FOR[plan.action]](request);
+    recordStep(state, { ...base, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const reason = err.cause?.message ?? err.message;
+    recordStep(state, { ...base, outcome: 'failed', reason });
+    await records.raiseAlert({
+      key: `${request.key}/failed`,
+      kind: 'step_failed',
+      accountId: state.accountId,
+      episodeId: state.episodeId,
+      message: `${plan.action} failed after retries: ${reason}`,
+    });
+  }
+}
+
+/** `skipReason`: the engine passed the reminder over (the customer opted out). */
+export async function remindOfPromise(state: EpisodeState, skipReason: string | undefined): Promise<void> {
+  const promise = activePromise(state)!;
+  const at = Date.now();
+  if (skipReason) {
+    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'skipped', reason: skipReason });
+    promise.reminded = true;
+    return;
+  }
+  const key = `${state.accountId}/${state.episodeId}/promise/${promise.promiseId}/reminder`;
+  const request = { ...stepRequest(state, 'promise-reminder', 'promise_reminder', key), promisedDate: promise.date, promisedAmount: promise.due };
+  try {
+    const result = await ladder.sendPromiseReminder(request);
+    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'failed', reason: err.cause?.message ?? err.message });
+  }
+  promise.reminded = true;
+}
+
+/**
+ * Lifts a suspension after payment. Transient failures retry inside the activity; operations get
+ * an alert if it is still not done after the policy's limit. A provider's refusal is alerted and
+ * tried again (new key) after the same interval: the line is never marked active until it is.
+ */
+export async function restoreService(state: EpisodeState): Promise<void> {
+  const pending = state.restoration!;
+  const key = `${state.accountId}/${state.episodeId}/restore/${pending.seq}`;
+  const alertAfterMs = state.policy.restoration.alertAfterMinutes * 60_000;
+  for (let attempt = 1; ; attempt++) {
+    const attemptKey = attempt === 1 ? key : `${key}/retry-${attempt}`;
+    let outcome: StepOutcome | undefined;
+    const done = restoration.restoreService(stepRequest(state, 'restore', 'restore', attemptKey)).then((o) => {
+      outcome = o;
+    });
+    if (!(await condition(() => outcome !== undefined, alertAfterMs))) {
+      await records.raiseAlert({
+        key: `${attemptKey}/at-risk`,
+        kind: 'restoration_at_risk',
+        accountId: state.accountId,
+        episodeId: state.episodeId,
+        message: `service not restored ${state.policy.restoration.alertAfterMinutes} min after payment ${pending.paymentId}`,
+      });
+    }
+    await done;
+    if (outcome?.outcome === 'done') break;
+    await records.raiseAlert({
+      key: `${attemptKey}/refused`,
+      kind: 'restoration_refused',
+      accountId: state.accountId,
+      episodeId: state.episodeId,
+      message: `network refused to restore after payment ${pending.paymentId}: ${outcome?.reason ?? 'no reason given'}`,
+    });
+    await sleep(alertAfterMs);
+  }
+  const restoredAt = Date.now();
+  recordRestored(state, restoredAt);
+  recordStep(state, { stepId: 'restore', action: 'restore', at: restoredAt, outcome: 'done' });
+  await records.recordRestoration({
+    key,
+    accountId: state.accountId,
+    episodeId: state.episodeId,
+    paymentSeenAt: new Date(pending.seenAt).toISOString(),
+    restoredAt: new Date(restoredAt).toISOString(),
+    latencyMs: restoredAt - pending.seenAt,
+  });
+}
