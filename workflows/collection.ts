@@ -11,6 +11,7 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { CollectionActivities } from '../activities';
 import {
   actionKey,
@@ -227,6 +228,9 @@ async function recordPromises(state: EpisodeState): Promise<void> {
   }
 }
 
+/** An update's argument type. setHandler types `options.validator` with an `Args` it cannot infer (any[]), so validators name it. */
+type ArgOf<D> = D extends UpdateDefinition<unknown, [infer A]> ? A : never;
+
 /** Signals, updates and the query: each validates with the pure rule, then applies it to the state. */
 function installHandlers(state: EpisodeState): void {
   setHandler(addChargeSignal, ({ bill, customer }) => {
@@ -236,12 +240,12 @@ function installHandlers(state: EpisodeState): void {
   setHandler(
     openDisputeUpdate,
     (req) => disputeAnswer(state, openDispute(state, req, Date.now())),
-    { validator: (req) => refuseIf(disputeProblem(state, req)) },
+    { validator: (req: ArgOf<typeof openDisputeUpdate>) => refuseIf(disputeProblem(state, req)) },
   );
   setHandler(
     resolveDisputeUpdate,
     (r) => disputeAnswer(state, resolveDispute(state, r, Date.now())),
-    { validator: (r) => refuseIf(resolutionProblem(state, r)) },
+    { validator: (r: ArgOf<typeof resolveDisputeUpdate>) => refuseIf(resolutionProblem(state, r)) },
   );
   setHandler(
     postPaymentUpdate,
@@ -251,7 +255,7 @@ function installHandlers(state: EpisodeState): void {
       settlePlanOnPayment(state);
       return result;
     },
-    { validator: (payment) => refuseIf(paymentProblem(state, payment)) },
+    { validator: (payment: ArgOf<typeof postPaymentUpdate>) => refuseIf(paymentProblem(state, payment)) },
   );
   setHandler(
     promiseToPayUpdate,
@@ -259,7 +263,7 @@ function installHandlers(state: EpisodeState): void {
       const p = makePromise(state, req, Date.now());
       return { promiseId: p.promiseId, date: p.date, due: p.due, status: p.status };
     },
-    { validator: (req) => refuseIf(promiseProblem(state, req, Date.now())) },
+    { validator: (req: ArgOf<typeof promiseToPayUpdate>) => refuseIf(promiseProblem(state, req, Date.now())) },
   );
   setHandler(
     waiveLateFeeUpdate,
@@ -267,7 +271,7 @@ function installHandlers(state: EpisodeState): void {
       waiveLateFee(state, adj);
       return lateFee(state, Date.now()) ?? null;
     },
-    { validator: (adj) => refuseIf(adjustmentProblem(state, adj, Date.now())) },
+    { validator: (adj: ArgOf<typeof waiveLateFeeUpdate>) => refuseIf(adjustmentProblem(state, adj, Date.now())) },
   );
   setHandler(
     writeOffUpdate,
@@ -275,7 +279,7 @@ function installHandlers(state: EpisodeState): void {
       const wo = writeOff(state, req, Date.now());
       return { writeOffId: wo.writeOffId, amount: wo.amount, status: state.status };
     },
-    { validator: (req) => refuseIf(writeOffProblem(state, req)) },
+    { validator: (req: ArgOf<typeof writeOffUpdate>) => refuseIf(writeOffProblem(state, req)) },
   );
   setHandler(
     agreeInstallmentsUpdate,
@@ -283,7 +287,7 @@ function installHandlers(state: EpisodeState): void {
       const plan = agreePlan(state, req, Date.now());
       return { planId: plan.planId, status: plan.status, restoring: state.restoration !== undefined };
     },
-    { validator: (req) => refuseIf(planProblem(state, req, Date.now())) },
+    { validator: (req: ArgOf<typeof agreeInstallmentsUpdate>) => refuseIf(planProblem(state, req, Date.now())) },
   );
   setHandler(
     migratePolicyUpdate,
@@ -291,7 +295,7 @@ function installHandlers(state: EpisodeState): void {
       const m = migratePolicy(state, req, Date.now());
       return { migrationId: m.migrationId, from: m.from, to: m.to };
     },
-    { validator: (req) => refuseIf(migrationProblem(state, req)) },
+    { validator: (req: ArgOf<typeof migratePolicyUpdate>) => refuseIf(migrationProblem(state, req)) },
   );
   setHandler(agencyOutcomeSignal, ({ outcome, note }) => {
     state.agencyOutcome = { outcome, ...(note ? { note } : {}), at: Date.now() };
