@@ -145,6 +145,7 @@ export class CollectionClient {
 }
 
 function isClosedWorkflowError(err: unknown): boolean {
-  const message = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
+  const cause = err instanceof Error ? err.cause : undefined;
+  const message = err instanceof Error ? `${err.message} ${cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : ''}` : '';
   return /workflow execution already completed|already completed|not found/i.test(message);
 }

@@ -27,13 +27,15 @@ export function validationError(err: ZodError, where: 'body' | 'params' | 'query
 }
 
 export function problemHandler(log: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
+    // The fields body-parser and the Temporal client put on their errors.
+    const e = (err ?? {}) as { type?: unknown; name?: unknown; status?: unknown; message?: unknown };
     let problem: HttpError;
     if (err instanceof HttpError) problem = err;
-    else if (err?.type === 'entity.parse.failed') problem = new HttpError(400, 'Bad Request', 'request body is not valid JSON');
-    else if (err?.type === 'entity.too.large') problem = new HttpError(413, 'Content Too Large', 'request body is too large');
-    else if (err?.name === 'ServiceError' || err?.name === 'TransportError') problem = new HttpError(503, 'Service Unavailable', 'the workflow service is unavailable; retry');
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) problem = new HttpError(err.status, 'Bad Request', err.message);
+    else if (e.type === 'entity.parse.failed') problem = new HttpError(400, 'Bad Request', 'request body is not valid JSON');
+    else if (e.type === 'entity.too.large') problem = new HttpError(413, 'Content Too Large', 'request body is too large');
+    else if (e.name === 'ServiceError' || e.name === 'TransportError') problem = new HttpError(503, 'Service Unavailable', 'the workflow service is unavailable; retry');
+    else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) problem = new HttpError(e.status, 'Bad Request', typeof e.message === 'string' ? e.message : undefined);
     else {
       log.error({ err, reqId: req.id }, 'unhandled error');
       problem = new HttpError(500, 'Internal Server Error', 'unexpected error; see the server log for request ' + String(req.id));

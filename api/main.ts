@@ -13,13 +13,14 @@ async function main(): Promise<void> {
   const pool = createPool(config.databaseUrl, { max: 20 });
   const api = await startApi(config, pool, log, config.temporal.address);
   log.info({ url: api.url }, 'API listening');
-  const stop = async () => {
-    await api.close();
-    await pool.end();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Wait for Ctrl-C / SIGTERM, then shut down here, so a failed shutdown reaches main's catch.
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await api.close();
+  await pool.end();
+  process.exit(0);
 }
 
 main().catch((err) => {

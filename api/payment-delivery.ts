@@ -8,8 +8,8 @@ import type { CollectionClient } from './collection-client';
 import { deliverPayment, rejectedAnswer } from './services/payments';
 
 export interface PaymentDelivery {
-  nudge(): void;
-  stop(): Promise<void>;
+  nudge: () => void;
+  stop: () => Promise<void>;
 }
 
 export function startPaymentDelivery(deps: { ledger: Ledger; collection: CollectionClient; log: Logger; intervalMs?: number; concurrency?: number }): PaymentDelivery {

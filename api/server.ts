@@ -13,7 +13,7 @@ import { startPaymentDelivery } from './payment-delivery';
 export interface RunningApi {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function startApi(config: AppConfig, pool: Pool, log: Logger, temporalAddress: string): Promise<RunningApi> {

@@ -25,9 +25,9 @@ export interface Bench {
   simulator: ProviderSimulator;
   /** The dev server's address and a client on it, for baselines run on the same server. */
   temporal: { address: string; client: Client };
-  post(url: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  post: (url: string, body: unknown, headers?: Record<string, string>) => Promise<Response>;
   /** Posts an overdue bill (`<accountId>-B1`) through the API; throws unless it was accepted. */
-  enrol(accountId: string, amount: number, dueDate: string): Promise<void>;
+  enrol: (accountId: string, amount: number, dueDate: string) => Promise<void>;
 }
 
 export interface Servers {

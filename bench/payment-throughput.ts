@@ -61,8 +61,8 @@ async function main(): Promise<void> {
     });
     const acceptedPerSecond = payments / ((performance.now() - t0) / 1000);
     for (;;) {
-      const { rows } = await pool.query("SELECT count(*)::int AS n FROM payments WHERE result IS NULL AND payment_id LIKE '%-async'");
-      if (rows[0].n === 0) break;
+      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM payments WHERE result IS NULL AND payment_id LIKE '%-async'");
+      if (rows[0]!.n === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const asyncAppliedPerSecond = payments / ((performance.now() - t0) / 1000);

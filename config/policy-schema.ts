@@ -136,7 +136,7 @@ export const policySchema = z
     }),
   })
   .superRefine((p, ctx) => {
-    for (const [name, ladder] of Object.entries(p.ladders)) checkLadder(name, ladder as LadderStep[], p, ctx);
+    for (const [name, ladder] of Object.entries(p.ladders)) checkLadder(name, ladder, p, ctx);
     for (const [segment, name] of Object.entries(p.segmentLadders)) {
       if (!p.ladders[name]) ctx.addIssue({ code: 'custom', path: ['segmentLadders', segment], message: `no ladder named ${name}` });
     }
@@ -148,13 +148,13 @@ export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'unk
 /** Parses a policy, or lists what is wrong with it, each issue with its field path. */
 export function checkPolicy(input: unknown): { policy: CollectionPolicy } | { issues: { path: string[]; message: string }[] } {
   const result = policySchema.safeParse(input);
-  if (result.success) return { policy: result.data as CollectionPolicy };
+  if (result.success) return { policy: result.data };
   return { issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) };
 }
 
 /** Parses a policy, throwing a zod error that names each offending field. */
 export function parsePolicy(input: unknown): CollectionPolicy {
-  return policySchema.parse(input) as CollectionPolicy;
+  return policySchema.parse(input);
 }
 
 /** Policies the service knows by name (the active one is `default`). */

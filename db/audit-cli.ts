@@ -78,8 +78,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const result = await withTargetDatabase(async (pool) => {
-    const { rows } = await pool.query("SELECT to_regclass('audit_events') IS NOT NULL AS present");
-    if (!rows[0].present) throw new Error('this database has no audit_events table: its migrations are not applied (npm start or npm run migrate)');
+    const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass('audit_events') IS NOT NULL AS present");
+    if (!rows[0]?.present) throw new Error('this database has no audit_events table: its migrations are not applied (npm start or npm run migrate)');
     return verifyAuditChain(pool);
   });
   if (args.values.json) console.log(JSON.stringify(result));

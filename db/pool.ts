@@ -20,7 +20,7 @@ function mapNested(v: Nested, f: (s: string) => number): unknown {
   return Array.isArray(v) ? v.map((x) => mapNested(x, f)) : f(v);
 }
 
-const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
+const getTypeParser = ((oid: number, format?: 'text' | 'binary'): unknown => {
   if (format === 'binary') return pg.types.getTypeParser(oid, format);
   switch (oid) {
     case INT8:

@@ -8,7 +8,7 @@ import path from 'node:path';
 export interface DevServer {
   address: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export async function startDevServer(opts: { cli: string; dataDir: string; port: number; uiPort: number; headless?: boolean }): Promise<DevServer> {

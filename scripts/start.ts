@@ -59,8 +59,8 @@ async function main(): Promise<void> {
     const api = await startApi({ ...config, temporal: { ...config.temporal, uiUrl } }, pool, log, address);
     stops.push(api.close);
 
-    const { rows } = await pool.query('SELECT count(*) AS n FROM accounts');
-    if (rows[0].n === 0) {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM accounts');
+    if (rows[0]!.n === 0) {
       for (const demo of demoArrears(Date.now())) {
         const res = await fetch(`${api.url}/v1/accounts/${demo.accountId}/arrears`, {
           method: 'POST',

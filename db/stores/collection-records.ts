@@ -109,7 +109,10 @@ export interface PromiseRecord {
 export function collectionRecords(pool: Pool) {
   return {
     async findAttempt(key: string): Promise<{ outcome: 'done' | 'failed'; reason: string | null; detail: Record<string, unknown> } | undefined> {
-      const { rows } = await pool.query('SELECT outcome, reason, detail FROM collection_attempts WHERE idempotency_key = $1', [key]);
+      const { rows } = await pool.query<{ outcome: 'done' | 'failed'; reason: string | null; detail: Record<string, unknown> }>(
+        'SELECT outcome, reason, detail FROM collection_attempts WHERE idempotency_key = $1',
+        [key],
+      );
       return rows[0];
     },
 
@@ -189,11 +192,11 @@ export function collectionRecords(pool: Pool) {
 
     /** Broken promises of an account in the last `months` months (repeat breakers are black-listed). */
     async brokenPromises(accountId: string, months = 12): Promise<number> {
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<{ n: number }>(
         `SELECT count(*) AS n FROM promises WHERE account_id = $1 AND status = 'broken' AND resolved_at > now() - make_interval(months => $2)`,
         [accountId, months],
       );
-      return Number(rows[0].n);
+      return Number(rows[0]!.n);
     },
 
     async raiseAlert(a: AlertRecord): Promise<void> {

@@ -52,6 +52,8 @@ export interface PaymentStatus extends Omit<PaymentFields, 'channel'> {
 
 /** The columns of a payment as billing posted it (without the channel), and their JS types. */
 const PAYMENT_FIELDS = 'payment_id AS "paymentId", account_id AS "accountId", amount_minor AS amount, currency, paid_at AS "paidAt"';
+/** A payment row as PAYMENT_FIELDS (and the channel) select it: `paid_at` comes back as a Date. */
+type SelectedPayment = Omit<PaymentFields, 'paidAt'> & { paidAt: Date };
 function typedPaymentFields(row: Record<string, unknown>) {
   return { amount: Number(row['amount']), currency: String(row['currency']), paidAt: (row['paidAt'] as Date).toISOString() };
 }
@@ -60,11 +62,11 @@ export function ledger(pool: Pool) {
   return {
     /** The account's bills other than `billId`: how many (earlier arrears) and in which currencies. */
     async otherBills(accountId: string, billId: string): Promise<{ count: number; currencies: string[] }> {
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<{ n: number; currencies: string[] }>(
         'SELECT count(*) AS n, coalesce(array_agg(DISTINCT currency), \'{}\') AS currencies FROM bills WHERE account_id = $1 AND bill_id <> $2',
         [accountId, billId],
       );
-      return { count: Number(rows[0].n), currencies: (rows[0].currencies as string[]).map(String) };
+      return { count: Number(rows[0]!.n), currencies: rows[0]!.currencies.map(String) };
     },
 
     /**
@@ -75,7 +77,7 @@ export function ledger(pool: Pool) {
       c: Customer,
       b: { billId: string; accountId: string; amount: number; currency: string; dueDate: string; previousAverage?: number; requestHash: string },
     ): Promise<{ conflict: true } | { conflict: false; created: boolean; row: BillRow }> {
-      const CONFLICT = Symbol('conflict');
+      const CONFLICT = new Error('bill id known with other content'); // a sentinel, caught below
       try {
         return await withTransaction(pool, async (tx) => {
           await tx.query(
@@ -151,7 +153,7 @@ export function ledger(pool: Pool) {
      */
     async withNextUndeliveredPayment(fn: (p: PendingPayment, tx: PoolClient) => Promise<void>): Promise<boolean> {
       return withTransaction(pool, async (tx) => {
-        const { rows } = await tx.query(
+        const { rows } = await tx.query<SelectedPayment & { attempts: number; receivedAt: Date }>(
           `SELECT ${PAYMENT_FIELDS}, channel, delivery_attempts AS attempts, received_at AS "receivedAt"
            FROM payments WHERE result IS NULL AND next_delivery_at <= now()
            ORDER BY next_delivery_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
@@ -164,7 +166,9 @@ export function ledger(pool: Pool) {
     },
 
     async paymentStatus(paymentId: string): Promise<PaymentStatus | undefined> {
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<
+        Omit<SelectedPayment, 'channel'> & { receivedAt: Date; deliveryAttempts: number; lastDeliveryError: string | null; result: Record<string, unknown> | null }
+      >(
         `SELECT ${PAYMENT_FIELDS}, received_at AS "receivedAt", delivery_attempts AS "deliveryAttempts", delivery_error AS "lastDeliveryError", result
          FROM payments WHERE payment_id = $1`,
         [paymentId],
@@ -174,7 +178,7 @@ export function ledger(pool: Pool) {
       return {
         ...r,
         ...typedPaymentFields(r),
-        receivedAt: (r.receivedAt as Date).toISOString(),
+        receivedAt: r.receivedAt.toISOString(),
         delivery: r.result ? 'delivered' : 'pending',
       };
     },

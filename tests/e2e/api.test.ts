@@ -209,7 +209,7 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
   expect(backoff[0].wait).toBeGreaterThan(295);
   expect(backoff[0].wait).toBeLessThanOrEqual(300);
   await db.pool.query("DELETE FROM payments WHERE payment_id = 'E2E-P8'");
-  expect((await (await fetch(`${base}/v1/payments/NOPE`)).status)).toBe(404);
+  expect((await fetch(`${base}/v1/payments/NOPE`)).status).toBe(404);
 });
 
 test('a retried payment whose first delivery reached an episode that has since ended is not applied again', async () => {

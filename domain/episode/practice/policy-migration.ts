@@ -16,7 +16,7 @@ export function migrationProblem(state: EpisodeState, req: PolicyMigrationReques
   if (!req.reason.trim() || !req.actor.trim()) return 'a migration needs a reason and an actor';
   const ladder = state.ladder ?? '';
   if (!req.policy.ladders[ladder]) return `the new policy has no ladder "${ladder}", which this episode climbs`;
-  if (req.policy.ladders[ladder]!.length < state.index) return `the new policy's ladder "${ladder}" is shorter than this episode's position`;
+  if (req.policy.ladders[ladder].length < state.index) return `the new policy's ladder "${ladder}" is shorter than this episode's position`;
   return undefined;
 }
 
