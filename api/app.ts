@@ -8,7 +8,7 @@ import { ledger } from '../db/stores/ledger';
 import type { CollectionPolicy } from '../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from './collection-client';
 import { notFound, problemHandler, unprocessable, validationError } from './errors';
-import { accountParams, arrearsBody, disputeBody, installmentPlanBody, policyMigrationBody, disputeParams, paymentBody, paymentParams, promiseBody, resolutionBody, writeOffBody } from './schemas';
+import { accountParams, arrearsBody, disputeBody, installmentPlanBody, policyMigrationBody, disputeParams, paymentBody, paymentParams, promiseBody, resolutionBody, writeOffBody } from './schemas/requests';
 import { arrearsService } from './services/arrears';
 import { paymentService } from './services/payments';
 import type { z } from 'zod';

@@ -6,7 +6,7 @@ import { promisePolicy } from '../../workflows/promise';
 import type { CollectionPolicy, Customer } from '../../workflows/policy/types';
 import type { CollectionClient } from '../collection-client';
 import { conflict, unavailable, unprocessable } from '../errors';
-import type { ArrearsBody } from '../schemas';
+import type { ArrearsBody } from '../schemas/requests';
 import { requestHash } from './request-hash';
 
 export interface ArrearsResult {

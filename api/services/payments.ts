@@ -11,7 +11,7 @@ import type { Ledger, PaymentFields, PendingPayment } from '../../db/stores/ledg
 import type { Payment } from '../../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from '../collection-client';
 import { conflict, unprocessable } from '../errors';
-import type { PaymentBody } from '../schemas';
+import type { PaymentBody } from '../schemas/requests';
 import { requestHash } from './request-hash';
 
 export interface PaymentAnswer {

@@ -2,8 +2,8 @@
 // minor units with an ISO-4217 currency; times are ISO-8601 with an offset and stored in UTC.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { timeZoneSchema } from '../config/policy-schema';
-import { LIST_FLAGS, SEGMENTS } from '../workflows/policy/types';
+import { timeZoneSchema } from '../../config/policy-schema';
+import { LIST_FLAGS, SEGMENTS } from '../../workflows/policy/types';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, '1–64 letters, digits, ".", "_", ":" or "-"');
 const minorUnits = z.number().int('must be an integer in minor units').positive().max(1e13);
