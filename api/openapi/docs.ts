@@ -19,7 +19,6 @@ const page = `<!DOCTYPE html>
   <body>
     <div id="swagger-ui"></div>
     <script src="${DOCS_PATH}/swagger-ui-bundle.js" charset="UTF-8"></script>
-    <script src="${DOCS_PATH}/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
     <script src="${DOCS_PATH}/swagger-initializer.js" charset="UTF-8"></script>
   </body>
 </html>
@@ -32,9 +31,8 @@ const initializer = `window.onload = function () {
     dom_id: '#swagger-ui',
     deepLinking: true,
     validatorUrl: null,
-    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-    plugins: [SwaggerUIBundle.plugins.DownloadUrl],
-    layout: 'StandaloneLayout',
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
   });
 };
 `;

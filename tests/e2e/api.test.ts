@@ -143,6 +143,40 @@ test('enrol, remind, pay: one payment row, attempt records, duplicates answered 
   expect(final).toMatchObject({ balance: 0, service: 'active' });
 });
 
+test('every episode action answers over HTTP: promise, dispute and its resolution, installment plan, policy migration, write-off', async () => {
+  const zone = 'Asia/Shanghai';
+  const today = localDateOf(Date.now(), zone);
+  const bill = { billId: 'E2E-20-B1', customerName: '孙十二', phone: '13700000020', timezone: zone, amount: 10_000, currency: 'CNY', dueDate: addDays(today, -3) };
+  expect((await post('/v1/accounts/E2E-20/arrears', bill)).status).toBe(201);
+  const actions = '/v1/accounts/E2E-20';
+
+  expect(await post(`${actions}/promises`, { promiseId: 'E2E-20-PR1', date: addDays(today, 2), source: 'ops' })).toMatchObject({ status: 201, body: { promiseId: 'E2E-20-PR1', status: 'open' } });
+  expect(await post(`${actions}/disputes`, { disputeId: 'E2E-20-D1', amount: 1_000, reason: 'roaming charge' })).toMatchObject({ status: 201, body: { status: 'open', kind: 'dispute' } });
+  expect(await post(`${actions}/disputes/E2E-20-D1/resolution`, { upheld: false, note: 'charge stands' })).toMatchObject({ status: 201, body: { status: 'rejected' } });
+  const plan = { planId: 'E2E-20-PL1', installments: [{ dueDate: addDays(today, 10), amount: 5_000 }, { dueDate: addDays(today, 40), amount: 5_000 }], source: 'ops' };
+  expect(await post(`${actions}/installment-plans`, plan)).toMatchObject({ status: 201, body: { planId: 'E2E-20-PL1', status: 'active', restoring: false } });
+  expect(await post(`${actions}/policy-migrations`, { migrationId: 'E2E-20-M1', policy: 'default', reason: 'review', actor: 'ops-1' })).toMatchObject({
+    status: 201,
+    body: { migrationId: 'E2E-20-M1', to: { id: KNOWN_POLICIES['default']!.id } },
+  });
+  expect(await post(`${actions}/write-off`, { writeOffId: 'E2E-20-W1', reason: 'uncollectable', approvedBy: 'finance-1' })).toMatchObject({ status: 201, body: { amount: 10_000, status: 'written_off' } });
+  expect((await post(`${actions}/promises`, { promiseId: 'E2E-20-PR2', date: today, source: 'ops' })).status).toBe(422);
+  expect((await post('/v1/accounts/NOBODY/promises', { promiseId: 'E2E-20-PR3', date: today, source: 'ops' })).status).toBe(404);
+
+  // a payment after the write-off is a recovery; the state shows every one of these
+  const recovery = await post('/v1/payments', { paymentId: 'E2E-20-P1', accountId: 'E2E-20', amount: 2_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+  expect(recovery).toMatchObject({ status: 201, body: { applied: true, recovery: true, status: 'written_off' } });
+  const state = await (await fetch(`${base}${actions}/collection`)).json();
+  expect(state).toMatchObject({
+    status: 'written_off',
+    promises: [{ promiseId: 'E2E-20-PR1' }],
+    disputes: [{ disputeId: 'E2E-20-D1', status: 'rejected' }],
+    installmentPlan: { planId: 'E2E-20-PL1' },
+    policyMigrations: [{ migrationId: 'E2E-20-M1' }],
+    writeOff: { writeOffId: 'E2E-20-W1', recovered: 2_000 },
+  });
+});
+
 test('payments are an outbox: respond-async is answered 202 at once, an unreachable workflow service loses nothing', async () => {
   const zone = 'Asia/Shanghai';
   const dueDate = addDays(localDateOf(Date.now(), zone), -3);
