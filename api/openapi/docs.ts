@@ -3,6 +3,7 @@
 // own swagger-initializer.js points at a demo on the internet, so ours replaces it.
 import express, { type Router } from 'express';
 import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path.js';
+import type { RouteMounter } from '../routes/mount';
 import type { OpenApiDocument } from './document';
 
 export const OPENAPI_PATH = '/openapi.json';
@@ -37,16 +38,15 @@ const initializer = `window.onload = function () {
 };
 `;
 
-/** The document is built once by the caller (it does not change while the process runs). */
-export function docsRouter(document: OpenApiDocument): Router {
+/**
+ * The two pages are routes of the table (public, mounted like any other); the page's scripts and
+ * styles under `/docs/…` are static files of the package, not API routes. The document is built
+ * once by the caller: it does not change while the process runs.
+ */
+export function docsRouter(routes: RouteMounter, document: OpenApiDocument): Router {
   const router = express.Router();
-  const json = JSON.stringify(document);
-  router.get(OPENAPI_PATH, (_req, res) => {
-    res.type('application/json').send(json);
-  });
-  router.get(DOCS_PATH, (_req, res) => {
-    res.type('html').send(page);
-  });
+  routes.mount(router, 'getOpenApiDocument', async () => ({ status: 200, body: document }));
+  routes.mount(router, 'getDocsPage', async () => ({ status: 200, body: page, contentType: 'html' }));
   router.get(`${DOCS_PATH}/swagger-initializer.js`, (_req, res) => {
     res.type('application/javascript').send(initializer);
   });

@@ -6,6 +6,7 @@
 // tests/support/contract.ts holds real answers to that: a key the schema does not name fails.
 import { z } from 'zod';
 import type { ArrearsResult } from '../services/arrears';
+import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
 import type { PaymentStatus } from '../../db/stores/ledger';
 import type { PaymentResult } from '../../workflows/episode';
 import type { LateFeeView } from '../../workflows/late-fee';
@@ -191,6 +192,36 @@ export const collectionViewSchema = z
   })
   .meta({ id: 'CollectionView', description: 'An episode: times in UTC (`at`) and in the customer’s zone (`atLocal`).' });
 
+export const auditEventSchema = z
+  .object({
+    id: z.string().meta({ description: 'decimal, gapless, in chain order' }),
+    at: utc,
+    keyId: z.string().nullable().meta({ description: 'null when no valid key was presented' }),
+    roles: z.array(z.string()),
+    method: z.string(),
+    route: z.string().meta({ description: 'the route pattern', example: '/v1/accounts/:accountId/arrears' }),
+    accountId: z.string().nullable(),
+    requestId: z.string(),
+    status: z.number().int(),
+    outcome: z.string(),
+    prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .meta({ id: 'AuditEvent', description: 'One request that changed (or tried to change) an account; hash-chained.' });
+
+export const auditPageSchema = z
+  .object({
+    accountId: z.string(),
+    events: z.array(auditEventSchema),
+    next: z.string().optional().meta({ description: 'pass as `before` for the next (older) page; absent on the last page' }),
+  })
+  .meta({ id: 'AuditPage' });
+
+/** This document itself (`/openapi.json`): only its frame is described. */
+export const openApiDocumentSchema = z
+  .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'OpenApiDocument' });
+
 // ---- Compile-time agreement of schemas and the types they describe ---------------------------
 // `Same` is exact (not mere assignability: an extra optional key on either side fails too);
 // `Deep` flattens intersections so `A & B` and the written-out object compare equal.
@@ -216,4 +247,6 @@ export type SchemaTypeChecks = [
   Agree<Same<z.infer<typeof writeOffAnswerSchema>, Answer<typeof writeOffUpdate>>>,
   Agree<Same<z.infer<typeof lateFeeSchema>, LateFeeView>>,
   Agree<Same<Omit<z.infer<typeof collectionViewSchema>, 'workflowUrl'>, CollectionSnapshot>>,
+  Agree<Same<z.infer<typeof auditEventSchema>, AuditEventRow>>,
+  Agree<Same<Omit<z.infer<typeof auditPageSchema>, 'accountId'>, Awaited<ReturnType<typeof listAuditEvents>>>>,
 ];

@@ -7,7 +7,7 @@
 // down, or the caller asked `Prefer: respond-async`) is kept and answered 202, and the deliverer
 // (api/payment-delivery.ts) applies it as soon as it can. Nothing accepted is lost.
 import type { PoolClient } from 'pg';
-import type { Ledger, PaymentFields, PendingPayment } from '../../db/stores/ledger';
+import type { Ledger, PaymentFields, PaymentRow, PendingPayment } from '../../db/stores/ledger';
 import type { Payment } from '../../workflows/policy/types';
 import { UpdateRefused, type CollectionClient } from '../collection-client';
 import { conflict, unprocessable } from '../errors';
@@ -77,9 +77,21 @@ export function rejectedAnswer(p: PaymentFields, reason: string): PaymentOutcome
 const pending = (body: PaymentBody, reason: string): PaymentOutcome => ({ paymentId: body.paymentId, accountId: body.accountId, applied: null, delivery: 'pending', reason });
 
 export function paymentService(deps: { ledger: Ledger; collection: CollectionClient; onPending?: () => void }) {
-  return async function postPayment(body: PaymentBody, opts: { respondAsync?: boolean } = {}): Promise<PaymentAnswer> {
+  /** `opts.onAnswer` runs inside the payment's transaction, last (the audit row); not for a refusal (rolled back). */
+  return async function postPayment(
+    body: PaymentBody,
+    opts: { respondAsync?: boolean; onAnswer?: (tx: PoolClient, answer: PaymentAnswer) => Promise<void> } = {},
+  ): Promise<PaymentAnswer> {
     const hash = requestHash(body);
     const answer = await deps.ledger.withPaymentLocked({ ...body, requestHash: hash }, async (row, tx): Promise<PaymentAnswer> => {
+      const answer = await decide(row, tx);
+      await opts.onAnswer?.(tx, answer);
+      return answer;
+    });
+    if (answer.status === 'accepted') deps.onPending?.();
+    return answer;
+
+    async function decide(row: PaymentRow, tx: PoolClient): Promise<PaymentAnswer> {
       if (row.requestHash !== hash) throw conflict(`payment ${body.paymentId} was already posted with different content`);
       // the stored answer was written by this service (a PaymentOutcome)
       if (row.result) return { status: 'duplicate', result: row.result as PaymentOutcome };
@@ -96,8 +108,6 @@ export function paymentService(deps: { ledger: Ledger; collection: CollectionCli
           // Kept: the deliverer retries it.
           return { status: 'accepted', result: pending(body, `accepted; the collection workflow could not be reached (${delivery.reason}); delivery will be retried`) };
       }
-    });
-    if (answer.status === 'accepted') deps.onPending?.();
-    return answer;
+    }
   };
 }

@@ -57,7 +57,7 @@ test('/docs renders every operation of /openapi.json from local assets only', as
   // A protected operation shows its lock; the page shows the Authorize button for the bearer key.
   await expect(page.locator('.btn.authorize').first().isVisible()).resolves.toBe(true);
 
-  await page.screenshot({ path: process.env['DOCS_SCREENSHOT'] ?? '/tmp/docs.png', fullPage: false });
+  await page.screenshot({ path: process.env['DOCS_SCREENSHOT'] ?? '/tmp/docs.png', fullPage: true });
   expect(blocked).toEqual([]);
   expect(failed).toEqual([]);
   await page.close();

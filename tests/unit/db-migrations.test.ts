@@ -5,7 +5,7 @@ import { loadConfig } from '../../config';
 import { createPool, withTransaction } from '../../db/pool';
 import { freshDatabase, testDatabaseUrl } from '../support/db';
 
-const TABLES = ['accounts', 'bills', 'payments', 'collection_attempts', 'work_tasks', 'restorations', 'alerts', 'provider_requests'];
+const TABLES = ['accounts', 'bills', 'payments', 'collection_attempts', 'work_tasks', 'restorations', 'alerts', 'provider_requests', 'audit_events', 'audit_chain_head'];
 
 describe('database schema', () => {
   let pool: pg.Pool;

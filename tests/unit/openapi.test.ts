@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { buildOpenApiDocument, toOpenApiPath, type OpenApiDocument } from '../../api/openapi/document';
 import { paymentAnswerSchema, paymentStatusSchema } from '../../api/openapi/responses';
 import type { RouteSpec } from '../../api/routes/route-spec';
+import { ROUTES } from '../../api/routes/table';
 import { accountParams, paymentBody } from '../../api/schemas/requests';
 import { checkResponse, ContractViolation } from '../support/contract';
 import { validateOpenApi } from '../support/openapi-validator';
@@ -89,6 +90,39 @@ describe('the document built from a sample table', () => {
 
   test('a route twice is refused', () => {
     expect(() => buildOpenApiDocument([...SAMPLE, { ...SAMPLE[0]!, operationId: 'again' }], info)).toThrow(/two routes for GET \/healthz/);
+  });
+});
+
+describe('the document of the route table', () => {
+  const doc = buildOpenApiDocument(ROUTES, info);
+
+  test('is valid OpenAPI 3.1', () => {
+    expect(validateOpenApi(doc)).toEqual({ valid: true });
+  });
+
+  test('has every route of the table with its method, and nothing else', () => {
+    const inDoc = Object.entries(doc.paths ?? {}).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    expect(inDoc.sort()).toEqual(ROUTES.map((r) => `${r.method} ${toOpenApiPath(r.path)}`).sort());
+    for (const route of ROUTES) expect(operation(doc, route)['operationId']).toBe(route.operationId);
+  });
+
+  test.each(ROUTES.map((r) => [r.operationId, r] as const))('%s: security and roles match the table', (_id, route) => {
+    const op = operation(doc, route);
+    if (route.roles === 'public') {
+      expect(op['security']).toEqual([]);
+      expect(op['x-roles']).toEqual([]);
+    } else {
+      expect(op['security']).toEqual([{ bearerAuth: [] }]);
+      expect(op['x-roles']).toEqual([...route.roles]);
+      for (const role of route.roles) expect(op['description']).toContain(`\`${role}\``);
+      expect(Object.keys(op['responses'])).toEqual(expect.arrayContaining(['401', '403']));
+    }
+    expect(Object.keys(op['responses']).sort()).toEqual(Object.keys(route.responses).sort());
+  });
+
+  test('every JSON answer of the table has a schema (only the HTML docs page has none)', () => {
+    const without = ROUTES.flatMap((r) => Object.entries(r.responses).filter(([code, spec]) => Number(code) < 400 && !spec.schema).map(([code]) => `${r.operationId} ${code}`));
+    expect(without).toEqual(['getDocsPage 200']);
   });
 });
 
