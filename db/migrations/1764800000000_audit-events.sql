@@ -61,7 +61,10 @@ $$;
 --   business transactions, so a second appender waits for the first to COMMIT (it then reads the
 --   committed head) or ROLLBACK (the head and the row vanish together, nothing to repair). Callers
 --   should append as the last statement before COMMIT, so the lock is held as briefly as possible
---   and is always the last lock a transaction takes (no lock-order deadlocks).
+--   and is always the last lock a transaction takes (no lock-order deadlocks). The cost: appends
+--   are serialised through each COMMIT (about 900 a second with 8 clients on the 2-core dev
+--   machine, against 4,500 plain inserts), and one transaction appending thousands of rows slows
+--   down, because it updates the head row again for each (append one row per request).
 -- * The id is taken from the head under that lock, not from a sequence: a sequence value is drawn
 --   before BEFORE triggers run, so two concurrent transactions could get ids in one order and take
 --   the lock in the other, and id order would no longer be chain order. Under the lock ids are

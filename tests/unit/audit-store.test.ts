@@ -1,12 +1,28 @@
 // Why: the audit trail is evidence. These pin that it is append-only, that the hash chain holds
 // under concurrent appends inside business transactions, and that the verifier finds (by id) a row
 // changed, removed or forged behind the triggers' back.
+import { execFile } from 'node:child_process';
 import type pg from 'pg';
+import { REPO_ROOT } from '../../config';
 import { createPool, withTransaction } from '../../db/pool';
 import { AUDIT_OUTCOME_MAX, appendAuditEvent, listAuditEvents, verifyAuditChain, type AuditEvent } from '../../db/stores/audit';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 
 const ROUTE = '/v1/accounts/:accountId/arrears';
+
+/** `npm run audit -- verify --json` against the given database: exit code and parsed output. */
+function auditCli(databaseUrl: string): Promise<{ code: number; result: unknown }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', 'db/audit-cli.ts', 'verify', '--json'], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      try {
+        resolve({ code, result: JSON.parse(stdout) });
+      } catch {
+        reject(new Error(`audit CLI exited ${code}: ${stdout}${stderr}`));
+      }
+    });
+  });
+}
 
 function event(over: Partial<AuditEvent> = {}): AuditEvent {
   return { keyId: 'key-1', roles: ['billing'], method: 'POST', route: ROUTE, accountId: 'A-1', requestId: 'req-1', status: 201, outcome: 'created', ...over };
@@ -163,6 +179,29 @@ describe('audit store', () => {
       c.release();
     }
     expect(await verifyAuditChain(db.pool)).toEqual({ ok: true, rows: await count(db.pool) });
+  });
+
+  it('verifies across pages (more rows than one page of the verifier)', async () => {
+    // In several statements: thousands of appends in one transaction slow down (see the migration).
+    for (let i = 0; i < 8; i++) {
+      await db.pool.query(
+        "INSERT INTO audit_events (key_id, roles, method, route, account_id, request_id, status, outcome) SELECT 'k', '{ops}', 'POST', '/x', 'P-' || (g % 3), 'g' || g, 201, 'ok' FROM generate_series(1, 650) g",
+      );
+    }
+    const n = await count(db.pool);
+    expect(n).toBeGreaterThan(5200);
+    expect(await verifyAuditChain(db.pool)).toEqual({ ok: true, rows: n });
+    await whileTampered(`UPDATE audit_events SET account_id = 'P-9' WHERE id = ${n - 3}`, async () => {
+      expect((await verifyAuditChain(db.pool)).firstBroken).toEqual({ id: String(n - 3), reason: 'hash does not match the row’s contents' });
+    });
+  });
+
+  it('npm run audit -- verify exits 0 on a sound chain and 1 naming the first broken row', async () => {
+    const n = await count(db.pool);
+    expect(await auditCli(db.url)).toEqual({ code: 0, result: { ok: true, rows: n } });
+    await whileTampered("UPDATE audit_events SET route = '/v1/other' WHERE id = 5", async () => {
+      expect(await auditCli(db.url)).toEqual({ code: 1, result: { ok: false, rows: 4, firstBroken: { id: '5', reason: 'hash does not match the row’s contents' } } });
+    });
   });
 
   describe('finds a row changed behind the triggers’ back', () => {
