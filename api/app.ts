@@ -1,18 +1,24 @@
-// The HTTP app: routes (HTTP shape only) → services (decisions) → stores / collection client.
-import express, { type Request } from 'express';
+// The HTTP app: one router per resource (api/routes/), each mounting its handlers against the one
+// route table (api/routes/table.ts), which sets the roles; routes → services → stores / client.
+import express from 'express';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { collectionRecords } from '../db/stores/collection-records';
-import { ledger } from '../db/stores/ledger';
+import pkg from '../package.json';
+import { apiKeys } from '../db/stores/api-keys';
+import { appendAuditEvent } from '../db/stores/audit';
 import type { CollectionPolicy } from '../domain/policy/types';
-import { UpdateRefused, type CollectionClient } from './collection-client';
-import { notFound, problemHandler, unprocessable, validationError } from './errors';
-import { accountParams, arrearsBody, disputeBody, installmentPlanBody, policyMigrationBody, disputeParams, paymentBody, paymentParams, promiseBody, resolutionBody, writeOffBody } from './schemas';
-import { arrearsService } from './services/arrears';
-import { paymentService } from './services/payments';
-import type { z } from 'zod';
-import { resolvePolicy } from './services/policies';
+import type { CollectionClient } from './collection-client';
+import { notFound, problemHandler } from './errors';
+import { accountsRouter } from './routes/accounts';
+import { auditRouter } from './routes/audit';
+import { episodeActionsRouter } from './routes/episode-actions';
+import { healthRouter } from './routes/health';
+import { buildOpenApiDocument } from './openapi/document';
+import { docsRouter } from './openapi/docs';
+import { routeMounter, type AuditSink } from './routes/mount';
+import { paymentsRouter } from './routes/payments';
+import { ROUTES } from './routes/table';
 
 export interface AppDeps {
   pool: Pool;
@@ -24,6 +30,8 @@ export interface AppDeps {
   namespace?: string;
   /** Called when a payment was kept for later delivery (wakes the deliverer). */
   onPaymentPending?: () => void;
+  /** Where audit rows go (default: the `audit_events` table). */
+  audit?: AuditSink;
 }
 
 declare module 'express-serve-static-core' {
@@ -32,17 +40,19 @@ declare module 'express-serve-static-core' {
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'params'): z.infer<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) throw validationError(result.error, where);
-  return result.data;
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+/** Built on first use and kept: the table does not change while the process runs. */
+function apiDocument() {
+  return (document ??= buildOpenApiDocument(ROUTES, {
+    title: 'Arrears collection API',
+    version: pkg.version,
+    description: 'Overdue telecom accounts (欠费催缴), one Temporal workflow per account. Amounts are integers in minor units with an ISO-4217 currency; times are ISO-8601, stored in UTC. Errors are application/problem+json (RFC 9457).',
+  }));
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
-  const store = ledger(deps.pool);
-  const postArrears = arrearsService({ ledger: store, records: collectionRecords(deps.pool), collection: deps.collection, policy: deps.policy });
-  const postPayment = paymentService({ ledger: store, collection: deps.collection, ...(deps.onPaymentPending ? { onPending: deps.onPaymentPending } : {}) });
+  const routes = routeMounter({ pool: deps.pool, keys: apiKeys(deps.pool), audit: deps.audit ?? { append: appendAuditEvent }, log: deps.log });
 
   app.disable('x-powered-by');
   app.use((req, res, next) => {
@@ -54,86 +64,15 @@ export function createApp(deps: AppDeps): express.Express {
     );
     next();
   });
-  app.use(express.json({ limit: '64kb' }));
+  // Bodies are read by each route after its key is checked (api/routes/mount.ts).
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  app.post('/v1/accounts/:accountId/arrears', async (req: Request, res) => {
-    const { accountId } = parse(accountParams, req.params, 'params');
-    const body = parse(arrearsBody, req.body, 'body');
-    const result = await postArrears(accountId, body);
-    res.status(result.status === 'accepted' ? 201 : 200).json(result);
-  });
-
-  // 201 applied now, 200 a re-send (the first answer), 202 kept for delivery: asked for with
-  // `Prefer: respond-async` (bulk posting), or because the workflow service could not be reached.
-  app.post('/v1/payments', async (req: Request, res) => {
-    const body = parse(paymentBody, req.body, 'body');
-    const respondAsync = /\brespond-async\b/i.test(req.header('prefer') ?? '');
-    const answer = await postPayment(body, { respondAsync });
-    if (answer.status === 'accepted') {
-      res.setHeader('location', `/v1/payments/${encodeURIComponent(body.paymentId)}`);
-      if (respondAsync) res.setHeader('preference-applied', 'respond-async');
-    }
-    res.status({ created: 201, duplicate: 200, accepted: 202 }[answer.status]).json({ ...answer.result, duplicate: answer.status === 'duplicate' });
-  });
-
-  app.get('/v1/payments/:paymentId', async (req: Request, res) => {
-    const { paymentId } = parse(paymentParams, req.params, 'params');
-    const status = await store.paymentStatus(paymentId);
-    if (!status) throw notFound(`no payment ${paymentId}`);
-    res.json(status);
-  });
-
-  /**
-   * A route that sends one update to the account's episode: 201 with the episode's answer, 422 if
-   * the episode refused it, 404 if no episode is open.
-   */
-  function episodeRoute<P extends z.ZodType<{ accountId: string }>, B extends z.ZodType>(
-    path: string,
-    params: P,
-    body: B,
-    what: string,
-    send: (params: z.infer<P>, body: z.infer<B>) => Promise<unknown>,
-  ): void {
-    app.post(path, async (req: Request, res) => {
-      const p = parse(params, req.params, 'params');
-      const b = parse(body, req.body, 'body');
-      const answer = await send(p, b).catch((err: Error) => {
-        if (err instanceof UpdateRefused) throw unprocessable(`${what} refused by the episode: ${err.message}`);
-        throw err;
-      });
-      if (answer === undefined) throw notFound(`no open collection episode for account ${p.accountId}`);
-      res.status(201).json(answer);
-    });
-  }
-
-  const c = deps.collection;
-  episodeRoute('/v1/accounts/:accountId/promises', accountParams, promiseBody, 'promise', (p, b) => c.promiseToPay(p.accountId, b));
-  episodeRoute('/v1/accounts/:accountId/disputes', accountParams, disputeBody, 'dispute', (p, b) => c.openDispute(p.accountId, b));
-  episodeRoute('/v1/accounts/:accountId/disputes/:disputeId/resolution', disputeParams, resolutionBody, 'resolution', (p, b) =>
-    c.resolveDispute(p.accountId, { disputeId: p.disputeId, ...b }),
-  );
-  episodeRoute('/v1/accounts/:accountId/installment-plans', accountParams, installmentPlanBody, 'installment plan', (p, b) =>
-    c.agreeInstallments(p.accountId, b),
-  );
-  // Audited: the episode records who moved it, why, and from which version to which.
-  episodeRoute('/v1/accounts/:accountId/policy-migrations', accountParams, policyMigrationBody, 'policy migration', (p, { policy, ...rest }) =>
-    c.migratePolicy(p.accountId, { ...rest, policy: resolvePolicy(policy) }),
-  );
-  episodeRoute('/v1/accounts/:accountId/write-off', accountParams, writeOffBody, 'write-off', (p, b) => c.writeOff(p.accountId, b));
-
-  app.get('/v1/accounts/:accountId/collection', async (req: Request, res) => {
-    const { accountId } = parse(accountParams, req.params, 'params');
-    const state = await deps.collection.state(accountId);
-    if (!state) throw notFound(`no collection episode for account ${accountId}`);
-    const workflowUrl = deps.temporalUiUrl
-      ? `${deps.temporalUiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/collection-${encodeURIComponent(accountId)}`
-      : undefined;
-    res.json({ ...state, ...(workflowUrl ? { workflowUrl } : {}) });
-  });
+  app.use(healthRouter(routes));
+  app.use(accountsRouter(routes, deps));
+  app.use(paymentsRouter(routes, deps));
+  app.use(episodeActionsRouter(routes, deps));
+  app.use(auditRouter(routes, deps));
+  app.use(docsRouter(routes, apiDocument()));
+  routes.assertAllMounted();
 
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.log));

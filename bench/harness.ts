@@ -12,6 +12,7 @@ import { ProviderSimulator } from '../activities/providers/simulator';
 import { createApp } from '../api/app';
 import { CollectionClient } from '../api/collection-client';
 import { startPaymentDelivery } from '../api/payment-delivery';
+import { apiKeys } from '../db/stores/api-keys';
 import { ledger } from '../db/stores/ledger';
 import { withThrowawayDatabase } from '../db/throwaway';
 import { quietTemporalRuntime } from '../config/logger';
@@ -69,8 +70,14 @@ export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => P
         const server = app.listen(0, '127.0.0.1');
         await new Promise((r) => server.once('listening', r));
         const port = (server.address() as { port: number }).port;
+        // billing posts bills and payments (a key per run: the database is thrown away after it)
+        const { key } = await apiKeys(pool).create('bench', ['billing']);
         const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-          fetch(`http://127.0.0.1:${port}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+          fetch(`http://127.0.0.1:${port}${url}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
+            body: JSON.stringify(body),
+          });
         try {
           const enrol = async (accountId: string, amount: number, dueDate: string) => {
             const res = await post(`/v1/accounts/${accountId}/arrears`, { billId: `${accountId}-B1`, customerName: '基准', phone: '13000000000', amount, currency: 'CNY', dueDate });

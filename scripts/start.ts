@@ -1,6 +1,6 @@
 // `npm start`: the whole system on one machine with embedded defaults. PostgreSQL (embedded unless
 // DATABASE_URL), migrations, a Temporal dev server with Web UI and SQLite under .data (unless
-// TEMPORAL_ADDRESS), the worker and the API in this process, demo accounts on a first run.
+// TEMPORAL_ADDRESS), the worker and the API in this process, demo keys and accounts on a first run.
 // Ctrl-C stops everything; the next start picks the running workflows up where they were.
 import { NativeConnection } from '@temporalio/worker';
 import path from 'node:path';
@@ -9,10 +9,12 @@ import { startApi } from '../api/server';
 import { loadConfig } from '../config';
 import { createLogger, quietTemporalRuntime } from '../config/logger';
 import { startEmbeddedPostgres } from '../db/embedded';
+import { EMBEDDED_DATABASE } from '../db/local';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createCollectionWorker } from '../worker/create-worker';
 import { demoArrears } from './demo-accounts';
+import { demoKeysBanner, ensureDemoKeys } from './demo-keys';
 import { startDevServer } from './dev-server';
 import { temporalCliPath } from './temporal-bins';
 
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg'), port: config.pgPort, databaseName: 'collection', persistent: true });
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg'), port: config.pgPort, databaseName: EMBEDDED_DATABASE, persistent: true });
       stops.push(pg.stop);
       databaseUrl = pg.url;
       log.info({ port: config.pgPort }, 'embedded PostgreSQL running');
@@ -59,12 +61,16 @@ async function main(): Promise<void> {
     const api = await startApi({ ...config, temporal: { ...config.temporal, uiUrl } }, pool, log, address);
     stops.push(api.close);
 
+    const demoKeys = await ensureDemoKeys(pool, config.dataDir);
     const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM accounts');
     if (rows[0]!.n === 0) {
+      // billing posts the demo bills, with its demo key, like any billing system would
+      const billingKey = demoKeys.keys.billing;
+      if (!billingKey) throw new Error(`no billing demo key to seed the demo accounts with (${demoKeys.file} is missing or incomplete)`);
       for (const demo of demoArrears(Date.now())) {
         const res = await fetch(`${api.url}/v1/accounts/${demo.accountId}/arrears`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${billingKey}` },
           body: JSON.stringify(demo.body),
         });
         if (!res.ok) throw new Error(`seeding ${demo.accountId} failed: ${res.status} ${await res.text()}`);
@@ -73,7 +79,9 @@ async function main(): Promise<void> {
     }
 
     console.log(`
-  Collection API   ${api.url}   (try: curl ${api.url}/v1/accounts/DEMO-002/collection)
+  Collection API   ${api.url}   (try: curl -H "Authorization: Bearer $OPS_KEY" ${api.url}/v1/accounts/DEMO-002/collection)
+  API docs         ${api.url}/docs   (OpenAPI 3.1: ${api.url}/openapi.json)
+${demoKeysBanner(demoKeys)}
   Temporal UI      ${uiUrl}
   Temporal server  ${address}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}
   Ctrl-C stops everything; data stays in ${config.dataDir}.

@@ -1,12 +1,13 @@
 // Billing posts an overdue bill: remember it (idempotent per bill id), then start the account's
 // episode or add the bill to the running one (signal-with-start).
+import type { PoolClient } from 'pg';
 import type { CollectionRecords } from '../../db/stores/collection-records';
 import type { Ledger } from '../../db/stores/ledger';
 import { promisePolicy } from '../../domain/policy/default-policy';
 import type { CollectionPolicy, Customer } from '../../domain/policy/types';
 import type { CollectionClient } from '../collection-client';
 import { conflict, unavailable, unprocessable } from '../errors';
-import type { ArrearsBody } from '../schemas';
+import type { ArrearsBody } from '../schemas/requests';
 import { requestHash } from './request-hash';
 
 export interface ArrearsResult {
@@ -17,7 +18,8 @@ export interface ArrearsResult {
 }
 
 export function arrearsService(deps: { ledger: Ledger; records: CollectionRecords; collection: CollectionClient; policy: () => CollectionPolicy }) {
-  return async function postArrears(accountId: string, body: ArrearsBody): Promise<ArrearsResult> {
+  /** `onDelivered` runs inside the transaction that marks the bill delivered (the audit row). */
+  return async function postArrears(accountId: string, body: ArrearsBody, onDelivered?: (tx: PoolClient, result: ArrearsResult) => Promise<void>): Promise<ArrearsResult> {
     const policy = deps.policy();
     const [brokenPromises, others] = await Promise.all([deps.records.brokenPromises(accountId), deps.ledger.otherBills(accountId, body.billId)]);
     // Repeat promise breakers are treated as black list (policy.promise.blackListAfterBroken).
@@ -52,7 +54,8 @@ export function arrearsService(deps: { ledger: Ledger; records: CollectionRecord
       .catch((err: Error) => {
         throw unavailable(`bill recorded but not yet delivered to the collection workflow (${err.message}); re-send it`);
       });
-    await deps.ledger.markBillDelivered(body.billId);
-    return { status: created ? 'accepted' : 'duplicate', accountId, billId: body.billId, workflowId };
+    const result: ArrearsResult = { status: created ? 'accepted' : 'duplicate', accountId, billId: body.billId, workflowId };
+    await deps.ledger.markBillDelivered(body.billId, onDelivered && ((tx) => onDelivered(tx, result)));
+    return result;
   };
 }

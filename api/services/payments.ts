@@ -7,17 +7,18 @@
 // down, or the caller asked `Prefer: respond-async`) is kept and answered 202, and the deliverer
 // (api/payment-delivery.ts) applies it as soon as it can. Nothing accepted is lost.
 import type { PoolClient } from 'pg';
-import type { Ledger, PaymentFields, PendingPayment } from '../../db/stores/ledger';
+import type { Ledger, PaymentFields, PaymentRow, PendingPayment } from '../../db/stores/ledger';
 import type { Payment } from '../../domain/policy/types';
 import { UpdateRefused, type CollectionClient } from '../collection-client';
 import { conflict, unprocessable } from '../errors';
-import type { PaymentBody } from '../schemas';
+import type { PaymentOutcome } from '../openapi/responses';
+import type { PaymentBody } from '../schemas/requests';
 import { requestHash } from './request-hash';
 
 export interface PaymentAnswer {
   /** created/duplicate: the episode answered (now or before); accepted: kept, delivery pending. */
   status: 'created' | 'duplicate' | 'accepted';
-  result: Record<string, unknown>;
+  result: PaymentOutcome;
 }
 
 /**
@@ -29,25 +30,25 @@ async function applyToEpisode(
   collection: CollectionClient,
   p: PaymentFields,
   retry?: { since: Date },
-): Promise<{ result: Record<string, unknown>; applied: boolean }> {
+): Promise<{ result: PaymentOutcome; applied: boolean }> {
   if (retry) {
     // five minutes' margin for clock skew between the database and the Temporal cluster
     const ended = await collection.endedEpisodeWithPayment(p.accountId, p.paymentId, new Date(retry.since.getTime() - 300_000));
     if (ended) {
-      const result = { paymentId: p.paymentId, accountId: p.accountId, applied: true, outcome: 'applied', balance: ended.balance, status: ended.status, service: ended.service, note: 'applied by an episode that has since ended (its answer had been lost)' };
+      const result: PaymentOutcome = { paymentId: p.paymentId, accountId: p.accountId, applied: true, outcome: 'applied', balance: ended.balance, status: ended.status, service: ended.service, note: 'applied by an episode that has since ended (its answer had been lost)' };
       return { result, applied: true };
     }
   }
   const payment: Payment = { paymentId: p.paymentId, amount: p.amount, currency: p.currency, paidAt: p.paidAt, channel: p.channel };
   const applied = await collection.postPayment(p.accountId, payment);
-  const result = applied
+  const result: PaymentOutcome = applied
     ? { paymentId: p.paymentId, accountId: p.accountId, applied: applied.outcome !== 'rejected', ...applied }
     : { paymentId: p.paymentId, accountId: p.accountId, applied: false, outcome: 'recorded', reason: 'no open collection episode for this account' };
-  return { result, applied: result['applied'] === true };
+  return { result, applied: result.applied === true };
 }
 
 export type Delivery =
-  | { kind: 'answered'; result: Record<string, unknown> }
+  | { kind: 'answered'; result: PaymentOutcome }
   | { kind: 'refused'; reason: string }
   | { kind: 'not_delivered'; reason: string };
 
@@ -69,18 +70,31 @@ export async function deliverPayment(deps: { ledger: Ledger; collection: Collect
 }
 
 /** The stored answer for a kept payment its episode refused on delivery (not retried). */
-export function rejectedAnswer(p: PaymentFields, reason: string): Record<string, unknown> {
+export function rejectedAnswer(p: PaymentFields, reason: string): PaymentOutcome {
   return { paymentId: p.paymentId, accountId: p.accountId, applied: false, outcome: 'rejected', reason };
 }
 
-const pending = (body: PaymentBody, reason: string) => ({ paymentId: body.paymentId, accountId: body.accountId, applied: null, delivery: 'pending', reason });
+const pending = (body: PaymentBody, reason: string): PaymentOutcome => ({ paymentId: body.paymentId, accountId: body.accountId, applied: null, delivery: 'pending', reason });
 
 export function paymentService(deps: { ledger: Ledger; collection: CollectionClient; onPending?: () => void }) {
-  return async function postPayment(body: PaymentBody, opts: { respondAsync?: boolean } = {}): Promise<PaymentAnswer> {
+  /** `opts.onAnswer` runs inside the payment's transaction, last (the audit row); not for a refusal (rolled back). */
+  return async function postPayment(
+    body: PaymentBody,
+    opts: { respondAsync?: boolean; onAnswer?: (tx: PoolClient, answer: PaymentAnswer) => Promise<void> } = {},
+  ): Promise<PaymentAnswer> {
     const hash = requestHash(body);
     const answer = await deps.ledger.withPaymentLocked({ ...body, requestHash: hash }, async (row, tx): Promise<PaymentAnswer> => {
+      const answer = await decide(row, tx);
+      await opts.onAnswer?.(tx, answer);
+      return answer;
+    });
+    if (answer.status === 'accepted') deps.onPending?.();
+    return answer;
+
+    async function decide(row: PaymentRow, tx: PoolClient): Promise<PaymentAnswer> {
       if (row.requestHash !== hash) throw conflict(`payment ${body.paymentId} was already posted with different content`);
-      if (row.result) return { status: 'duplicate', result: row.result };
+      // the stored answer was written by this service (a PaymentOutcome)
+      if (row.result) return { status: 'duplicate', result: row.result as PaymentOutcome };
       if (opts.respondAsync) return { status: 'accepted', result: pending(body, 'accepted for delivery (Prefer: respond-async)') };
       const delivery = await deliverPayment(deps, tx, { ...body, attempts: row.attempts, receivedAt: row.receivedAt });
       switch (delivery.kind) {
@@ -94,8 +108,6 @@ export function paymentService(deps: { ledger: Ledger; collection: CollectionCli
           // Kept: the deliverer retries it.
           return { status: 'accepted', result: pending(body, `accepted; the collection workflow could not be reached (${delivery.reason}); delivery will be retried`) };
       }
-    });
-    if (answer.status === 'accepted') deps.onPending?.();
-    return answer;
+    }
   };
 }

@@ -105,8 +105,12 @@ export function ledger(pool: Pool) {
       }
     },
 
-    async markBillDelivered(billId: string): Promise<void> {
-      await pool.query('UPDATE bills SET delivered_at = now() WHERE bill_id = $1 AND delivered_at IS NULL', [billId]);
+    /** `alsoInTx` runs in the same transaction, last (the request's audit row). */
+    async markBillDelivered(billId: string, alsoInTx?: (tx: PoolClient) => Promise<void>): Promise<void> {
+      await withTransaction(pool, async (tx) => {
+        await tx.query('UPDATE bills SET delivered_at = now() WHERE bill_id = $1 AND delivered_at IS NULL', [billId]);
+        await alsoInTx?.(tx);
+      });
     },
 
     /**

@@ -11,6 +11,8 @@ import { ProviderSimulator } from '../../activities/providers/simulator';
 import { createApp } from '../../api/app';
 import { CollectionClient } from '../../api/collection-client';
 import { startPaymentDelivery, type PaymentDelivery } from '../../api/payment-delivery';
+import { apiKeys } from '../../db/stores/api-keys';
+import { verifyAuditChain } from '../../db/stores/audit';
 import { ledger } from '../../db/stores/ledger';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
@@ -19,9 +21,14 @@ import { createCollectionWorker } from '../../worker/create-worker';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { zoneAtLocalHour } from '../support/clock';
 import { waitFor } from '../support/wait';
+import { ROUTES } from '../../api/routes/table';
+import { contractFetch } from '../support/contract';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 import { freePort } from '../support/ports';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
+
+/** Every answer this suite gets is checked against its route's response schema (tests/support/contract.ts). */
+const fetch = contractFetch(ROUTES);
 
 let db: FreshDatabase;
 let dev: DevServer;
@@ -33,12 +40,15 @@ let server: Server;
 let base: string;
 let delivery: PaymentDelivery;
 let collection: CollectionClient;
+/** API keys by role, made through the store as `npm run keys` would. */
+const keys: Record<'billing' | 'ops' | 'finance', { keyId: string; key: string }> = {} as never;
 const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-${process.pid}`);
 
 beforeAll(async () => {
   quietTemporalLogs();
   const [database, bundle, port] = await Promise.all([freshDatabase(), bundleWorkflows(), freePort()]);
   db = database;
+  for (const role of ['billing', 'ops', 'finance'] as const) keys[role] = await apiKeys(db.pool).create(`e2e-${role}`, [role]);
   dev = await startDevServer({ cli: temporalCliPath(), dataDir, port, uiPort: port + 1, headless: true });
   nativeConnection = await NativeConnection.connect({ address: dev.address });
   const taskQueue = 'e2e';
@@ -79,10 +89,15 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function post(url: string, body: unknown) {
-  const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const auth = (role: keyof typeof keys) => ({ authorization: `Bearer ${keys[role].key}` });
+
+async function post(url: string, body: unknown, role: keyof typeof keys = 'billing') {
+  const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(role) }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
+
+/** A read: the episode's state as ops, a payment's status as billing. */
+const get = (url: string) => fetch(base + url, { headers: auth(url.startsWith('/v1/payments') ? 'billing' : 'ops') });
 
 test('enrol, remind, pay: one payment row, attempt records, duplicates answered alike', async () => {
   // midday where the customer lives, whatever the hour here: the SMS rung is due at once
@@ -110,7 +125,7 @@ test('enrol, remind, pay: one payment row, attempt records, duplicates answered 
     const { rows } = await db.pool.query("SELECT * FROM collection_attempts WHERE account_id = 'E2E-1' AND action = 'sms'");
     return rows[0];
   });
-  const state = await (await fetch(`${base}/v1/accounts/E2E-1/collection`)).json();
+  const state = await (await get('/v1/accounts/E2E-1/collection')).json();
   expect(state).toMatchObject({ status: 'open', balance: 12_050, stage: 'sms', next: { action: 'voice' } });
 
   const payment = { paymentId: 'E2E-P1', accountId: 'E2E-1', amount: 12_050, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' };
@@ -124,10 +139,49 @@ test('enrol, remind, pay: one payment row, attempt records, duplicates answered 
   const { rows } = await db.pool.query("SELECT count(*) AS n FROM payments WHERE account_id = 'E2E-1'");
   expect(rows[0].n).toBe(1);
   const final = await waitFor(async () => {
-    const s = (await (await fetch(`${base}/v1/accounts/E2E-1/collection`)).json()) as { status: string };
+    const s = (await (await get('/v1/accounts/E2E-1/collection')).json()) as { status: string };
     return s.status === 'paid' ? s : undefined;
   });
   expect(final).toMatchObject({ balance: 0, service: 'active' });
+});
+
+test('every episode action answers over HTTP: promise, dispute and its resolution, installment plan, policy migration, write-off', async () => {
+  const zone = 'Asia/Shanghai';
+  const today = localDateOf(Date.now(), zone);
+  const bill = { billId: 'E2E-30-B1', customerName: '孙十二', phone: '13700000020', timezone: zone, amount: 10_000, currency: 'CNY', dueDate: addDays(today, -3) };
+  expect((await post('/v1/accounts/E2E-30/arrears', bill)).status).toBe(201);
+  const actions = '/v1/accounts/E2E-30';
+
+  expect(await post(`${actions}/promises`, { promiseId: 'E2E-30-PR1', date: addDays(today, 2), source: 'ops' }, 'ops')).toMatchObject({ status: 201, body: { promiseId: 'E2E-30-PR1', status: 'open' } });
+  expect(await post(`${actions}/disputes`, { disputeId: 'E2E-30-D1', amount: 1_000, reason: 'roaming charge' }, 'ops')).toMatchObject({ status: 201, body: { status: 'open', kind: 'dispute' } });
+  expect(await post(`${actions}/disputes/E2E-30-D1/resolution`, { upheld: false, note: 'charge stands' }, 'ops')).toMatchObject({ status: 201, body: { status: 'rejected' } });
+  const plan = { planId: 'E2E-30-PL1', installments: [{ dueDate: addDays(today, 10), amount: 5_000 }, { dueDate: addDays(today, 40), amount: 5_000 }], source: 'ops' };
+  expect(await post(`${actions}/installment-plans`, plan, 'ops')).toMatchObject({ status: 201, body: { planId: 'E2E-30-PL1', status: 'active', restoring: false } });
+  expect(await post(`${actions}/policy-migrations`, { migrationId: 'E2E-30-M1', policy: 'default', reason: 'review' }, 'ops')).toMatchObject({
+    status: 201,
+    body: { migrationId: 'E2E-30-M1', to: { id: KNOWN_POLICIES['default']!.id } },
+  });
+  expect(await post(`${actions}/write-off`, { writeOffId: 'E2E-30-W1', reason: 'uncollectable' }, 'finance')).toMatchObject({ status: 201, body: { amount: 10_000, status: 'written_off' } });
+  expect((await post(`${actions}/promises`, { promiseId: 'E2E-30-PR2', date: today, source: 'ops' }, 'ops')).status).toBe(422);
+  expect((await post('/v1/accounts/NOBODY/promises', { promiseId: 'E2E-30-PR3', date: today, source: 'ops' }, 'ops')).status).toBe(404);
+
+  // a payment after the write-off is a recovery; the state shows every one of these
+  const recovery = await post('/v1/payments', { paymentId: 'E2E-30-P1', accountId: 'E2E-30', amount: 2_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+  expect(recovery).toMatchObject({ status: 201, body: { applied: true, recovery: true, status: 'written_off' } });
+  const state = await (await get(`${actions}/collection`)).json();
+  expect(state).toMatchObject({
+    status: 'written_off',
+    promises: [{ promiseId: 'E2E-30-PR1' }],
+    disputes: [{ disputeId: 'E2E-30-D1', status: 'rejected' }],
+    installmentPlan: { planId: 'E2E-30-PL1' },
+    policyMigrations: [{ migrationId: 'E2E-30-M1' }],
+    writeOff: { writeOffId: 'E2E-30-W1', recovered: 2_000 },
+  });
+  const audit = await (await get(`${actions}/audit`)).json();
+  expect(audit).toMatchObject({ accountId: 'E2E-30', events: expect.arrayContaining([expect.objectContaining({ route: '/v1/accounts/:accountId/write-off', status: 201 })]) });
+  // the public routes: liveness and the document
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  expect(await (await fetch(`${base}/openapi.json`)).json()).toMatchObject({ openapi: '3.1.0' });
 });
 
 test('payments are an outbox: respond-async is answered 202 at once, an unreachable workflow service loses nothing', async () => {
@@ -140,12 +194,12 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
 
   // Bulk posting: accepted and kept at once, applied by the deliverer moments later.
   const payment = { paymentId: 'E2E-P5', accountId: 'E2E-5', amount: 5_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' as const };
-  const res = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' }, body: JSON.stringify(payment) });
+  const res = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async', ...auth('billing') }, body: JSON.stringify(payment) });
   expect(res.status).toBe(202);
   expect(res.headers.get('location')).toBe('/v1/payments/E2E-P5');
   expect(await res.json()).toMatchObject({ applied: null, delivery: 'pending' });
   const delivered = await waitFor(async () => {
-    const s = (await (await fetch(`${base}/v1/payments/E2E-P5`)).json()) as Record<string, any>;
+    const s = (await (await get('/v1/payments/E2E-P5')).json()) as Record<string, any>;
     return s['delivery'] === 'delivered' ? s : undefined;
   });
   expect(delivered).toMatchObject({ amount: 5_000, currency: 'CNY', result: { applied: true, balance: 0, status: 'paid' } });
@@ -162,7 +216,7 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
     const port = (downServer.address() as { port: number }).port;
     const kept = await fetch(`http://127.0.0.1:${port}/v1/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth('billing') },
       body: JSON.stringify({ ...payment, paymentId: 'E2E-P6', accountId: 'E2E-6' }),
     });
     expect(kept.status).toBe(202);
@@ -174,7 +228,7 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
   const { rows } = await db.pool.query("SELECT delivery_attempts, delivery_error, result FROM payments WHERE payment_id = 'E2E-P6'");
   expect(rows[0]).toMatchObject({ delivery_attempts: 1, delivery_error: expect.stringContaining('UNAVAILABLE'), result: null });
   const applied = await waitFor(async () => {
-    const s = (await (await fetch(`${base}/v1/payments/E2E-P6`)).json()) as Record<string, any>;
+    const s = (await (await get('/v1/payments/E2E-P6')).json()) as Record<string, any>;
     return s['delivery'] === 'delivered' ? s : undefined;
   });
   expect(applied).toMatchObject({ deliveryAttempts: 1, lastDeliveryError: null, result: { applied: true, balance: 0 } });
@@ -183,10 +237,10 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
   const refused = { ...payment, paymentId: 'E2E-P7', accountId: 'E2E-7', currency: 'USD' };
   const enrolled = await post('/v1/accounts/E2E-7/arrears', { billId: 'E2E-7-B1', customerName: '郑十', phone: '13700000010', timezone: zone, amount: 5_000, currency: 'CNY', dueDate });
   expect(enrolled.status).toBe(201);
-  const res7 = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' }, body: JSON.stringify(refused) });
+  const res7 = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async', ...auth('billing') }, body: JSON.stringify(refused) });
   expect(res7.status).toBe(202);
   const rejected = await waitFor(async () => {
-    const s = (await (await fetch(`${base}/v1/payments/E2E-P7`)).json()) as Record<string, any>;
+    const s = (await (await get('/v1/payments/E2E-P7')).json()) as Record<string, any>;
     return s['delivery'] === 'delivered' ? s : undefined;
   });
   expect(rejected).toMatchObject({ result: { applied: false, outcome: 'rejected' } });
@@ -209,7 +263,7 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
   expect(backoff[0].wait).toBeGreaterThan(295);
   expect(backoff[0].wait).toBeLessThanOrEqual(300);
   await db.pool.query("DELETE FROM payments WHERE payment_id = 'E2E-P8'");
-  expect((await fetch(`${base}/v1/payments/NOPE`)).status).toBe(404);
+  expect((await get('/v1/payments/NOPE')).status).toBe(404);
 });
 
 test('a retried payment whose first delivery reached an episode that has since ended is not applied again', async () => {
@@ -234,7 +288,7 @@ test('a retried payment whose first delivery reached an episode that has since e
   await db.pool.query("UPDATE payments SET next_delivery_at = now() WHERE payment_id = 'E2E-P10'");
   delivery.nudge();
   const answered = await waitFor(async () => {
-    const s = (await (await fetch(`${base}/v1/payments/E2E-P10`)).json()) as Record<string, any>;
+    const s = (await (await get('/v1/payments/E2E-P10')).json()) as Record<string, any>;
     return s['delivery'] === 'delivered' ? s : undefined;
   });
   expect(answered['result']).toMatchObject({ applied: true, outcome: 'applied', status: 'paid', note: expect.stringContaining('since ended') });
@@ -246,11 +300,11 @@ test('bad input gets 400 naming the fields; unknown accounts 404; payments witho
   expect(bad.status).toBe(400);
   const fields = bad.body['errors'].map((e: { field: string }) => e.field);
   expect(fields).toEqual(expect.arrayContaining(['body.amount', 'body.currency', 'body.dueDate', 'body.timezone', 'body.customerName', 'body.phone']));
-  expect((await fetch(`${base}/v1/accounts/NOBODY/collection`)).status).toBe(404);
+  expect((await get('/v1/accounts/NOBODY/collection')).status).toBe(404);
   const odd = await post('/v1/accounts/E2E-3/arrears', { billId: 'E2E-3-B1', customerName: 'a\u0000b', phone: '13700000003', amount: 100, currency: 'CNY', dueDate: '9999-12-31' });
   expect(odd.status).toBe(400);
   expect(odd.body['errors'].map((e: { field: string }) => e.field)).toEqual(['body.customerName', 'body.dueDate']);
-  expect((await fetch(`${base}/v1/accounts/${'x'.repeat(100)}/collection`)).status).toBe(400);
+  expect((await get(`/v1/accounts/${'x'.repeat(100)}/collection`)).status).toBe(400);
 
   const orphan = await post('/v1/payments', { paymentId: 'E2E-P9', accountId: 'NOBODY', amount: 500, currency: 'CNY', paidAt: '2026-01-01T08:00:00+08:00', channel: 'counter' });
   expect(orphan.status).toBe(201);
@@ -262,9 +316,39 @@ test('bad input gets 400 naming the fields; unknown accounts 404; payments witho
 test('random bodies never produce a 5xx', async () => {
   await fc.assert(
     fc.asyncProperty(fc.oneof(fc.anything(), fc.object()), fc.constantFrom('/v1/payments', '/v1/accounts/FUZZ/arrears'), async (body, url) => {
-      const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) ?? 'null' });
+      const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth('billing') }, body: JSON.stringify(body) ?? 'null' });
       expect(res.status).toBeLessThan(500);
     }),
     { numRuns: 150 },
   );
+});
+
+test('the write-off approver and the policy-migration actor are the caller\'s key; the old free-text fields are only a note', async () => {
+  const zone = 'Asia/Shanghai';
+  const dueDate = addDays(localDateOf(Date.now(), zone), -3);
+  expect((await post('/v1/accounts/E2E-20/arrears', { billId: 'E2E-20-B1', customerName: '钱二十', phone: '13700000020', timezone: zone, amount: 7_000, currency: 'CNY', dueDate })).status).toBe(201);
+  const moved = await post('/v1/accounts/E2E-20/policy-migrations', { migrationId: 'M1', policy: 'default', reason: 'same policy again', actor: 'someone else' }, 'ops');
+  expect(moved.status).toBe(201);
+  // billing may not write off, finance may; the approver is finance's key, whatever the body says
+  expect((await post('/v1/accounts/E2E-20/write-off', { writeOffId: 'WO-1', reason: 'uncollectable' }, 'billing')).status).toBe(403);
+  const written = await post('/v1/accounts/E2E-20/write-off', { writeOffId: 'WO-1', reason: 'uncollectable', approvedBy: 'the director' }, 'finance');
+  expect(written.status).toBe(201);
+  const state = (await (await get('/v1/accounts/E2E-20/collection')).json()) as Record<string, any>;
+  expect(state['writeOff']).toMatchObject({ approvedBy: `key:${keys.finance.keyId}:e2e-finance`, reason: 'uncollectable (note: the director)' });
+  expect(state['policyMigrations']).toEqual([expect.objectContaining({ migrationId: 'M1', actor: `key:${keys.ops.keyId}:e2e-ops`, reason: 'same policy again (note: someone else)' })]);
+  // the episode's record of it (written by an activity, moments later)
+  const recorded = await waitFor(async () => (await db.pool.query("SELECT approved_by FROM write_offs WHERE write_off_id = 'WO-1'")).rows[0]);
+  expect(recorded).toEqual({ approved_by: `key:${keys.finance.keyId}:e2e-finance` });
+});
+
+// Last: every request above left its audit rows; the chain they form must verify.
+test('the audit chain of the whole suite verifies', async () => {
+  const result = await verifyAuditChain(db.pool);
+  expect(result).toMatchObject({ ok: true });
+  expect(result.rows).toBeGreaterThan(150);
+});
+
+test('the answers checked against their schemas cover every JSON route of the table', () => {
+  const json = ROUTES.filter((r) => Object.values(r.responses).some((spec) => 'schema' in spec)).map((r) => r.operationId);
+  expect([...fetch.checked.keys()].filter((op) => op !== '(no route)').sort()).toEqual([...json].sort());
 });

@@ -2,8 +2,9 @@
 // minor units with an ISO-4217 currency; times are ISO-8601 with an offset and stored in UTC.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { timeZoneSchema } from '../config/policy-schema';
-import { LIST_FLAGS, SEGMENTS } from '../domain/policy/types';
+import { timeZoneSchema } from '../../config/policy-schema';
+import { AUDIT_CURSOR_PATTERN, AUDIT_PAGE_MAX } from '../../db/stores/audit';
+import { LIST_FLAGS, SEGMENTS } from '../../domain/policy/types';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, '1–64 letters, digits, ".", "_", ":" or "-"');
 const minorUnits = z.number().int('must be an integer in minor units').positive().max(1e13);
@@ -82,10 +83,19 @@ export const resolutionBody = z.object({
   note: text(500).optional(),
 });
 
+// Who approved a write-off or moved a policy is the caller's key (api/routes/auth.ts), never a body
+// field: `note` is free text kept beside the reason, and the old fields are still accepted as the note.
+const note = text(200).optional();
+const formerActorField = (name: string) =>
+  text(200)
+    .optional()
+    .meta({ deprecated: true, description: `former free-text ${name}, kept only as a note: the actor is the caller's API key` });
+
 export const writeOffBody = z.object({
   writeOffId: idSchema,
   reason: text(500),
-  approvedBy: text(100),
+  note,
+  approvedBy: formerActorField('approver'),
 });
 
 export const installmentPlanBody = z.object({
@@ -99,5 +109,12 @@ export const policyMigrationBody = z.object({
   /** A known policy by name (`default`), or a whole policy object (validated by the policy schema). */
   policy: z.union([z.string().min(1).max(64), z.record(z.string(), z.unknown())]),
   reason: text(500),
-  actor: text(100),
+  note,
+  actor: formerActorField('actor'),
+});
+
+export const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
+  /** The `next` cursor of the previous page: events strictly older than it. */
+  before: z.string().regex(AUDIT_CURSOR_PATTERN, 'a cursor from the previous page').optional(),
 });

@@ -1,0 +1,253 @@
+// The bodies the API answers with (zod): the source of the OpenAPI document's response components
+// and of the contract check the e2e suite runs on every response it sees. Where the body is a
+// TypeScript type owned elsewhere (the workflow's answers, the services' results, the store's
+// rows), a type-level check at the end of this file fails the build if schema and type drift.
+// zod renders an object's output as closed (`additionalProperties: false`), and
+// tests/support/contract.ts holds real answers to that: a key the schema does not name fails.
+import { z } from 'zod';
+import type { ArrearsResult } from '../services/arrears';
+import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
+import type { PaymentStatus } from '../../db/stores/ledger';
+import type { PaymentResult } from '../../domain/episode/ledger';
+import type { LateFeeView } from '../../domain/episode/practice/late-fee';
+import type { CollectionSnapshot } from '../../domain/episode/snapshot';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { agreeInstallmentsUpdate, DisputeAnswer, PolicyMigrationAnswer, PromiseAnswer, writeOffUpdate } from '../../workflows/messages';
+import { LADDER_ACTIONS, type ActionName, type EpisodeStatus, type LadderAction, type ServiceState } from '../../domain/policy/types';
+
+const minor = (description = 'minor units (e.g. fen)') => z.number().int().meta({ description });
+const currency = z.string().regex(/^[A-Z]{3}$/).meta({ description: 'ISO-4217 code', example: 'CNY' });
+/** A UTC instant, as `toISOString()` writes it. */
+const utc = z.iso.datetime();
+/** The same instant in the customer's zone, with its offset. */
+const local = z.iso.datetime({ offset: true });
+const localDate = z.iso.date().meta({ description: 'customer-local calendar date' });
+
+export const episodeStatusSchema = z.enum(['open', 'paid', 'written_off', 'legal', 'closed']).meta({ id: 'EpisodeStatus' });
+export const serviceStateSchema = z
+  .enum(['active', 'outgoing_barred', 'suspended', 'deregistered'])
+  .meta({ id: 'ServiceState', description: '单停 = outgoing_barred, 双停 = suspended, 销号/拆机 = deregistered' });
+const ladderAction = z.enum(LADDER_ACTIONS);
+export const actionNameSchema = z.enum([...LADDER_ACTIONS, 'restore', 'promise_reminder', 'write_off']).meta({ id: 'ActionName' });
+
+export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+export const arrearsResultSchema = z
+  .object({
+    status: z.enum(['accepted', 'duplicate']),
+    accountId: z.string(),
+    billId: z.string(),
+    workflowId: z.string().meta({ example: 'collection-DEMO-002' }),
+  })
+  .meta({ id: 'ArrearsResult' });
+
+const paymentRef = { paymentId: z.string(), accountId: z.string() };
+/** The episode's answer (`postPayment` update) with the payment's ids. */
+const paymentAppliedSchema = z
+  .object({
+    ...paymentRef,
+    applied: z.boolean().meta({ description: 'false when the episode rejected it' }),
+    outcome: z.enum(['applied', 'duplicate', 'rejected']),
+    reason: z.string().optional(),
+    balance: minor('the principal still owed, minor units'),
+    status: episodeStatusSchema,
+    service: serviceStateSchema,
+    restoring: z.boolean().meta({ description: 'this payment cleared a suspended line: restoration follows' }),
+    recovery: z.boolean().optional().meta({ description: 'the debt had been written off: this payment is a recovery' }),
+  })
+  .meta({ id: 'PaymentApplied', description: 'The episode applied (or recognised, or rejected) the payment.' });
+const paymentAppliedEarlierSchema = z
+  .object({
+    ...paymentRef,
+    applied: z.literal(true),
+    outcome: z.literal('applied'),
+    balance: minor(),
+    status: episodeStatusSchema,
+    service: serviceStateSchema,
+    note: z.string(),
+  })
+  .meta({ id: 'PaymentAppliedEarlier', description: 'An earlier delivery reached an episode that has since ended; its answer had been lost.' });
+const paymentNotAppliedSchema = z
+  .object({ ...paymentRef, applied: z.literal(false), outcome: z.enum(['recorded', 'rejected']), reason: z.string() })
+  .meta({ id: 'PaymentNotApplied', description: '`recorded`: no open episode for the account; `rejected`: a kept payment its episode refused.' });
+const paymentPendingSchema = z
+  .object({ ...paymentRef, applied: z.null(), delivery: z.literal('pending'), reason: z.string() })
+  .meta({ id: 'PaymentPending', description: 'Kept; the deliverer applies it as soon as the episode can be reached.' });
+
+/** What a payment got: the stored answer (`payments.result`), the same for a re-send. */
+export const paymentOutcomeSchema = z
+  .union([paymentAppliedSchema, paymentAppliedEarlierSchema, paymentNotAppliedSchema, paymentPendingSchema])
+  .meta({ id: 'PaymentOutcome' });
+export type PaymentOutcome = z.infer<typeof paymentOutcomeSchema>;
+
+/** The answer to `POST /v1/payments`: the outcome and whether this was a re-send. */
+const duplicate = { duplicate: z.boolean().meta({ description: 'a re-send: this is the first answer' }) };
+export const paymentAnswerSchema = z
+  .union([
+    paymentAppliedSchema.extend(duplicate).meta({ id: 'PaymentAppliedAnswer' }),
+    paymentAppliedEarlierSchema.extend(duplicate).meta({ id: 'PaymentAppliedEarlierAnswer' }),
+    paymentNotAppliedSchema.extend(duplicate).meta({ id: 'PaymentNotAppliedAnswer' }),
+    paymentPendingSchema.extend(duplicate).meta({ id: 'PaymentPendingAnswer' }),
+  ])
+  .meta({ id: 'PaymentAnswer', description: 'A `PaymentOutcome` with `duplicate`.' });
+
+export const paymentStatusSchema = z
+  .object({
+    ...paymentRef,
+    amount: minor(),
+    currency,
+    paidAt: utc,
+    receivedAt: utc,
+    delivery: z.enum(['pending', 'delivered']),
+    deliveryAttempts: z.number().int().min(0).meta({ description: 'earlier deliveries that failed' }),
+    lastDeliveryError: z.string().nullable(),
+    result: paymentOutcomeSchema.nullable().meta({ description: 'the episode’s answer once delivered' }),
+  })
+  .meta({ id: 'PaymentStatus' });
+
+export const promiseAnswerSchema = z
+  .object({ promiseId: z.string(), date: localDate, due: minor('what the promise must bring in, minor units'), status: z.enum(['open', 'kept', 'broken']) })
+  .meta({ id: 'PromiseAnswer' });
+
+export const disputeAnswerSchema = z
+  .object({
+    disputeId: z.string(),
+    kind: z.enum(['dispute', 'abnormal_bill']),
+    amount: minor(),
+    status: z.enum(['open', 'upheld', 'rejected']),
+    balance: minor(),
+    episodeStatus: episodeStatusSchema,
+  })
+  .meta({ id: 'DisputeAnswer' });
+
+export const installmentPlanAnswerSchema = z
+  .object({
+    planId: z.string(),
+    status: z.string().meta({ description: '`active` once agreed' }),
+    restoring: z.boolean().meta({ description: 'a suspended line is being restored under the plan' }),
+  })
+  .meta({ id: 'InstallmentPlanAnswer' });
+
+const policyRef = z.object({ id: z.string(), version: z.number().int() }).meta({ id: 'PolicyRef' });
+export const policyMigrationAnswerSchema = z.object({ migrationId: z.string(), from: policyRef, to: policyRef }).meta({ id: 'PolicyMigrationAnswer' });
+
+export const writeOffAnswerSchema = z
+  .object({ writeOffId: z.string(), amount: minor('what came off the books, minor units'), status: episodeStatusSchema })
+  .meta({ id: 'WriteOffAnswer' });
+
+export const lateFeeSchema = z
+  .object({ ratePerMille: z.number(), accrued: minor(), waived: minor(), due: minor('what the customer owes in late fees now, minor units') })
+  .meta({ id: 'LateFee', description: '违约金, apart from the principal `balance`.' });
+
+const installment = z.object({ dueDate: localDate, amount: minor() });
+
+/** The state query's view of an episode (`CollectionSnapshot`), plus a link into the Temporal UI. */
+export const collectionViewSchema = z
+  .object({
+    accountId: z.string(),
+    episodeId: z.string(),
+    policy: policyRef,
+    status: episodeStatusSchema,
+    service: serviceStateSchema,
+    currency,
+    balance: minor('the principal still owed, minor units'),
+    billed: minor(),
+    paid: minor(),
+    stage: z.union([actionNameSchema, z.literal('enrolled')]).meta({ description: 'the last rung taken' }),
+    cycle: z.number().int(),
+    timezone: z.string().meta({ example: 'Asia/Shanghai' }),
+    next: z
+      .object({
+        stepId: z.string(),
+        action: z.union([ladderAction, z.enum(['promise_reminder', 'promise_expiry', 'installment_check'])]),
+        at: utc,
+        atLocal: local,
+      })
+      .nullable(),
+    steps: z.array(
+      z.object({ cycle: z.number().int(), stepId: z.string(), action: actionNameSchema, at: utc, atLocal: local, outcome: z.string(), reason: z.string().optional() }),
+    ),
+    bills: z.array(
+      z.object({ billId: z.string(), amount: minor(), currency, dueDate: localDate, previousAverage: minor('billing’s average of the previous three months').optional() }),
+    ),
+    payments: z.array(z.object({ paymentId: z.string(), amount: minor(), paidAt: utc, seenAt: utc, channel: z.string() })),
+    restorations: z.array(z.object({ paymentId: z.string(), paymentSeenAt: utc, restoredAt: utc, latencyMs: z.number() })),
+    disputes: z.array(
+      z.object({ disputeId: z.string(), kind: z.string(), amount: minor(), billId: z.string().optional(), reason: z.string(), status: z.string(), openedAt: utc }),
+    ),
+    disputed: minor('what open disputes take out of the pressure'),
+    credited: minor('what upheld disputes took off'),
+    optedOut: z.boolean(),
+    policyMigrations: z.array(
+      z.object({ migrationId: z.string(), from: z.string().meta({ example: 'default@1' }), to: z.string(), reason: z.string(), actor: z.string(), at: utc }),
+    ),
+    agencyOutcome: z.object({ outcome: z.string(), note: z.string().optional(), at: utc }).nullable(),
+    installmentPlan: z.object({ planId: z.string(), status: z.string(), installments: z.array(installment), paidSince: minor() }).nullable(),
+    writeOff: z
+      .object({ writeOffId: z.string(), amount: minor(), at: utc, reason: z.string(), approvedBy: z.string(), recovered: minor('paid since the write-off') })
+      .nullable(),
+    lateFee: lateFeeSchema.nullable(),
+    promises: z.array(z.object({ promiseId: z.string(), date: localDate, due: minor(), source: z.string(), status: z.string(), madeAt: utc })),
+    brokenPromises: z.number().int(),
+    workflowUrl: z.url().optional().meta({ description: 'the episode in the Temporal Web UI, when the API knows its address' }),
+  })
+  .meta({ id: 'CollectionView', description: 'An episode: times in UTC (`at`) and in the customer’s zone (`atLocal`).' });
+
+export const auditEventSchema = z
+  .object({
+    id: z.string().meta({ description: 'decimal, gapless, in chain order' }),
+    at: utc,
+    keyId: z.string().nullable().meta({ description: 'null when no valid key was presented' }),
+    roles: z.array(z.string()),
+    method: z.string(),
+    route: z.string().meta({ description: 'the route pattern', example: '/v1/accounts/:accountId/arrears' }),
+    accountId: z.string().nullable(),
+    requestId: z.string(),
+    status: z.number().int(),
+    outcome: z.string(),
+    prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .meta({ id: 'AuditEvent', description: 'One request that changed (or tried to change) an account; hash-chained.' });
+
+export const auditPageSchema = z
+  .object({
+    accountId: z.string(),
+    events: z.array(auditEventSchema),
+    next: z.string().optional().meta({ description: 'pass as `before` for the next (older) page; absent on the last page' }),
+  })
+  .meta({ id: 'AuditPage' });
+
+/** This document itself (`/openapi.json`): only its frame is described. */
+export const openApiDocumentSchema = z
+  .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'OpenApiDocument' });
+
+// ---- Compile-time agreement of schemas and the types they describe ---------------------------
+// `Same` is exact (not mere assignability: an extra optional key on either side fails too);
+// `Deep` flattens intersections so `A & B` and the written-out object compare equal.
+type Deep<T> = T extends readonly (infer U)[] ? Deep<U>[] : T extends object ? { [K in keyof T]: Deep<T[K]> } : T;
+type Same<A, B> = (<T>() => T extends Deep<A> ? 1 : 2) extends <T>() => T extends Deep<B> ? 1 : 2 ? true : false;
+type Agree<T extends true> = T;
+type PaymentApplied = z.infer<typeof paymentAppliedSchema>;
+type Answer<U> = U extends UpdateDefinition<infer R, infer _A, infer _N> ? R : never;
+
+export type SchemaTypeChecks = [
+  Agree<Same<z.infer<typeof episodeStatusSchema>, EpisodeStatus>>,
+  Agree<Same<z.infer<typeof serviceStateSchema>, ServiceState>>,
+  Agree<Same<z.infer<typeof actionNameSchema>, ActionName>>,
+  Agree<Same<z.infer<typeof ladderAction>, LadderAction>>,
+  Agree<Same<z.infer<typeof arrearsResultSchema>, ArrearsResult>>,
+  Agree<Same<Omit<PaymentApplied, 'paymentId' | 'accountId' | 'applied'>, PaymentResult>>,
+  Agree<Same<Omit<z.infer<typeof paymentStatusSchema>, 'result'>, Omit<PaymentStatus, 'result'>>>,
+  Agree<Same<z.infer<typeof promiseAnswerSchema>, PromiseAnswer>>,
+  Agree<Same<z.infer<typeof disputeAnswerSchema>, DisputeAnswer>>,
+  Agree<Same<z.infer<typeof policyMigrationAnswerSchema>, PolicyMigrationAnswer>>,
+  Agree<Same<z.infer<typeof paymentAnswerSchema>, PaymentOutcome & { duplicate: boolean }>>,
+  Agree<Same<z.infer<typeof installmentPlanAnswerSchema>, Answer<typeof agreeInstallmentsUpdate>>>,
+  Agree<Same<z.infer<typeof writeOffAnswerSchema>, Answer<typeof writeOffUpdate>>>,
+  Agree<Same<z.infer<typeof lateFeeSchema>, LateFeeView>>,
+  Agree<Same<Omit<z.infer<typeof collectionViewSchema>, 'workflowUrl'>, CollectionSnapshot>>,
+  Agree<Same<z.infer<typeof auditEventSchema>, AuditEventRow>>,
+  Agree<Same<Omit<z.infer<typeof auditPageSchema>, 'accountId'>, Awaited<ReturnType<typeof listAuditEvents>>>>,
+];

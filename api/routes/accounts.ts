@@ -1,0 +1,31 @@
+// Accounts: billing posts overdue bills; operations read the episode's state.
+import { Router } from 'express';
+import type { AppDeps } from '../app';
+import { notFound } from '../errors';
+import { arrearsService } from '../services/arrears';
+import { collectionRecords } from '../../db/stores/collection-records';
+import { ledger } from '../../db/stores/ledger';
+import type { RouteMounter } from './mount';
+
+export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
+  const router = Router();
+  const postArrears = arrearsService({ ledger: ledger(deps.pool), records: collectionRecords(deps.pool), collection: deps.collection, policy: deps.policy });
+
+  routes.mount(router, 'postArrears', async ({ params, body, auditIn }) => {
+    const status = (r: { status: string }) => (r.status === 'accepted' ? 201 : 200);
+    // The audit row commits with the bill's delivery (a duplicate already delivered changes nothing).
+    const result = await postArrears(params.accountId, body, (tx, r) => auditIn(tx, status(r), r.status === 'accepted' ? 'bill accepted' : 'bill delivered on re-send'));
+    return { status: status(result), body: result, outcome: result.status };
+  });
+
+  routes.mount(router, 'getCollection', async ({ params }) => {
+    const state = await deps.collection.state(params.accountId);
+    if (!state) throw notFound(`no collection episode for account ${params.accountId}`);
+    const workflowUrl = deps.temporalUiUrl
+      ? `${deps.temporalUiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/collection-${encodeURIComponent(params.accountId)}`
+      : undefined;
+    return { status: 200, body: { ...state, ...(workflowUrl ? { workflowUrl } : {}) } };
+  });
+
+  return router;
+}
