@@ -85,7 +85,10 @@ export default defineConfig(
           paths: builtinModules.map((name) => ({ name, message: 'Workflow and domain code does no I/O: node builtins stay in activities and the edges.' })),
           patterns: [
             { regex: '^node:', message: 'Workflow and domain code does no I/O: node builtins stay in activities and the edges.' },
-            { group: IO_PACKAGES.flatMap((p) => [p, `${p}/**`]), message: 'Workflow and domain code does no I/O and gets plain typed data (zod stays at the API and activity edges).' },
+            {
+              group: IO_PACKAGES.flatMap((p) => [p, `${p}/**`]),
+              message: 'Workflow and domain code does no I/O and gets plain typed data (zod stays at the API and activity edges).',
+            },
             { group: TEMPORAL_OUTSIDE, message: 'Only @temporalio/workflow and @temporalio/common belong in the workflow bundle.' },
             {
               // Activities are called through proxyActivities<typeof activities>: their types only.

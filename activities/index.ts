@@ -76,7 +76,9 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
 
   return {
     sendSms: (req: StepRequest) =>
-      attempt(req, 'system:sms', () => providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: reminderText(req, today(req)) })),
+      attempt(req, 'system:sms', () =>
+        providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: reminderText(req, today(req)) }),
+      ),
 
     placeVoiceReminder: (req: StepRequest) =>
       attempt(req, 'system:voice', () =>
@@ -104,8 +106,7 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     sendDemandLetter: (req: StepRequest) => attempt(req, 'system:letters', () => providers.letters.sendDemandLetter(caseDetails(req))),
 
     /** 委外催收: the agency's result comes back as the workflow's `recordAgencyOutcome` signal. */
-    referToAgency: (req: StepRequest) =>
-      attempt(req, 'system:agency', () => providers.agency.refer({ ...caseDetails(req), phone: req.customer.phone })),
+    referToAgency: (req: StepRequest) => attempt(req, 'system:agency', () => providers.agency.refer({ ...caseDetails(req), phone: req.customer.phone })),
 
     referToLegal: (req: StepRequest) => attempt(req, 'system:legal', () => providers.legal.openCase(caseDetails(req))),
 
@@ -118,7 +119,12 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     /** The reminder on a promised date (预约缴费提醒). */
     sendPromiseReminder: (req: PromiseReminderRequest) =>
       attempt(req, 'system:sms', () =>
-        providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: promiseReminderText(req, req.promisedDate, req.promisedAmount) }),
+        providers.sms.send({
+          key: req.key,
+          accountId: req.accountId,
+          to: req.customer.phone,
+          text: promiseReminderText(req, req.promisedDate, req.promisedAmount),
+        }),
       ),
 
     recordPromise: (p: PromiseRecord) => records.recordPromise(p),

@@ -46,7 +46,8 @@ function apiDocument() {
   return (document ??= buildOpenApiDocument(ROUTES, {
     title: 'Arrears collection API',
     version: pkg.version,
-    description: 'Overdue telecom accounts (欠费催缴), one Temporal workflow per account. Amounts are integers in minor units with an ISO-4217 currency; times are ISO-8601, stored in UTC. Errors are application/problem+json (RFC 9457).',
+    description:
+      'Overdue telecom accounts (欠费催缴), one Temporal workflow per account. Amounts are integers in minor units with an ISO-4217 currency; times are ISO-8601, stored in UTC. Errors are application/problem+json (RFC 9457).',
   }));
 }
 
@@ -60,7 +61,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('x-request-id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () =>
-      deps.log.info({ reqId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request'),
+      deps.log.info(
+        { reqId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      ),
     );
     next();
   });

@@ -131,7 +131,9 @@ export class CollectionClient {
    */
   async endedEpisodeWithPayment(accountId: string, paymentId: string, since: Date): Promise<CollectionSnapshot | undefined> {
     const workflowId = collectionWorkflowId(accountId);
-    const runs = this.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND ExecutionStatus != 'Running' AND CloseTime >= '${since.toISOString()}'` });
+    const runs = this.client.workflow.list({
+      query: `WorkflowId = '${workflowId}' AND ExecutionStatus != 'Running' AND CloseTime >= '${since.toISOString()}'`,
+    });
     for await (const run of runs) {
       const state = await this.client.workflow.getHandle(workflowId, run.runId).query(collectionStateQuery);
       if (state.payments.some((p) => p.paymentId === paymentId)) return state;

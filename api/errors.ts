@@ -47,7 +47,9 @@ function isDatabaseUnavailable(err: { code?: unknown; message?: unknown }): bool
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '53300'].includes(code)) return true;
   if (/^(08|57P)/.test(code)) return true;
   const message = typeof err.message === 'string' ? err.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/.test(message);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/.test(
+    message,
+  );
 }
 
 /** What any thrown value answers with; unknown errors are 500 (and logged by the handler). */

@@ -12,7 +12,13 @@ export interface PaymentDelivery {
   stop: () => Promise<void>;
 }
 
-export function startPaymentDelivery(deps: { ledger: Ledger; collection: CollectionClient; log: Logger; intervalMs?: number; concurrency?: number }): PaymentDelivery {
+export function startPaymentDelivery(deps: {
+  ledger: Ledger;
+  collection: CollectionClient;
+  log: Logger;
+  intervalMs?: number;
+  concurrency?: number;
+}): PaymentDelivery {
   const intervalMs = deps.intervalMs ?? 1000;
   let stopped = false;
   let wake: (() => void) | undefined;

@@ -80,7 +80,14 @@ export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => P
           });
         try {
           const enrol = async (accountId: string, amount: number, dueDate: string) => {
-            const res = await post(`/v1/accounts/${accountId}/arrears`, { billId: `${accountId}-B1`, customerName: '基准', phone: '13000000000', amount, currency: 'CNY', dueDate });
+            const res = await post(`/v1/accounts/${accountId}/arrears`, {
+              billId: `${accountId}-B1`,
+              customerName: '基准',
+              phone: '13000000000',
+              amount,
+              currency: 'CNY',
+              dueDate,
+            });
             if (res.status !== 201) throw new Error(`enrol ${accountId}: ${res.status} ${await res.text()}`);
           };
           return await fn({ pool, simulator, temporal: { address, client }, post, enrol });

@@ -36,7 +36,14 @@ async function main(): Promise<void> {
     let m0 = await workerMetrics();
     t0 = performance.now();
     await pooled(items, concurrency, async ({ id, account }) => {
-      const res = await post('/v1/payments', { paymentId: id, accountId: account, amount: 100, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+      const res = await post('/v1/payments', {
+        paymentId: id,
+        accountId: account,
+        amount: 100,
+        currency: 'CNY',
+        paidAt: new Date().toISOString(),
+        channel: 'bank',
+      });
       if (res.status !== 201) throw new Error(`pay ${id}: ${res.status} ${await res.text()}`);
     });
     const apiPerSecond = payments / ((performance.now() - t0) / 1000);
@@ -47,7 +54,9 @@ async function main(): Promise<void> {
     t0 = performance.now();
     await pooled(items, concurrency, async ({ id, account }) => {
       const payment = { paymentId: `${id}-direct`, amount: 100, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' };
-      await temporal.client.workflow.getHandle(`collection-${account}`).executeUpdate(postPaymentUpdate, { args: [payment], updateId: `payment-${payment.paymentId}` });
+      await temporal.client.workflow
+        .getHandle(`collection-${account}`)
+        .executeUpdate(postPaymentUpdate, { args: [payment], updateId: `payment-${payment.paymentId}` });
     });
     const updatesPerSecond = payments / ((performance.now() - t0) / 1000);
     const directMetrics = metricsBetween(m0, await workerMetrics());
@@ -56,7 +65,11 @@ async function main(): Promise<void> {
     // the deliverer applies them. Accept rate, and the rate until the last one is applied.
     t0 = performance.now();
     await pooled(items, concurrency, async ({ id, account }) => {
-      const res = await post('/v1/payments', { paymentId: `${id}-async`, accountId: account, amount: 100, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' }, { prefer: 'respond-async' });
+      const res = await post(
+        '/v1/payments',
+        { paymentId: `${id}-async`, accountId: account, amount: 100, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' },
+        { prefer: 'respond-async' },
+      );
       if (res.status !== 202) throw new Error(`pay ${id} async: ${res.status} ${await res.text()}`);
     });
     const acceptedPerSecond = payments / ((performance.now() - t0) / 1000);

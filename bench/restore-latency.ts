@@ -41,7 +41,14 @@ async function main(): Promise<void> {
     const roundTrips: number[] = [];
     for (const id of ids) {
       const t0 = performance.now();
-      const res = await post('/v1/payments', { paymentId: `${id}-P`, accountId: id, amount: 10_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' });
+      const res = await post('/v1/payments', {
+        paymentId: `${id}-P`,
+        accountId: id,
+        amount: 10_000,
+        currency: 'CNY',
+        paidAt: new Date().toISOString(),
+        channel: 'online',
+      });
       roundTrips.push(performance.now() - t0);
       if (res.status !== 201) throw new Error(`pay ${id}: ${res.status}`);
       while (!restoredAt.has(id)) await new Promise((r) => setTimeout(r, 2));

@@ -102,7 +102,12 @@ async function main(): Promise<void> {
       accountMonthsPerSecond: Math.round((accounts * months) / wallSeconds),
       actions,
       actionsPerSecond: Math.round(stepsPerSecond),
-      baseline: { accounts: baselineAccounts, stepsPerAccount: BASELINE_STEPS, wallSeconds: Math.round(baselineSeconds), stepsPerSecond: Math.round(baselineStepsPerSecond) },
+      baseline: {
+        accounts: baselineAccounts,
+        stepsPerAccount: BASELINE_STEPS,
+        wallSeconds: Math.round(baselineSeconds),
+        stepsPerSecond: Math.round(baselineStepsPerSecond),
+      },
       ratioActionsToBaselineSteps: Math.round((stepsPerSecond / baselineStepsPerSecond) * 1000) / 1000,
       summary: result.summary,
     });

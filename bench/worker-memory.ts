@@ -19,7 +19,10 @@ const REPO = path.resolve(__dirname, '..');
 const MiB = 2 ** 20;
 
 function rssBytes(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.match(/(\d+)/)?.[1] ?? NaN) * 1024;
 }
 
@@ -36,7 +39,11 @@ async function settledRss(pid: number): Promise<number> {
 }
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -61,9 +68,18 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address });
     const modes: Record<string, unknown> = {};
     try {
-      for (const [mode, cache] of [['cached', n + 1000], ['evicted', 0]] as const) {
+      for (const [mode, cache] of [
+        ['cached', n + 1000],
+        ['evicted', 0],
+      ] as const) {
         const taskQueue = `memory-${mode}`;
-        const worker = await startWorker({ DATABASE_URL: pgUrl, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_MAX_CACHED_WORKFLOWS: String(cache), LOG_LEVEL: 'info' });
+        const worker = await startWorker({
+          DATABASE_URL: pgUrl,
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          WORKER_MAX_CACHED_WORKFLOWS: String(cache),
+          LOG_LEVEL: 'info',
+        });
         try {
           await sleep(2000);
           const idle = await settledRss(worker.pid!);

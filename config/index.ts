@@ -28,11 +28,7 @@ export interface AppConfig {
   readonly workerMaxCachedWorkflows?: number;
 }
 
-const port = z
-  .string()
-  .regex(/^\d+$/, 'must be an integer')
-  .transform(Number)
-  .pipe(z.number().int().min(1, 'must be 1..65535').max(65535, 'must be 1..65535'));
+const port = z.string().regex(/^\d+$/, 'must be an integer').transform(Number).pipe(z.number().int().min(1, 'must be 1..65535').max(65535, 'must be 1..65535'));
 
 const text = z.string().min(1);
 

@@ -8,9 +8,7 @@ import { isValidTimeZone } from '../domain/policy/calendar';
 import { LADDER_ACTIONS, SEGMENTS, type CollectionPolicy, type LadderStep } from '../domain/policy/types';
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, customer-local)');
-const window = z
-  .object({ start: localTime, end: localTime })
-  .refine((w) => w.start < w.end, { message: 'window start must be before its end' });
+const window = z.object({ start: localTime, end: localTime }).refine((w) => w.start < w.end, { message: 'window start must be before its end' });
 const days = z.number().int().min(0).max(3650);
 const actionName = z.enum([...LADDER_ACTIONS, 'restore', 'promise_reminder']);
 
@@ -21,7 +19,11 @@ const timing = z.discriminatedUnion('kind', [
 ]);
 
 const step = z.object({
-  id: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
   action: z.enum(LADDER_ACTIONS),
   at: timing,
   atIfHighBalance: timing.optional(),
@@ -36,9 +38,7 @@ function earliestDay(ladder: LadderStep[], stepId: string, seen = new Set<string
   seen.add(stepId);
   const timings = [s.at, ...(s.atIfHighBalance ? [s.atIfHighBalance] : [])];
   return Math.min(
-    ...timings.map((t) =>
-      t.kind === 'days_after_due' ? t.days : t.kind === 'day_of_month' ? t.minDaysAfterDue : earliestDay(ladder, t.step, seen) + t.days,
-    ),
+    ...timings.map((t) => (t.kind === 'days_after_due' ? t.days : t.kind === 'day_of_month' ? t.minDaysAfterDue : earliestDay(ladder, t.step, seen) + t.days)),
   );
 }
 
@@ -46,7 +46,10 @@ function checkLadder(name: string, ladder: LadderStep[], p: { legal: CollectionP
   const path = ['ladders', name];
   ladder.forEach((s, i) => {
     if (ladder.findIndex((x) => x.id === s.id) !== i) ctx.addIssue({ code: 'custom', path: [...path, i, 'id'], message: `duplicate step id ${s.id}` });
-    for (const [field, t] of [['at', s.at], ['atIfHighBalance', s.atIfHighBalance]] as const) {
+    for (const [field, t] of [
+      ['at', s.at],
+      ['atIfHighBalance', s.atIfHighBalance],
+    ] as const) {
       if (t?.kind === 'days_after_step' && !ladder.slice(0, i).some((x) => x.id === t.step)) {
         ctx.addIssue({ code: 'custom', path: [...path, i, field, 'step'], message: `refers to ${t.step}, which is not an earlier step` });
       }
@@ -86,7 +89,10 @@ export const policySchema = z
     windows: z.partialRecord(actionName, window),
     unwindowedActions: z.array(actionName),
     preferredTime: z.object({ default: localTime }).catchall(localTime),
-    minHoursBetweenSteps: z.number().min(0).max(24 * 30),
+    minHoursBetweenSteps: z
+      .number()
+      .min(0)
+      .max(24 * 30),
     ladders: z.record(z.string(), z.array(step).min(1)),
     segmentLadders: z.record(z.enum(SEGMENTS), z.string()),
     blackListLadder: z.string(),
@@ -128,7 +134,13 @@ export const policySchema = z
         blackListAfterBroken: z.number().int().min(1),
       })
       .optional(),
-    restoration: z.object({ alertAfterMinutes: z.number().int().min(1).max(24 * 60) }),
+    restoration: z.object({
+      alertAfterMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60),
+    }),
     legal: z.object({
       // Floors may be raised by contract, never lowered below the regulations.
       minDaysAfterDueBeforeSuspension: z.number().int().min(30),

@@ -31,7 +31,12 @@ export async function withLocalDatabase<T>(config: AppConfig, fn: (pool: Pool) =
   if (!url) {
     url = embeddedPostgresUrl(config.pgPort, EMBEDDED_DATABASE);
     if (!(await reachable(url))) {
-      const server = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg'), port: config.pgPort, databaseName: EMBEDDED_DATABASE, persistent: true });
+      const server = await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'pg'),
+        port: config.pgPort,
+        databaseName: EMBEDDED_DATABASE,
+        persistent: true,
+      });
       stop = server.stop;
     }
   }

@@ -20,7 +20,13 @@ export async function withThrowawayDatabase<T>(
   fn: (db: ThrowawayDatabase) => Promise<T>,
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${opts.name}-`));
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: opts.port, databaseName: opts.name, persistent: false, fast: opts.fast ?? false });
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: opts.port,
+    databaseName: opts.name,
+    persistent: false,
+    fast: opts.fast ?? false,
+  });
   const pool = createPool(pg.url, { max: opts.maxConnections ?? 20 });
   try {
     await migrate(pg.url);

@@ -33,14 +33,20 @@ export async function ensureDemoKeys(pool: Pool, dataDir: string): Promise<{ cre
   for (const role of ROLES) keys[role] = (await store.create(`demo-${role}`, [role])).key;
   const lines = ROLES.map((r) => `${variable(r)}=${keys[r]}`);
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, `# Demo API keys (one per role) from the first npm start. \`source ${path.relative(process.cwd(), file) || file}\` sets them.\n${lines.join('\n')}\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    file,
+    `# Demo API keys (one per role) from the first npm start. \`source ${path.relative(process.cwd(), file) || file}\` sets them.\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
   return { created: true, keys, file };
 }
 
 /** The banner lines that show the keys (first run) or where they are. */
 export function demoKeysBanner(demo: { created: boolean; keys: DemoKeys; file: string }): string {
   if (!demo.created) {
-    return fs.existsSync(demo.file) ? `  API keys         in ${demo.file} (source it for $BILLING_KEY, $OPS_KEY, …)` : '  API keys         npm run keys -- create --name <name> --role <role>';
+    return fs.existsSync(demo.file)
+      ? `  API keys         in ${demo.file} (source it for $BILLING_KEY, $OPS_KEY, …)`
+      : '  API keys         npm run keys -- create --name <name> --role <role>';
   }
   const rows = ROLES.map((r) => `    ${variable(r).padEnd(12)} ${demo.keys[r]}`);
   return `  API keys         one per role, shown once and kept in ${demo.file} (source it):\n${rows.join('\n')}`;

@@ -14,13 +14,19 @@ export interface DevServer {
 export async function startDevServer(opts: { cli: string; dataDir: string; port: number; uiPort: number; headless?: boolean }): Promise<DevServer> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
-    '--db-filename', path.join(opts.dataDir, 'temporal.db'),
-    '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--db-filename',
+    path.join(opts.dataDir, 'temporal.db'),
+    '--log-level',
+    'error',
     // WAL keeps the single SQLite connection fast; durability against a process crash is kept.
-    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma',
+    'journal_mode=wal',
     ...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch']),
   ];
   const child: ChildProcess = spawn(opts.cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -22,11 +22,16 @@ function found() {
 if (!found()) {
   const canApt = typeof process.getuid === 'function' && process.getuid() === 0 && fs.existsSync('/usr/bin/apt-get');
   if (!canApt) {
-    console.warn('[install-chromium] Chromium is missing and apt-get cannot run here (needs root); the browser tests will fail. Install the `chromium` package or set CHROMIUM_PATH.');
+    console.warn(
+      '[install-chromium] Chromium is missing and apt-get cannot run here (needs root); the browser tests will fail. Install the `chromium` package or set CHROMIUM_PATH.',
+    );
   } else {
     console.log('[install-chromium] installing Chromium for the browser tests (apt-get, ~20 s)…');
     try {
-      execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation', { stdio: 'inherit', shell: '/bin/sh' });
+      execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation', {
+        stdio: 'inherit',
+        shell: '/bin/sh',
+      });
     } catch (err) {
       console.warn(`[install-chromium] apt-get failed (${err.message}); the browser tests will fail.`);
     }

@@ -30,7 +30,12 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg'), port: config.pgPort, databaseName: EMBEDDED_DATABASE, persistent: true });
+      const pg = await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'pg'),
+        port: config.pgPort,
+        databaseName: EMBEDDED_DATABASE,
+        persistent: true,
+      });
       stops.push(pg.stop);
       databaseUrl = pg.url;
       log.info({ port: config.pgPort }, 'embedded PostgreSQL running');
@@ -51,7 +56,13 @@ async function main(): Promise<void> {
     const connection = await NativeConnection.connect({ address });
     stops.push(() => connection.close());
     const simulator = new ProviderSimulator(pool);
-    const worker = await createCollectionWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, pool, providers: simulator.providers() });
+    const worker = await createCollectionWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      pool,
+      providers: simulator.providers(),
+    });
     const running = worker.run();
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const { scenario, policy } = parseScenario(raw);
   quietTemporalRuntime('ERROR');
 
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulating [{bar}] {value}/{total} accounts | {eta_formatted} left' }, Presets.shades_classic) : undefined;
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: 'simulating [{bar}] {value}/{total} accounts | {eta_formatted} left' }, Presets.shades_classic)
+    : undefined;
   try {
     const result = await withThrowawayDatabase({ name: 'simulate', port: 55000 + (process.pid % 1000), fast: true }, async ({ pool }) => {
       const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });

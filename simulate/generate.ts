@@ -55,11 +55,31 @@ export function generateScenario(opts: GenerateOptions): Record<string, unknown>
   const events: Record<string, unknown>[] = [];
   for (let i = 0; i < opts.accounts; i++) {
     const id = `S${i}`;
-    const segment = pick<string>([['consumer', 0.86], ['enterprise', 0.1], ['ecommerce', 0.03], ['key_account', 0.01]]);
-    const lists = pick<string[]>([[[], 0.94], [['red'], 0.02], [['black'], 0.04]]);
+    const segment = pick<string>([
+      ['consumer', 0.86],
+      ['enterprise', 0.1],
+      ['ecommerce', 0.03],
+      ['key_account', 0.01],
+    ]);
+    const lists = pick<string[]>([
+      [[], 0.94],
+      [['red'], 0.02],
+      [['black'], 0.04],
+    ]);
     const amount = Math.round(Math.exp(8 + rand() * 3)); // ~30 to ~600 CNY, in fen
     const due = start.plus({ days: int(0, 27) });
-    accounts.push({ id, segment, lists, timezone: zone, name: `客户${i}`, phone: `138${String(i).padStart(8, '0')}`, currency: 'CNY', billId: `${id}-B1`, amount, dueDate: date(due) });
+    accounts.push({
+      id,
+      segment,
+      lists,
+      timezone: zone,
+      name: `客户${i}`,
+      phone: `138${String(i).padStart(8, '0')}`,
+      currency: 'CNY',
+      billId: `${id}-B1`,
+      amount,
+      dueDate: date(due),
+    });
     const pay = (day: DateTime, amt: number, n = 1) => events.push({ at: at(day), type: 'payment', account: id, paymentId: `${id}-P${n}`, amount: amt });
     switch (pick(BEHAVIOURS)) {
       case 'pays_early':

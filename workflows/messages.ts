@@ -7,15 +7,7 @@ import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { LateFeeView } from '../domain/episode/practice/late-fee';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
-import type {
-  AgencyReport,
-  DisputeRequest,
-  EpisodeState,
-  FeeAdjustment,
-  PlanRequest,
-  PromiseRequest,
-  WriteOffRequest,
-} from '../domain/episode/state';
+import type { AgencyReport, DisputeRequest, EpisodeState, FeeAdjustment, PlanRequest, PromiseRequest, WriteOffRequest } from '../domain/episode/state';
 import type { Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState } from '../domain/policy/types';
 
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */

@@ -42,8 +42,7 @@ export class ProviderSimulator {
           this.record({ key, accountId, provider: 'network', operation: `setServiceState:${payload.state}`, payload }),
       },
       letters: {
-        sendDemandLetter: ({ key, accountId, ...payload }) =>
-          this.record({ key, accountId, provider: 'letters', operation: 'sendDemandLetter', payload }),
+        sendDemandLetter: ({ key, accountId, ...payload }) => this.record({ key, accountId, provider: 'letters', operation: 'sendDemandLetter', payload }),
       },
       agency: { refer: ({ key, accountId, ...payload }) => this.record({ key, accountId, provider: 'agency', operation: 'refer', payload }) },
       legal: { openCase: ({ key, accountId, ...payload }) => this.record({ key, accountId, provider: 'legal', operation: 'openCase', payload }) },

@@ -18,7 +18,9 @@ export function toOpenApiPath(expressPath: string): string {
 
 /** Headers that go with a status whatever the route (set by the auth middleware and the problem handler). */
 const STATUS_HEADERS: Record<number, z.ZodObject> = {
-  401: z.object({ 'WWW-Authenticate': z.string().meta({ description: '`Bearer`, or `Bearer error="invalid_token"` when a key was presented', example: 'Bearer' }) }),
+  401: z.object({
+    'WWW-Authenticate': z.string().meta({ description: '`Bearer`, or `Bearer error="invalid_token"` when a key was presented', example: 'Bearer' }),
+  }),
   503: z.object({ 'Retry-After': z.string().meta({ description: 'seconds to wait before retrying', example: '5' }) }),
 };
 

@@ -16,7 +16,10 @@ import type { agreeInstallmentsUpdate, DisputeAnswer, PolicyMigrationAnswer, Pro
 import { LADDER_ACTIONS, type ActionName, type EpisodeStatus, type LadderAction, type ServiceState } from '../../domain/policy/types';
 
 const minor = (description = 'minor units (e.g. fen)') => z.number().int().meta({ description });
-const currency = z.string().regex(/^[A-Z]{3}$/).meta({ description: 'ISO-4217 code', example: 'CNY' });
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .meta({ description: 'ISO-4217 code', example: 'CNY' });
 /** A UTC instant, as `toISOString()` writes it. */
 const utc = z.iso.datetime();
 /** The same instant in the customer's zone, with its offset. */
@@ -165,15 +168,37 @@ export const collectionViewSchema = z
       })
       .nullable(),
     steps: z.array(
-      z.object({ cycle: z.number().int(), stepId: z.string(), action: actionNameSchema, at: utc, atLocal: local, outcome: z.string(), reason: z.string().optional() }),
+      z.object({
+        cycle: z.number().int(),
+        stepId: z.string(),
+        action: actionNameSchema,
+        at: utc,
+        atLocal: local,
+        outcome: z.string(),
+        reason: z.string().optional(),
+      }),
     ),
     bills: z.array(
-      z.object({ billId: z.string(), amount: minor(), currency, dueDate: localDate, previousAverage: minor('billing’s average of the previous three months').optional() }),
+      z.object({
+        billId: z.string(),
+        amount: minor(),
+        currency,
+        dueDate: localDate,
+        previousAverage: minor('billing’s average of the previous three months').optional(),
+      }),
     ),
     payments: z.array(z.object({ paymentId: z.string(), amount: minor(), paidAt: utc, seenAt: utc, channel: z.string() })),
     restorations: z.array(z.object({ paymentId: z.string(), paymentSeenAt: utc, restoredAt: utc, latencyMs: z.number() })),
     disputes: z.array(
-      z.object({ disputeId: z.string(), kind: z.string(), amount: minor(), billId: z.string().optional(), reason: z.string(), status: z.string(), openedAt: utc }),
+      z.object({
+        disputeId: z.string(),
+        kind: z.string(),
+        amount: minor(),
+        billId: z.string().optional(),
+        reason: z.string(),
+        status: z.string(),
+        openedAt: utc,
+      }),
     ),
     disputed: minor('what open disputes take out of the pressure'),
     credited: minor('what upheld disputes took off'),

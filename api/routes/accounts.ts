@@ -14,7 +14,9 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
   routes.mount(router, 'postArrears', async ({ params, body, auditIn }) => {
     const status = (r: { status: string }) => (r.status === 'accepted' ? 201 : 200);
     // The audit row commits with the bill's delivery (a duplicate already delivered changes nothing).
-    const result = await postArrears(params.accountId, body, (tx, r) => auditIn(tx, status(r), r.status === 'accepted' ? 'bill accepted' : 'bill delivered on re-send'));
+    const result = await postArrears(params.accountId, body, (tx, r) =>
+      auditIn(tx, status(r), r.status === 'accepted' ? 'bill accepted' : 'bill delivered on re-send'),
+    );
     return { status: status(result), body: result, outcome: result.status };
   });
 

@@ -45,7 +45,9 @@ export function episodeActionsRouter(routes: RouteMounter, deps: AppDeps): Route
   );
 
   routes.mount(router, 'postWriteOff', ({ params, body: { writeOffId, reason, note, approvedBy }, caller }) =>
-    episodeAnswer(params.accountId, 'write-off', () => c.writeOff(params.accountId, { writeOffId, reason: withNote(reason, note ?? approvedBy), approvedBy: caller.actor })),
+    episodeAnswer(params.accountId, 'write-off', () =>
+      c.writeOff(params.accountId, { writeOffId, reason: withNote(reason, note ?? approvedBy), approvedBy: caller.actor }),
+    ),
   );
 
   return router;

@@ -44,7 +44,11 @@ export interface Reply {
   contentType?: string;
 }
 
-type Parsed<S, K extends 'params' | 'query' | 'body'> = S extends { request: { [P in K]: infer T } } ? (T extends z.ZodType ? z.output<T> : undefined) : undefined;
+type Parsed<S, K extends 'params' | 'query' | 'body'> = S extends { request: { [P in K]: infer T } }
+  ? T extends z.ZodType
+    ? z.output<T>
+    : undefined
+  : undefined;
 
 export interface Call<S> {
   params: Parsed<S, 'params'>;
@@ -66,7 +70,9 @@ const MUTATING = new Set(['post', 'put', 'patch', 'delete']);
 const jsonBody = express.json({ limit: '64kb' });
 
 function readJson(req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => jsonBody(req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('request body could not be read', { cause: err })) : resolve())));
+  return new Promise((resolve, reject) =>
+    jsonBody(req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('request body could not be read', { cause: err })) : resolve())),
+  );
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'params' | 'query'): T | undefined {

@@ -100,7 +100,10 @@ export const writeOffBody = z.object({
 
 export const installmentPlanBody = z.object({
   planId: idSchema,
-  installments: z.array(z.object({ dueDate: localDate, amount: minorUnits })).min(2).max(36),
+  installments: z
+    .array(z.object({ dueDate: localDate, amount: minorUnits }))
+    .min(2)
+    .max(36),
   source: text(64),
 });
 

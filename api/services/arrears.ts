@@ -19,18 +19,37 @@ export interface ArrearsResult {
 
 export function arrearsService(deps: { ledger: Ledger; records: CollectionRecords; collection: CollectionClient; policy: () => CollectionPolicy }) {
   /** `onDelivered` runs inside the transaction that marks the bill delivered (the audit row). */
-  return async function postArrears(accountId: string, body: ArrearsBody, onDelivered?: (tx: PoolClient, result: ArrearsResult) => Promise<void>): Promise<ArrearsResult> {
+  return async function postArrears(
+    accountId: string,
+    body: ArrearsBody,
+    onDelivered?: (tx: PoolClient, result: ArrearsResult) => Promise<void>,
+  ): Promise<ArrearsResult> {
     const policy = deps.policy();
     const [brokenPromises, others] = await Promise.all([deps.records.brokenPromises(accountId), deps.ledger.otherBills(accountId, body.billId)]);
     // Repeat promise breakers are treated as black list (policy.promise.blackListAfterBroken).
     const repeatBreaker = brokenPromises >= promisePolicy(policy).blackListAfterBroken;
     const lists = repeatBreaker && !body.lists.includes('black') ? [...body.lists, 'black' as const] : body.lists;
-    const customer: Customer = { name: body.customerName, phone: body.phone, segment: body.segment, lists, timezone: body.timezone, priorArrears: others.count };
+    const customer: Customer = {
+      name: body.customerName,
+      phone: body.phone,
+      segment: body.segment,
+      lists,
+      timezone: body.timezone,
+      priorArrears: others.count,
+    };
     if (others.currencies.some((c) => c !== body.currency)) {
       throw unprocessable(`account ${accountId} is billed in ${others.currencies.join(', ')}; a ${body.currency} bill cannot join its episode`);
     }
     const hash = requestHash({ accountId, ...body });
-    const recorded = await deps.ledger.recordBill(customer, { billId: body.billId, accountId, amount: body.amount, currency: body.currency, dueDate: body.dueDate, previousAverage: body.previousAverage, requestHash: hash });
+    const recorded = await deps.ledger.recordBill(customer, {
+      billId: body.billId,
+      accountId,
+      amount: body.amount,
+      currency: body.currency,
+      dueDate: body.dueDate,
+      previousAverage: body.previousAverage,
+      requestHash: hash,
+    });
     if (recorded.conflict) throw conflict(`bill ${body.billId} was already posted with different content`);
     const { created, row } = recorded;
     // A bill already delivered is never re-sent: its episode may have ended, and re-sending would open a new one.

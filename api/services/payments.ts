@@ -26,16 +26,21 @@ export interface PaymentAnswer {
  * `retry` is set when an earlier delivery failed: it may have reached an episode that has ended
  * since, and then the payment is answered from that episode instead of being applied again.
  */
-async function applyToEpisode(
-  collection: CollectionClient,
-  p: PaymentFields,
-  retry?: { since: Date },
-): Promise<{ result: PaymentOutcome; applied: boolean }> {
+async function applyToEpisode(collection: CollectionClient, p: PaymentFields, retry?: { since: Date }): Promise<{ result: PaymentOutcome; applied: boolean }> {
   if (retry) {
     // five minutes' margin for clock skew between the database and the Temporal cluster
     const ended = await collection.endedEpisodeWithPayment(p.accountId, p.paymentId, new Date(retry.since.getTime() - 300_000));
     if (ended) {
-      const result: PaymentOutcome = { paymentId: p.paymentId, accountId: p.accountId, applied: true, outcome: 'applied', balance: ended.balance, status: ended.status, service: ended.service, note: 'applied by an episode that has since ended (its answer had been lost)' };
+      const result: PaymentOutcome = {
+        paymentId: p.paymentId,
+        accountId: p.accountId,
+        applied: true,
+        outcome: 'applied',
+        balance: ended.balance,
+        status: ended.status,
+        service: ended.service,
+        note: 'applied by an episode that has since ended (its answer had been lost)',
+      };
       return { result, applied: true };
     }
   }
@@ -47,10 +52,7 @@ async function applyToEpisode(
   return { result, applied: result.applied === true };
 }
 
-export type Delivery =
-  | { kind: 'answered'; result: PaymentOutcome }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'not_delivered'; reason: string };
+export type Delivery = { kind: 'answered'; result: PaymentOutcome } | { kind: 'refused'; reason: string } | { kind: 'not_delivered'; reason: string };
 
 /**
  * One delivery of a locked payment row, for the API request and the deliverer alike: the
@@ -74,7 +76,13 @@ export function rejectedAnswer(p: PaymentFields, reason: string): PaymentOutcome
   return { paymentId: p.paymentId, accountId: p.accountId, applied: false, outcome: 'rejected', reason };
 }
 
-const pending = (body: PaymentBody, reason: string): PaymentOutcome => ({ paymentId: body.paymentId, accountId: body.accountId, applied: null, delivery: 'pending', reason });
+const pending = (body: PaymentBody, reason: string): PaymentOutcome => ({
+  paymentId: body.paymentId,
+  accountId: body.accountId,
+  applied: null,
+  delivery: 'pending',
+  reason,
+});
 
 export function paymentService(deps: { ledger: Ledger; collection: CollectionClient; onPending?: () => void }) {
   /** `opts.onAnswer` runs inside the payment's transaction, last (the audit row); not for a refusal (rolled back). */
@@ -106,7 +114,10 @@ export function paymentService(deps: { ledger: Ledger; collection: CollectionCli
           throw unprocessable(`payment refused by the episode: ${delivery.reason}`);
         case 'not_delivered':
           // Kept: the deliverer retries it.
-          return { status: 'accepted', result: pending(body, `accepted; the collection workflow could not be reached (${delivery.reason}); delivery will be retried`) };
+          return {
+            status: 'accepted',
+            result: pending(body, `accepted; the collection workflow could not be reached (${delivery.reason}); delivery will be retried`),
+          };
       }
     }
   };

@@ -48,10 +48,16 @@ function shortOutcome(outcome: string): string {
  * append holds the chain's lock until COMMIT. A Pool appends on its own (refusals, no-op requests).
  */
 export async function appendAuditEvent(db: Pool | PoolClient, e: AuditEvent): Promise<void> {
-  await db.query(
-    'INSERT INTO audit_events (key_id, roles, method, route, account_id, request_id, status, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-    [e.keyId, e.roles, e.method, e.route, e.accountId, e.requestId, e.status, shortOutcome(e.outcome)],
-  );
+  await db.query('INSERT INTO audit_events (key_id, roles, method, route, account_id, request_id, status, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+    e.keyId,
+    e.roles,
+    e.method,
+    e.route,
+    e.accountId,
+    e.requestId,
+    e.status,
+    shortOutcome(e.outcome),
+  ]);
 }
 
 interface DbRow {
@@ -181,7 +187,10 @@ export async function verifyAuditChain(pool: Pool): Promise<{ ok: boolean; rows:
     if (!h.last_hash.equals(prevHash)) return at(prevId, 'the last row’s hash does not match the chain head');
     return { ok: true, rows };
   } finally {
-    const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+    const rolledBack = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
     client.release(rolledBack ? undefined : new Error('connection unusable after verifying'));
   }
 }

@@ -63,7 +63,7 @@ export function ledger(pool: Pool) {
     /** The account's bills other than `billId`: how many (earlier arrears) and in which currencies. */
     async otherBills(accountId: string, billId: string): Promise<{ count: number; currencies: string[] }> {
       const { rows } = await pool.query<{ n: number; currencies: string[] }>(
-        'SELECT count(*) AS n, coalesce(array_agg(DISTINCT currency), \'{}\') AS currencies FROM bills WHERE account_id = $1 AND bill_id <> $2',
+        "SELECT count(*) AS n, coalesce(array_agg(DISTINCT currency), '{}') AS currencies FROM bills WHERE account_id = $1 AND bill_id <> $2",
         [accountId, billId],
       );
       return { count: Number(rows[0]!.n), currencies: rows[0]!.currencies.map(String) };
@@ -135,10 +135,11 @@ export function ledger(pool: Pool) {
     },
 
     async storePaymentResult(tx: PoolClient, paymentId: string, result: Record<string, unknown>, applied: boolean): Promise<void> {
-      await tx.query(
-        `UPDATE payments SET result = $2, applied_at = CASE WHEN $3 THEN now() ELSE applied_at END, delivery_error = NULL WHERE payment_id = $1`,
-        [paymentId, JSON.stringify(result), applied],
-      );
+      await tx.query(`UPDATE payments SET result = $2, applied_at = CASE WHEN $3 THEN now() ELSE applied_at END, delivery_error = NULL WHERE payment_id = $1`, [
+        paymentId,
+        JSON.stringify(result),
+        applied,
+      ]);
     },
 
     /** A delivery that did not reach the episode: retried after a backoff of 2^attempts s (at most 5 min). */
@@ -171,7 +172,12 @@ export function ledger(pool: Pool) {
 
     async paymentStatus(paymentId: string): Promise<PaymentStatus | undefined> {
       const { rows } = await pool.query<
-        Omit<SelectedPayment, 'channel'> & { receivedAt: Date; deliveryAttempts: number; lastDeliveryError: string | null; result: Record<string, unknown> | null }
+        Omit<SelectedPayment, 'channel'> & {
+          receivedAt: Date;
+          deliveryAttempts: number;
+          lastDeliveryError: string | null;
+          result: Record<string, unknown> | null;
+        }
       >(
         `SELECT ${PAYMENT_FIELDS}, received_at AS "receivedAt", delivery_attempts AS "deliveryAttempts", delivery_error AS "lastDeliveryError", result
          FROM payments WHERE payment_id = $1`,

@@ -69,7 +69,9 @@ export function localDateOf(ms: number, zone: string): string {
 /** The instant at local wall-clock `time` on local `date` (DST gaps move forward, as luxon does). */
 export function atLocalTime(date: string, time: LocalTime, zone: string): number {
   const minutes = minutesOf(time);
-  return parseDate(date, zone).set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }).toMillis();
+  return parseDate(date, zone)
+    .set({ hour: Math.floor(minutes / 60), minute: minutes % 60 })
+    .toMillis();
 }
 
 /** The first `day`-th of a month on or after `date` (clamped to the month's last day, e.g. 31 → 30). */

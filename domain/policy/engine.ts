@@ -1,26 +1,9 @@
 // The pure policy engine: (policy, episode view, now) → the next rung of the ladder and when.
 // No Temporal, no I/O, no clock: the workflow passes `now`, unit and property tests call it directly.
-import {
-  addDays,
-  atLocalTime,
-  dayOfMonthOnOrAfter,
-  localDateOf,
-  nextAllowedMoment,
-} from './calendar';
+import { addDays, atLocalTime, dayOfMonthOnOrAfter, localDateOf, nextAllowedMoment } from './calendar';
 import { nextContactMoment, stoppedByOptOut } from './contact-rules';
 import { promisePolicy } from './default-policy';
-import type {
-  ActionName,
-  CollectionPolicy,
-  Customer,
-  LadderAction,
-  LadderStep,
-  LocalTime,
-  ServiceState,
-  StepRecord,
-  StepTiming,
-  TimeWindow,
-} from './types';
+import type { ActionName, CollectionPolicy, Customer, LadderAction, LadderStep, LocalTime, ServiceState, StepRecord, StepTiming, TimeWindow } from './types';
 
 const HOUR_MS = 3_600_000;
 
@@ -240,10 +223,7 @@ export function planPromiseReminder(view: Pick<LadderView, 'policy' | 'customer'
  * at once (`expedite`); with `backToSuspension` (a line restored on the strength of a plan) the
  * ladder first goes back to its first suspension rung.
  */
-export function stricterPoint(
-  view: Pick<LadderView, 'policy' | 'customer' | 'ladder' | 'index'>,
-  backToSuspension = false,
-): { index: number; expedite: true } {
+export function stricterPoint(view: Pick<LadderView, 'policy' | 'customer' | 'ladder' | 'index'>, backToSuspension = false): { index: number; expedite: true } {
   const ladder = ladderFor(view.policy, view.customer, view.ladder);
   let index = view.index;
   if (backToSuspension) {

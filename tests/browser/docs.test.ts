@@ -52,7 +52,10 @@ test('/docs renders every operation of /openapi.json from local assets only', as
   await page.goto(`${base}/docs`);
   await page.getByText(doc.info.title).first().waitFor({ timeout: 20_000 });
   // Swagger UI draws one block per operation once the document is loaded and parsed.
-  await page.locator('.opblock').nth(operations - 1).waitFor({ timeout: 20_000 });
+  await page
+    .locator('.opblock')
+    .nth(operations - 1)
+    .waitFor({ timeout: 20_000 });
   expect(await page.locator('.opblock').count()).toBe(operations);
   // A protected operation shows its lock; the page shows the Authorize button for the bearer key.
   await expect(page.locator('.btn.authorize').first().isVisible()).resolves.toBe(true);

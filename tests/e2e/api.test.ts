@@ -148,25 +148,62 @@ test('enrol, remind, pay: one payment row, attempt records, duplicates answered 
 test('every episode action answers over HTTP: promise, dispute and its resolution, installment plan, policy migration, write-off', async () => {
   const zone = 'Asia/Shanghai';
   const today = localDateOf(Date.now(), zone);
-  const bill = { billId: 'E2E-30-B1', customerName: '孙十二', phone: '13700000020', timezone: zone, amount: 10_000, currency: 'CNY', dueDate: addDays(today, -3) };
+  const bill = {
+    billId: 'E2E-30-B1',
+    customerName: '孙十二',
+    phone: '13700000020',
+    timezone: zone,
+    amount: 10_000,
+    currency: 'CNY',
+    dueDate: addDays(today, -3),
+  };
   expect((await post('/v1/accounts/E2E-30/arrears', bill)).status).toBe(201);
   const actions = '/v1/accounts/E2E-30';
 
-  expect(await post(`${actions}/promises`, { promiseId: 'E2E-30-PR1', date: addDays(today, 2), source: 'ops' }, 'ops')).toMatchObject({ status: 201, body: { promiseId: 'E2E-30-PR1', status: 'open' } });
-  expect(await post(`${actions}/disputes`, { disputeId: 'E2E-30-D1', amount: 1_000, reason: 'roaming charge' }, 'ops')).toMatchObject({ status: 201, body: { status: 'open', kind: 'dispute' } });
-  expect(await post(`${actions}/disputes/E2E-30-D1/resolution`, { upheld: false, note: 'charge stands' }, 'ops')).toMatchObject({ status: 201, body: { status: 'rejected' } });
-  const plan = { planId: 'E2E-30-PL1', installments: [{ dueDate: addDays(today, 10), amount: 5_000 }, { dueDate: addDays(today, 40), amount: 5_000 }], source: 'ops' };
-  expect(await post(`${actions}/installment-plans`, plan, 'ops')).toMatchObject({ status: 201, body: { planId: 'E2E-30-PL1', status: 'active', restoring: false } });
+  expect(await post(`${actions}/promises`, { promiseId: 'E2E-30-PR1', date: addDays(today, 2), source: 'ops' }, 'ops')).toMatchObject({
+    status: 201,
+    body: { promiseId: 'E2E-30-PR1', status: 'open' },
+  });
+  expect(await post(`${actions}/disputes`, { disputeId: 'E2E-30-D1', amount: 1_000, reason: 'roaming charge' }, 'ops')).toMatchObject({
+    status: 201,
+    body: { status: 'open', kind: 'dispute' },
+  });
+  expect(await post(`${actions}/disputes/E2E-30-D1/resolution`, { upheld: false, note: 'charge stands' }, 'ops')).toMatchObject({
+    status: 201,
+    body: { status: 'rejected' },
+  });
+  const plan = {
+    planId: 'E2E-30-PL1',
+    installments: [
+      { dueDate: addDays(today, 10), amount: 5_000 },
+      { dueDate: addDays(today, 40), amount: 5_000 },
+    ],
+    source: 'ops',
+  };
+  expect(await post(`${actions}/installment-plans`, plan, 'ops')).toMatchObject({
+    status: 201,
+    body: { planId: 'E2E-30-PL1', status: 'active', restoring: false },
+  });
   expect(await post(`${actions}/policy-migrations`, { migrationId: 'E2E-30-M1', policy: 'default', reason: 'review' }, 'ops')).toMatchObject({
     status: 201,
     body: { migrationId: 'E2E-30-M1', to: { id: KNOWN_POLICIES['default']!.id } },
   });
-  expect(await post(`${actions}/write-off`, { writeOffId: 'E2E-30-W1', reason: 'uncollectable' }, 'finance')).toMatchObject({ status: 201, body: { amount: 10_000, status: 'written_off' } });
+  expect(await post(`${actions}/write-off`, { writeOffId: 'E2E-30-W1', reason: 'uncollectable' }, 'finance')).toMatchObject({
+    status: 201,
+    body: { amount: 10_000, status: 'written_off' },
+  });
   expect((await post(`${actions}/promises`, { promiseId: 'E2E-30-PR2', date: today, source: 'ops' }, 'ops')).status).toBe(422);
   expect((await post('/v1/accounts/NOBODY/promises', { promiseId: 'E2E-30-PR3', date: today, source: 'ops' }, 'ops')).status).toBe(404);
 
   // a payment after the write-off is a recovery; the state shows every one of these
-  const recovery = await post('/v1/payments', { paymentId: 'E2E-30-P1', accountId: 'E2E-30', amount: 2_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+  const recovery = await post('/v1/payments', {
+    paymentId: 'E2E-30-P1',
+    accountId: 'E2E-30',
+    amount: 2_000,
+    currency: 'CNY',
+    paidAt: new Date().toISOString(),
+    channel: 'bank',
+  });
   expect(recovery).toMatchObject({ status: 201, body: { applied: true, recovery: true, status: 'written_off' } });
   const state = await (await get(`${actions}/collection`)).json();
   expect(state).toMatchObject({
@@ -178,7 +215,10 @@ test('every episode action answers over HTTP: promise, dispute and its resolutio
     writeOff: { writeOffId: 'E2E-30-W1', recovered: 2_000 },
   });
   const audit = await (await get(`${actions}/audit`)).json();
-  expect(audit).toMatchObject({ accountId: 'E2E-30', events: expect.arrayContaining([expect.objectContaining({ route: '/v1/accounts/:accountId/write-off', status: 201 })]) });
+  expect(audit).toMatchObject({
+    accountId: 'E2E-30',
+    events: expect.arrayContaining([expect.objectContaining({ route: '/v1/accounts/:accountId/write-off', status: 201 })]),
+  });
   // the public routes: liveness and the document
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
   expect(await (await fetch(`${base}/openapi.json`)).json()).toMatchObject({ openapi: '3.1.0' });
@@ -188,13 +228,25 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
   const zone = 'Asia/Shanghai';
   const dueDate = addDays(localDateOf(Date.now(), zone), -3);
   for (const id of ['E2E-5', 'E2E-6']) {
-    const enrolled = await post(`/v1/accounts/${id}/arrears`, { billId: `${id}-B1`, customerName: '吴九', phone: '13700000009', timezone: zone, amount: 5_000, currency: 'CNY', dueDate });
+    const enrolled = await post(`/v1/accounts/${id}/arrears`, {
+      billId: `${id}-B1`,
+      customerName: '吴九',
+      phone: '13700000009',
+      timezone: zone,
+      amount: 5_000,
+      currency: 'CNY',
+      dueDate,
+    });
     expect(enrolled.status).toBe(201);
   }
 
   // Bulk posting: accepted and kept at once, applied by the deliverer moments later.
   const payment = { paymentId: 'E2E-P5', accountId: 'E2E-5', amount: 5_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' as const };
-  const res = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async', ...auth('billing') }, body: JSON.stringify(payment) });
+  const res = await fetch(`${base}/v1/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', prefer: 'respond-async', ...auth('billing') },
+    body: JSON.stringify(payment),
+  });
   expect(res.status).toBe(202);
   expect(res.headers.get('location')).toBe('/v1/payments/E2E-P5');
   expect(await res.json()).toMatchObject({ applied: null, delivery: 'pending' });
@@ -235,9 +287,21 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
 
   // A kept payment the episode refuses (another currency) is answered 'rejected', not retried.
   const refused = { ...payment, paymentId: 'E2E-P7', accountId: 'E2E-7', currency: 'USD' };
-  const enrolled = await post('/v1/accounts/E2E-7/arrears', { billId: 'E2E-7-B1', customerName: '郑十', phone: '13700000010', timezone: zone, amount: 5_000, currency: 'CNY', dueDate });
+  const enrolled = await post('/v1/accounts/E2E-7/arrears', {
+    billId: 'E2E-7-B1',
+    customerName: '郑十',
+    phone: '13700000010',
+    timezone: zone,
+    amount: 5_000,
+    currency: 'CNY',
+    dueDate,
+  });
   expect(enrolled.status).toBe(201);
-  const res7 = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async', ...auth('billing') }, body: JSON.stringify(refused) });
+  const res7 = await fetch(`${base}/v1/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', prefer: 'respond-async', ...auth('billing') },
+    body: JSON.stringify(refused),
+  });
   expect(res7.status).toBe(202);
   const rejected = await waitFor(async () => {
     const s = (await (await get('/v1/payments/E2E-P7')).json()) as Record<string, any>;
@@ -258,7 +322,9 @@ test('payments are an outbox: respond-async is answered 202 at once, an unreacha
   } finally {
     client.release();
   }
-  const { rows: backoff } = await db.pool.query("SELECT delivery_attempts, extract(epoch FROM next_delivery_at - now())::int AS wait FROM payments WHERE payment_id = 'E2E-P8'");
+  const { rows: backoff } = await db.pool.query(
+    "SELECT delivery_attempts, extract(epoch FROM next_delivery_at - now())::int AS wait FROM payments WHERE payment_id = 'E2E-P8'",
+  );
   expect(backoff[0].delivery_attempts).toBe(5001);
   expect(backoff[0].wait).toBeGreaterThan(295);
   expect(backoff[0].wait).toBeLessThanOrEqual(300);
@@ -279,7 +345,9 @@ test('a retried payment whose first delivery reached an episode that has since e
      VALUES ('E2E-P10', 'E2E-10', 5000, 'CNY', $1, 'bank', 'h', 1, now() + interval '1 hour')`,
     [paidAt],
   );
-  expect(await collection.postPayment('E2E-10', { paymentId: 'E2E-P10', amount: 5_000, currency: 'CNY', paidAt, channel: 'bank' })).toMatchObject({ status: 'paid' });
+  expect(await collection.postPayment('E2E-10', { paymentId: 'E2E-P10', amount: 5_000, currency: 'CNY', paidAt, channel: 'bank' })).toMatchObject({
+    status: 'paid',
+  });
   await waitFor(async () => ((await collection.state('E2E-10'))?.status === 'paid' ? true : undefined));
   // A new bill opens another episode before the retry.
   expect((await post('/v1/accounts/E2E-10/arrears', { ...arrears, billId: 'E2E-10-B2', amount: 3_000 })).status).toBe(201);
@@ -301,12 +369,26 @@ test('bad input gets 400 naming the fields; unknown accounts 404; payments witho
   const fields = bad.body['errors'].map((e: { field: string }) => e.field);
   expect(fields).toEqual(expect.arrayContaining(['body.amount', 'body.currency', 'body.dueDate', 'body.timezone', 'body.customerName', 'body.phone']));
   expect((await get('/v1/accounts/NOBODY/collection')).status).toBe(404);
-  const odd = await post('/v1/accounts/E2E-3/arrears', { billId: 'E2E-3-B1', customerName: 'a\u0000b', phone: '13700000003', amount: 100, currency: 'CNY', dueDate: '9999-12-31' });
+  const odd = await post('/v1/accounts/E2E-3/arrears', {
+    billId: 'E2E-3-B1',
+    customerName: 'a\u0000b',
+    phone: '13700000003',
+    amount: 100,
+    currency: 'CNY',
+    dueDate: '9999-12-31',
+  });
   expect(odd.status).toBe(400);
   expect(odd.body['errors'].map((e: { field: string }) => e.field)).toEqual(['body.customerName', 'body.dueDate']);
   expect((await get(`/v1/accounts/${'x'.repeat(100)}/collection`)).status).toBe(400);
 
-  const orphan = await post('/v1/payments', { paymentId: 'E2E-P9', accountId: 'NOBODY', amount: 500, currency: 'CNY', paidAt: '2026-01-01T08:00:00+08:00', channel: 'counter' });
+  const orphan = await post('/v1/payments', {
+    paymentId: 'E2E-P9',
+    accountId: 'NOBODY',
+    amount: 500,
+    currency: 'CNY',
+    paidAt: '2026-01-01T08:00:00+08:00',
+    channel: 'counter',
+  });
   expect(orphan.status).toBe(201);
   expect(orphan.body).toMatchObject({ applied: false, outcome: 'recorded' });
   const { rows } = await db.pool.query("SELECT paid_at FROM payments WHERE payment_id = 'E2E-P9'");
@@ -316,18 +398,38 @@ test('bad input gets 400 naming the fields; unknown accounts 404; payments witho
 test('random bodies never produce a 5xx', async () => {
   await fc.assert(
     fc.asyncProperty(fc.oneof(fc.anything(), fc.object()), fc.constantFrom('/v1/payments', '/v1/accounts/FUZZ/arrears'), async (body, url) => {
-      const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth('billing') }, body: JSON.stringify(body) ?? 'null' });
+      const res = await fetch(base + url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth('billing') },
+        body: JSON.stringify(body) ?? 'null',
+      });
       expect(res.status).toBeLessThan(500);
     }),
     { numRuns: 150 },
   );
 });
 
-test('the write-off approver and the policy-migration actor are the caller\'s key; the old free-text fields are only a note', async () => {
+test("the write-off approver and the policy-migration actor are the caller's key; the old free-text fields are only a note", async () => {
   const zone = 'Asia/Shanghai';
   const dueDate = addDays(localDateOf(Date.now(), zone), -3);
-  expect((await post('/v1/accounts/E2E-20/arrears', { billId: 'E2E-20-B1', customerName: '钱二十', phone: '13700000020', timezone: zone, amount: 7_000, currency: 'CNY', dueDate })).status).toBe(201);
-  const moved = await post('/v1/accounts/E2E-20/policy-migrations', { migrationId: 'M1', policy: 'default', reason: 'same policy again', actor: 'someone else' }, 'ops');
+  expect(
+    (
+      await post('/v1/accounts/E2E-20/arrears', {
+        billId: 'E2E-20-B1',
+        customerName: '钱二十',
+        phone: '13700000020',
+        timezone: zone,
+        amount: 7_000,
+        currency: 'CNY',
+        dueDate,
+      })
+    ).status,
+  ).toBe(201);
+  const moved = await post(
+    '/v1/accounts/E2E-20/policy-migrations',
+    { migrationId: 'M1', policy: 'default', reason: 'same policy again', actor: 'someone else' },
+    'ops',
+  );
   expect(moved.status).toBe(201);
   // billing may not write off, finance may; the approver is finance's key, whatever the body says
   expect((await post('/v1/accounts/E2E-20/write-off', { writeOffId: 'WO-1', reason: 'uncollectable' }, 'billing')).status).toBe(403);
@@ -335,7 +437,9 @@ test('the write-off approver and the policy-migration actor are the caller\'s ke
   expect(written.status).toBe(201);
   const state = (await (await get('/v1/accounts/E2E-20/collection')).json()) as Record<string, any>;
   expect(state['writeOff']).toMatchObject({ approvedBy: `key:${keys.finance.keyId}:e2e-finance`, reason: 'uncollectable (note: the director)' });
-  expect(state['policyMigrations']).toEqual([expect.objectContaining({ migrationId: 'M1', actor: `key:${keys.ops.keyId}:e2e-ops`, reason: 'same policy again (note: someone else)' })]);
+  expect(state['policyMigrations']).toEqual([
+    expect.objectContaining({ migrationId: 'M1', actor: `key:${keys.ops.keyId}:e2e-ops`, reason: 'same policy again (note: someone else)' }),
+  ]);
   // the episode's record of it (written by an activity, moments later)
   const recorded = await waitFor(async () => (await db.pool.query("SELECT approved_by FROM write_offs WHERE write_off_id = 'WO-1'")).rows[0]);
   expect(recorded).toEqual({ approved_by: `key:${keys.finance.keyId}:e2e-finance` });

@@ -131,7 +131,9 @@ test('a refused request leaves an audit row naming the route pattern, the accoun
   expect(res.status).toBe(403);
   const { rows } = await db.pool.query("SELECT key_id, roles, method, route, account_id, status, outcome FROM audit_events WHERE request_id = 'req-refused-1'");
   const opsKeyId = keys.ops.split('_')[1];
-  expect(rows).toEqual([{ key_id: opsKeyId, roles: ['ops'], method: 'POST', route: '/v1/accounts/:accountId/write-off', account_id: 'MATRIX-2', status: 403, outcome: 'forbidden' }]);
+  expect(rows).toEqual([
+    { key_id: opsKeyId, roles: ['ops'], method: 'POST', route: '/v1/accounts/:accountId/write-off', account_id: 'MATRIX-2', status: 403, outcome: 'forbidden' },
+  ]);
 
   const bad = await fetch(`${base}/v1/payments`, {
     method: 'POST',
@@ -141,7 +143,11 @@ test('a refused request leaves an audit row naming the route pattern, the accoun
   expect(bad.status).toBe(400);
   const { rows: badRows } = await db.pool.query("SELECT account_id, status, outcome FROM audit_events WHERE request_id = 'req-bad-1'");
   expect(badRows[0]).toMatchObject({ account_id: 'MATRIX-3', status: 400, outcome: expect.stringMatching(/^invalid:.*body\.amount/) });
-  const bodyless = await fetch(`${base}/v1/payments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.billing}` }, body: '{"x":' });
+  const bodyless = await fetch(`${base}/v1/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.billing}` },
+    body: '{"x":',
+  });
   expect(bodyless.status).toBe(400);
 });
 
@@ -162,7 +168,11 @@ test('the audit trail of an account: ops and admin, newest first, paged', async 
 test('an enrolment and a payment write their audit rows in their own transactions', async () => {
   const bill = { billId: 'MATRIX-9-B1', customerName: '测试', phone: '13700000099', amount: 100, currency: 'CNY', dueDate: '2026-01-01' };
   const post = (url: string, body: unknown, requestId: string) =>
-    fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.billing}`, 'x-request-id': requestId }, body: JSON.stringify(body) });
+    fetch(base + url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.billing}`, 'x-request-id': requestId },
+      body: JSON.stringify(body),
+    });
   expect((await post('/v1/accounts/MATRIX-9/arrears', bill, 'req-enrol-1')).status).toBe(201);
   // same transaction: the audit row and the bill's delivery mark carry the same transaction id
   const xmin = async (sql: string) => (await db.pool.query(sql)).rows[0]?.x as string | undefined;

@@ -46,10 +46,20 @@ async function main(): Promise<void> {
         const customer = (lists: ListFlag[]) => ({ name: '回放', phone: '13600000000', segment: 'consumer' as const, lists, timezone: ZONE });
 
         // 1. charge, partial payment, new bill, suspension, payment in full → restoration
-        await collection.enrol({ accountId: 'R1', customer: customer([]), bill: { billId: 'R1-B1', amount: 10_000, currency: 'CNY', dueDate }, policy: DEFAULT_POLICY });
+        await collection.enrol({
+          accountId: 'R1',
+          customer: customer([]),
+          bill: { billId: 'R1-B1', amount: 10_000, currency: 'CNY', dueDate },
+          policy: DEFAULT_POLICY,
+        });
         await env.sleep('20 days');
         await collection.postPayment('R1', { paymentId: 'R1-P1', amount: 2_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
-        await collection.enrol({ accountId: 'R1', customer: customer([]), bill: { billId: 'R1-B2', amount: 3_000, currency: 'CNY', dueDate: addDays(dueDate, 30) }, policy: DEFAULT_POLICY });
+        await collection.enrol({
+          accountId: 'R1',
+          customer: customer([]),
+          bill: { billId: 'R1-B2', amount: 3_000, currency: 'CNY', dueDate: addDays(dueDate, 30) },
+          policy: DEFAULT_POLICY,
+        });
         await collection.recordCallOutcome('R1', { stepId: 'call-1', answered: true });
         await env.sleep('25 days');
         await collection.postPayment('R1', { paymentId: 'R1-P2', amount: 11_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
@@ -67,23 +77,42 @@ async function main(): Promise<void> {
         // 3. promise to pay (reminded, then broken), a late-fee waiver, then paid in full
         // (the test server's clock jumps after a result(): take dates afresh)
         const due3 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
-        await collection.enrol({ accountId: 'R3', customer: customer([]), bill: { billId: 'R3-B1', amount: 8_000, currency: 'CNY', dueDate: due3 }, policy: DEFAULT_POLICY });
+        await collection.enrol({
+          accountId: 'R3',
+          customer: customer([]),
+          bill: { billId: 'R3-B1', amount: 8_000, currency: 'CNY', dueDate: due3 },
+          policy: DEFAULT_POLICY,
+        });
         await env.sleep('3 days');
         await collection.promiseToPay('R3', { promiseId: 'R3-PR1', date: addDays(localDateOf(await env.currentTimeMs(), ZONE), 5), source: 'call:record' });
-        await env.client.workflow.getHandle(collectionWorkflowId('R3')).executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'R3-W1', amount: 20, reason: 'goodwill' }] });
+        await env.client.workflow
+          .getHandle(collectionWorkflowId('R3'))
+          .executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'R3-W1', amount: 20, reason: 'goodwill' }] });
         await env.sleep('20 days');
         await collection.postPayment('R3', { paymentId: 'R3-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' });
         await env.client.workflow.getHandle(collectionWorkflowId('R3')).result();
 
         // 4. dispute (part upheld), installment plan kept, write-off-free ending
         const due4 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
-        await collection.enrol({ accountId: 'R4', customer: customer([]), bill: { billId: 'R4-B1', amount: 20_000, currency: 'CNY', dueDate: due4 }, policy: DEFAULT_POLICY });
+        await collection.enrol({
+          accountId: 'R4',
+          customer: customer([]),
+          bill: { billId: 'R4-B1', amount: 20_000, currency: 'CNY', dueDate: due4 },
+          policy: DEFAULT_POLICY,
+        });
         await env.sleep('2 days');
         await collection.openDispute('R4', { disputeId: 'R4-D1', amount: 4_000, reason: 'premium-rate calls' });
         await env.sleep('10 days');
         await collection.resolveDispute('R4', { disputeId: 'R4-D1', upheld: true, note: 'reversed' });
         const today4 = localDateOf(await env.currentTimeMs(), ZONE);
-        await collection.agreeInstallments('R4', { planId: 'R4-PL', installments: [{ dueDate: addDays(today4, 5), amount: 8_000 }, { dueDate: addDays(today4, 35), amount: 8_000 }], source: 'counter' });
+        await collection.agreeInstallments('R4', {
+          planId: 'R4-PL',
+          installments: [
+            { dueDate: addDays(today4, 5), amount: 8_000 },
+            { dueDate: addDays(today4, 35), amount: 8_000 },
+          ],
+          source: 'counter',
+        });
         await collection.postPayment('R4', { paymentId: 'R4-P1', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
         await env.sleep('30 days');
         await collection.postPayment('R4', { paymentId: 'R4-P2', amount: 8_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
@@ -113,7 +142,10 @@ async function main(): Promise<void> {
         await r5.signal(contactPreferenceSignal, { optOut: false, source: 'record' });
         await env.sleep('10 days');
         const later5 = localDateOf(await env.currentTimeMs(), ZONE);
-        const installments = [{ dueDate: addDays(later5, 5), amount: 15_000 }, { dueDate: addDays(later5, 35), amount: 15_000 }];
+        const installments = [
+          { dueDate: addDays(later5, 5), amount: 15_000 },
+          { dueDate: addDays(later5, 35), amount: 15_000 },
+        ];
         await twice(() => r5.executeUpdate(agreeInstallmentsUpdate, { args: [{ planId: 'R5-PL', installments, source: 'counter' }] }));
         await twice(() => r5.executeUpdate(writeOffUpdate, { args: [{ writeOffId: 'R5-WO', reason: 'uncollectable', approvedBy: 'finance' }] }));
         await env.sleep('1 day');

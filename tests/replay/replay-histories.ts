@@ -11,7 +11,10 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker';
 async function main(): Promise<void> {
   quietTemporalRuntime();
   const dir = path.join(__dirname, 'histories');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const histories = files.map((file) => ({
     workflowId: file,
     history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))),

@@ -15,7 +15,9 @@ export function chromiumPath(): string {
     }
   });
   if (!file) {
-    throw new Error(`Chromium not found (looked for ${CANDIDATES.join(', ')}): run \`node scripts/install-chromium.js\` as root (apt-get install chromium), or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found (looked for ${CANDIDATES.join(', ')}): run \`node scripts/install-chromium.js\` as root (apt-get install chromium), or set CHROMIUM_PATH`,
+    );
   }
   return file;
 }

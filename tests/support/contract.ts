@@ -51,7 +51,9 @@ function describe(issues: readonly z.core.$ZodIssue[], base: readonly PropertyKe
 function undocumented(sent: unknown, parsed: unknown, path: string[] = []): string[] {
   if (Array.isArray(sent) && Array.isArray(parsed)) return sent.flatMap((v, i) => undocumented(v, parsed[i], [...path, String(i)]));
   if (sent && typeof sent === 'object' && parsed && typeof parsed === 'object') {
-    return Object.entries(sent).flatMap(([k, v]) => (k in parsed ? undocumented(v, (parsed as Record<string, unknown>)[k], [...path, k]) : [where([...path, k])]));
+    return Object.entries(sent).flatMap(([k, v]) =>
+      k in parsed ? undocumented(v, (parsed as Record<string, unknown>)[k], [...path, k]) : [where([...path, k])],
+    );
   }
   return [];
 }
@@ -66,7 +68,8 @@ export function responseSchemaFor(routes: readonly RouteSpec[], r: Pick<Recorded
     throw new ContractViolation(`${label}: no RouteSpec has this method and path`);
   }
   const spec = route.responses[r.status];
-  if (!spec) throw new ContractViolation(`${label}: ${route.operationId} does not declare status ${r.status} (declared: ${Object.keys(route.responses).join(', ')})`);
+  if (!spec)
+    throw new ContractViolation(`${label}: ${route.operationId} does not declare status ${r.status} (declared: ${Object.keys(route.responses).join(', ')})`);
   const schema = spec.schema ?? (r.status >= 400 ? problemSchema : undefined);
   if (!schema) throw new ContractViolation(`${label}: ${route.operationId} has no response schema for ${r.status}`);
   return schema;

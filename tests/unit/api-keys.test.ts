@@ -35,7 +35,9 @@ test('a key is shown once, stored as a hash, found by id, refused when altered o
   expect(await store.authenticate(made.key)).toBeUndefined();
   expect((await store.list()).find((k) => k.keyId === made.keyId)).toMatchObject({ name: 'night-shift', revokedAt: expect.any(Date) });
   await expect(store.create('nobody', [])).rejects.toThrow(/role/);
-  await expect(db.pool.query("INSERT INTO api_keys (key_id, name, roles, key_hash) VALUES ('x', 'x', '{root}', decode(repeat('00', 32), 'hex'))")).rejects.toThrow(/check/);
+  await expect(
+    db.pool.query("INSERT INTO api_keys (key_id, name, roles, key_hash) VALUES ('x', 'x', '{root}', decode(repeat('00', 32), 'hex'))"),
+  ).rejects.toThrow(/check/);
 });
 
 test('npm run keys: create, list, revoke', async () => {

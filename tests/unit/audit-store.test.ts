@@ -13,14 +13,19 @@ const ROUTE = '/v1/accounts/:accountId/arrears';
 /** `npm run audit -- verify --json` against the given database: exit code and parsed output. */
 function auditCli(databaseUrl: string): Promise<{ code: number; result: unknown }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'db/audit-cli.ts', 'verify', '--json'], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      try {
-        resolve({ code, result: JSON.parse(stdout) });
-      } catch {
-        reject(new Error(`audit CLI exited ${code}: ${stdout}${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'db/audit-cli.ts', 'verify', '--json'],
+      { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        try {
+          resolve({ code, result: JSON.parse(stdout) });
+        } catch {
+          reject(new Error(`audit CLI exited ${code}: ${stdout}${stderr}`));
+        }
+      },
+    );
   });
 }
 
@@ -133,7 +138,9 @@ describe('audit store', () => {
         ),
       );
       // A multi-row insert chains row by row as well.
-      await many.query("INSERT INTO audit_events (roles, method, route, request_id, status, outcome) VALUES ('{}', 'POST', '/x', 'm1', 200, 'ok'), ('{}', 'POST', '/x', 'm2', 200, 'ok')");
+      await many.query(
+        "INSERT INTO audit_events (roles, method, route, request_id, status, outcome) VALUES ('{}', 'POST', '/x', 'm1', 200, 'ok'), ('{}', 'POST', '/x', 'm2', 200, 'ok')",
+      );
     } finally {
       await many.end();
     }
@@ -200,7 +207,10 @@ describe('audit store', () => {
     const n = await count(db.pool);
     expect(await auditCli(db.url)).toEqual({ code: 0, result: { ok: true, rows: n } });
     await whileTampered("UPDATE audit_events SET route = '/v1/other' WHERE id = 5", async () => {
-      expect(await auditCli(db.url)).toEqual({ code: 1, result: { ok: false, rows: 4, firstBroken: { id: '5', reason: 'hash does not match the row’s contents' } } });
+      expect(await auditCli(db.url)).toEqual({
+        code: 1,
+        result: { ok: false, rows: 4, firstBroken: { id: '5', reason: 'hash does not match the row’s contents' } },
+      });
     });
   });
 
@@ -218,9 +228,16 @@ describe('audit store', () => {
     });
 
     it('a changed row whose hash was recomputed: the next row’s link breaks', async () => {
-      await whileTampered("UPDATE audit_events SET outcome = 'forged' WHERE id = 3; UPDATE audit_events SET hash = sha256(prev_hash || audit_event_payload(audit_events.*)) WHERE id = 3", async () => {
-        expect(await verifyAuditChain(db.pool)).toEqual({ ok: false, rows: 3, firstBroken: { id: '4', reason: 'prev_hash does not match the hash of row 3' } });
-      });
+      await whileTampered(
+        "UPDATE audit_events SET outcome = 'forged' WHERE id = 3; UPDATE audit_events SET hash = sha256(prev_hash || audit_event_payload(audit_events.*)) WHERE id = 3",
+        async () => {
+          expect(await verifyAuditChain(db.pool)).toEqual({
+            ok: false,
+            rows: 3,
+            firstBroken: { id: '4', reason: 'prev_hash does not match the hash of row 3' },
+          });
+        },
+      );
     });
 
     it('a deleted row, by the first missing id', async () => {
@@ -232,7 +249,11 @@ describe('audit store', () => {
     it('rows cut off the end', async () => {
       const n = await count(db.pool);
       await whileTampered(`DELETE FROM audit_events WHERE id >= ${n - 1}`, async () => {
-        expect(await verifyAuditChain(db.pool)).toEqual({ ok: false, rows: n - 2, firstBroken: { id: String(n - 1), reason: `rows ${n - 1}..${n} are missing from the end` } });
+        expect(await verifyAuditChain(db.pool)).toEqual({
+          ok: false,
+          rows: n - 2,
+          firstBroken: { id: String(n - 1), reason: `rows ${n - 1}..${n} are missing from the end` },
+        });
       });
     });
 
@@ -243,7 +264,11 @@ describe('audit store', () => {
            SELECT ${n + 1}, '{}', 'POST', '/x', 'forged', 200, 'ok', hash, hash FROM audit_events WHERE id = ${n};
          UPDATE audit_events SET hash = sha256(prev_hash || audit_event_payload(audit_events.*)) WHERE id = ${n + 1}`,
         async () => {
-          expect(await verifyAuditChain(db.pool)).toEqual({ ok: false, rows: n + 1, firstBroken: { id: String(n + 1), reason: `rows after ${n} were not appended through the chain head` } });
+          expect(await verifyAuditChain(db.pool)).toEqual({
+            ok: false,
+            rows: n + 1,
+            firstBroken: { id: String(n + 1), reason: `rows after ${n} were not appended through the chain head` },
+          });
         },
       );
     });

@@ -51,11 +51,18 @@ const zone = fc.constantFrom(...ZONES);
 describe('calendar on day numbers matches luxon', () => {
   it('adds days, finds billing days and local dates', () => {
     fc.assert(
-      fc.property(date, fc.integer({ min: -800, max: 800 }), fc.integer({ min: 1, max: 31 }), zone, fc.integer({ min: 0, max: 2 ** 41 }), (d, n, day, z, ms) => {
-        expect(addDays(d, n)).toBe(ref.addDays(d, n));
-        expect(dayOfMonthOnOrAfter(d, day)).toBe(ref.dayOfMonthOnOrAfter(d, day));
-        expect(localDateOf(ms, z)).toBe(ref.localDateOf(ms, z));
-      }),
+      fc.property(
+        date,
+        fc.integer({ min: -800, max: 800 }),
+        fc.integer({ min: 1, max: 31 }),
+        zone,
+        fc.integer({ min: 0, max: 2 ** 41 }),
+        (d, n, day, z, ms) => {
+          expect(addDays(d, n)).toBe(ref.addDays(d, n));
+          expect(dayOfMonthOnOrAfter(d, day)).toBe(ref.dayOfMonthOnOrAfter(d, day));
+          expect(localDateOf(ms, z)).toBe(ref.localDateOf(ms, z));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -97,7 +104,10 @@ describe('late fee on day numbers matches the day-by-day luxon version', () => {
         const state = newEpisode({
           accountId: 'A1',
           episodeId: 'E1',
-          policy: { ...DEFAULT_POLICY, lateFee: { ratePerMille: 3, graceDays: s.graceDays, settlement: 'next_bill', ...(s.capPercent ? { capPercent: s.capPercent } : {}) } },
+          policy: {
+            ...DEFAULT_POLICY,
+            lateFee: { ratePerMille: 3, graceDays: s.graceDays, settlement: 'next_bill', ...(s.capPercent ? { capPercent: s.capPercent } : {}) },
+          },
           customer: { name: '张三', phone: '13800000000', segment: 'consumer', lists: [], timezone: s.z },
           firstBill: { billId: 'B1', amount: s.amount, currency: 'CNY', dueDate },
         });

@@ -5,7 +5,18 @@ import { loadConfig } from '../../config';
 import { createPool, withTransaction } from '../../db/pool';
 import { freshDatabase, testDatabaseUrl } from '../support/db';
 
-const TABLES = ['accounts', 'bills', 'payments', 'collection_attempts', 'work_tasks', 'restorations', 'alerts', 'provider_requests', 'audit_events', 'audit_chain_head'];
+const TABLES = [
+  'accounts',
+  'bills',
+  'payments',
+  'collection_attempts',
+  'work_tasks',
+  'restorations',
+  'alerts',
+  'provider_requests',
+  'audit_events',
+  'audit_chain_head',
+];
 
 describe('database schema', () => {
   let pool: pg.Pool;
@@ -26,7 +37,7 @@ describe('database schema', () => {
 
   it('returns bigint and numeric values as JS numbers', async () => {
     const { rows } = await pool.query(
-      "SELECT 9007199254740991::bigint AS max, count(*) AS n, sum(x)::numeric AS total, ARRAY[1, 2]::bigint[] AS arr FROM (VALUES (1::bigint), (2::bigint)) v(x)",
+      'SELECT 9007199254740991::bigint AS max, count(*) AS n, sum(x)::numeric AS total, ARRAY[1, 2]::bigint[] AS arr FROM (VALUES (1::bigint), (2::bigint)) v(x)',
     );
     expect(rows[0]).toEqual({ max: Number.MAX_SAFE_INTEGER, n: 2, total: 3, arr: [1, 2] });
   });

@@ -13,7 +13,15 @@ const problems = { 400: { description: 'bad input' }, 401: { description: 'no ke
 
 /** A small table with the shapes the real one has: public, protected, params, body, query. */
 const SAMPLE: readonly RouteSpec[] = [
-  { method: 'get', path: '/healthz', operationId: 'getHealth', summary: 'up', tags: ['health'], roles: 'public', responses: { 200: { description: 'up', schema: z.object({ status: z.literal('ok') }) } } },
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getHealth',
+    summary: 'up',
+    tags: ['health'],
+    roles: 'public',
+    responses: { 200: { description: 'up', schema: z.object({ status: z.literal('ok') }) } },
+  },
   {
     method: 'post',
     path: '/v1/payments',
@@ -85,7 +93,9 @@ describe('the document built from a sample table', () => {
     }
     expect(op['responses']['503']['headers']).toHaveProperty('Retry-After');
     expect(op['responses']['401']['headers']).toHaveProperty('WWW-Authenticate');
-    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(expect.arrayContaining(['Problem', 'FieldError', 'PaymentAnswer', 'PaymentOutcome', 'PaymentStatus', 'EpisodeStatus']));
+    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(
+      expect.arrayContaining(['Problem', 'FieldError', 'PaymentAnswer', 'PaymentOutcome', 'PaymentStatus', 'EpisodeStatus']),
+    );
   });
 
   test('a route twice is refused', () => {
@@ -121,19 +131,42 @@ describe('the document of the route table', () => {
   });
 
   test('every JSON answer of the table has a schema (only the HTML docs page has none)', () => {
-    const without = ROUTES.flatMap((r) => Object.entries(r.responses).filter(([code, spec]) => Number(code) < 400 && !spec.schema).map(([code]) => `${r.operationId} ${code}`));
+    const without = ROUTES.flatMap((r) =>
+      Object.entries(r.responses)
+        .filter(([code, spec]) => Number(code) < 400 && !spec.schema)
+        .map(([code]) => `${r.operationId} ${code}`),
+    );
     expect(without).toEqual(['getDocsPage 200']);
   });
 });
 
 describe('the response contract', () => {
-  const ok = { paymentId: 'P1', accountId: 'A1', applied: true, outcome: 'applied', balance: 0, status: 'paid', service: 'active', restoring: false, duplicate: false };
+  const ok = {
+    paymentId: 'P1',
+    accountId: 'A1',
+    applied: true,
+    outcome: 'applied',
+    balance: 0,
+    status: 'paid',
+    service: 'active',
+    restoring: false,
+    duplicate: false,
+  };
   const check = (status: number, body: unknown, path = '/v1/payments', method = 'POST') => checkResponse(SAMPLE, { method, path, status, body });
 
   test('a matching answer passes and names its operation', () => {
     expect(check(201, ok)).toBe('postPayment');
-    expect(check(400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'invalid body.amount', errors: [{ field: 'body.amount', message: 'x' }] })).toBe('postPayment');
-    expect(checkResponse(SAMPLE, { method: 'GET', path: '/v1/accounts/A1/payments/P1?asOf=now', status: 404, body: { type: 'about:blank', title: 'Not Found', status: 404 } })).toBe('getAccountPayment');
+    expect(
+      check(400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'invalid body.amount', errors: [{ field: 'body.amount', message: 'x' }] }),
+    ).toBe('postPayment');
+    expect(
+      checkResponse(SAMPLE, {
+        method: 'GET',
+        path: '/v1/accounts/A1/payments/P1?asOf=now',
+        status: 404,
+        body: { type: 'about:blank', title: 'Not Found', status: 404 },
+      }),
+    ).toBe('getAccountPayment');
   });
 
   test('a mismatch is reported with the path of the field', () => {
@@ -152,7 +185,11 @@ describe('the response contract', () => {
   });
 
   test('problem+json for errors and JSON for answers, when the content type is known', () => {
-    expect(() => checkResponse(SAMPLE, { method: 'GET', path: '/healthz', status: 200, contentType: 'text/html', body: { status: 'ok' } })).toThrow(/content-type text\/html/);
-    expect(checkResponse(SAMPLE, { method: 'GET', path: '/healthz', status: 200, contentType: 'application/json; charset=utf-8', body: { status: 'ok' } })).toBe('getHealth');
+    expect(() => checkResponse(SAMPLE, { method: 'GET', path: '/healthz', status: 200, contentType: 'text/html', body: { status: 'ok' } })).toThrow(
+      /content-type text\/html/,
+    );
+    expect(
+      checkResponse(SAMPLE, { method: 'GET', path: '/healthz', status: 200, contentType: 'application/json; charset=utf-8', body: { status: 'ok' } }),
+    ).toBe('getHealth');
   });
 });

@@ -154,7 +154,9 @@ test('the late fee is shown apart from the principal and can be waived', async (
     .executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'W1', amount: 100, reason: 'first arrears, goodwill' }] });
   expect(after).toMatchObject({ waived: 100 });
   await expect(
-    ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'W2', amount: 1, reason: ' ' }] }),
+    ctx.h.client.workflow
+      .getHandle(collectionWorkflowId(accountId))
+      .executeUpdate(waiveLateFeeUpdate, { args: [{ adjustmentId: 'W2', amount: 1, reason: ' ' }] }),
   ).rejects.toThrow();
 });
 
@@ -210,6 +212,8 @@ test('a restoration the network refuses is alerted and tried again; the line is 
   expect(outcome).toMatchObject({ status: 'paid', service: 'active' });
   const alerts = await ctx.db.pool.query('SELECT kind FROM alerts WHERE account_id = $1', [accountId]);
   expect(alerts.rows.map((r) => r.kind)).toEqual(['restoration_refused']);
-  const attempts = await ctx.db.pool.query("SELECT outcome FROM collection_attempts WHERE account_id = $1 AND action = 'restore' ORDER BY performed_at", [accountId]);
+  const attempts = await ctx.db.pool.query("SELECT outcome FROM collection_attempts WHERE account_id = $1 AND action = 'restore' ORDER BY performed_at", [
+    accountId,
+  ]);
   expect(attempts.rows.map((r) => r.outcome)).toEqual(['failed', 'done']);
 });

@@ -68,17 +68,34 @@ test('a written-off debt keeps its case: no more rungs, and a later payment is a
   const accountId = await enrolDueYesterday(ctx.h, 'WO');
   await untilState(ctx.h, accountId, (s) => s.stage === 'legal_referral', { step: '1 day', maxSteps: 400 });
   const handle = ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId));
-  const wo = await handle.executeUpdate(writeOffUpdate, { args: [{ writeOffId: `${accountId}-WO`, reason: 'uncollectable: moved away', approvedBy: 'finance:li' }] });
+  const wo = await handle.executeUpdate(writeOffUpdate, {
+    args: [{ writeOffId: `${accountId}-WO`, reason: 'uncollectable: moved away', approvedBy: 'finance:li' }],
+  });
   expect(wo).toMatchObject({ amount: 12_050, status: 'written_off' });
   await ctx.h.env.sleep('30 days');
   const kept = (await ctx.h.collection.state(accountId))!;
   expect(kept).toMatchObject({ status: 'written_off', next: null, writeOff: { amount: 12_050, recovered: 0 } });
-  await rowsEventually(async () => (await ctx.db.pool.query('SELECT amount_minor FROM write_offs WHERE account_id = $1', [accountId])).rows, [{ amount_minor: 12_050 }]);
+  await rowsEventually(
+    async () => (await ctx.db.pool.query('SELECT amount_minor FROM write_offs WHERE account_id = $1', [accountId])).rows,
+    [{ amount_minor: 12_050 }],
+  );
 
-  const part = await ctx.h.collection.postPayment(accountId, { paymentId: `${accountId}-P1`, amount: 2_050, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+  const part = await ctx.h.collection.postPayment(accountId, {
+    paymentId: `${accountId}-P1`,
+    amount: 2_050,
+    currency: 'CNY',
+    paidAt: new Date().toISOString(),
+    channel: 'counter',
+  });
   expect(part).toMatchObject({ recovery: true, status: 'written_off', balance: 10_000 });
   expect((await ctx.h.collection.state(accountId))!.writeOff!.recovered).toBe(2_050);
-  const rest = await ctx.h.collection.postPayment(accountId, { paymentId: `${accountId}-P2`, amount: 10_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+  const rest = await ctx.h.collection.postPayment(accountId, {
+    paymentId: `${accountId}-P2`,
+    amount: 10_000,
+    currency: 'CNY',
+    paidAt: new Date().toISOString(),
+    channel: 'counter',
+  });
   expect(rest).toMatchObject({ recovery: true, status: 'paid', balance: 0 });
 });
 
@@ -93,8 +110,15 @@ test('a running episode keeps its policy version until an audited migration move
   });
   expect((await ctx.h.collection.state(accountId))!.policy).toEqual({ id: 'default', version: 1 });
   const noLadder = { ...DEFAULT_POLICY, ladders: { other: DEFAULT_POLICY.ladders['standard']! } };
-  await expect(ctx.h.collection.migratePolicy(accountId, { migrationId: 'M0', policy: noLadder, reason: 'x', actor: 'ops:zhang' })).rejects.toThrow(/no ladder/);
-  const moved = await ctx.h.collection.migratePolicy(accountId, { migrationId: 'M1', policy: DEFAULT_POLICY, reason: 'contact rules now apply', actor: 'ops:zhang' });
+  await expect(ctx.h.collection.migratePolicy(accountId, { migrationId: 'M0', policy: noLadder, reason: 'x', actor: 'ops:zhang' })).rejects.toThrow(
+    /no ladder/,
+  );
+  const moved = await ctx.h.collection.migratePolicy(accountId, {
+    migrationId: 'M1',
+    policy: DEFAULT_POLICY,
+    reason: 'contact rules now apply',
+    actor: 'ops:zhang',
+  });
   expect(moved).toMatchObject({ from: { version: 1 }, to: { version: DEFAULT_POLICY.version } });
   const s = await untilState(ctx.h, accountId, (x) => x.policy.version === DEFAULT_POLICY.version, { step: '1 hour', maxSteps: 3 });
   expect(s.policyMigrations).toEqual([expect.objectContaining({ migrationId: 'M1', from: 'default@1', actor: 'ops:zhang' })]);

@@ -10,7 +10,9 @@ const ctx = useWorkflowHarness();
 const pay = (accountId: string, id: string, amount: number) =>
   ctx.h.collection.postPayment(accountId, { paymentId: `${accountId}-${id}`, amount, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
 const networkOps = async (accountId: string) =>
-  (await ctx.db.pool.query("SELECT operation FROM provider_requests WHERE account_id = $1 AND provider = 'network' ORDER BY requested_at", [accountId])).rows.map((r) => r.operation);
+  (
+    await ctx.db.pool.query("SELECT operation FROM provider_requests WHERE account_id = $1 AND provider = 'network' ORDER BY requested_at", [accountId])
+  ).rows.map((r) => r.operation);
 const planRow = async (accountId: string) => (await ctx.db.pool.query('SELECT status FROM installment_plans WHERE account_id = $1', [accountId])).rows;
 
 test('a plan agreed while suspended restores the line and holds the ladder while installments are met', async () => {
@@ -48,7 +50,10 @@ test('a missed installment breaks the plan: the line restored under it is suspen
     source: 'visit:test',
   });
   await untilState(ctx.h, accountId, (s) => s.service === 'active', { step: '1 hour', maxSteps: 5 });
-  const broken = await untilState(ctx.h, accountId, (s) => s.installmentPlan?.status === 'broken' && s.service === 'outgoing_barred', { step: '1 day', maxSteps: 20 });
+  const broken = await untilState(ctx.h, accountId, (s) => s.installmentPlan?.status === 'broken' && s.service === 'outgoing_barred', {
+    step: '1 day',
+    maxSteps: 20,
+  });
   expect(broken.balance).toBe(20_000);
   await rowsEventually(() => planRow(accountId), [{ status: 'broken' }]);
   // the network was really asked to bar the line again (a new key, not the first suspension's)
@@ -64,6 +69,10 @@ test('a plan that does not cover the balance is refused', async () => {
   const accountId = await enrolDueYesterday(ctx.h, 'IN', { amount: 20_000 });
   const today = await simulatedToday(ctx.h);
   await expect(
-    ctx.h.collection.agreeInstallments(accountId, { planId: 'X', installments: [5, 35].map((d) => ({ dueDate: addDays(today, d), amount: 5_000 })), source: 'counter' }),
+    ctx.h.collection.agreeInstallments(accountId, {
+      planId: 'X',
+      installments: [5, 35].map((d) => ({ dueDate: addDays(today, d), amount: 5_000 })),
+      source: 'counter',
+    }),
   ).rejects.toThrow(/less than the balance/);
 });

@@ -35,8 +35,7 @@ async function until(accountId: string, predicate: (s: Awaited<ReturnType<typeof
   throw new Error(`condition not reached: ${JSON.stringify(await state(accountId))}`);
 }
 const today = async () => localDateOf(await ctx.h.env.currentTimeMs(), ZONE);
-const promiseRows = async (accountId: string) =>
-  (await ctx.db.pool.query('SELECT status, amount_minor FROM promises WHERE account_id = $1', [accountId])).rows;
+const promiseRows = async (accountId: string) => (await ctx.db.pool.query('SELECT status, amount_minor FROM promises WHERE account_id = $1', [accountId])).rows;
 
 test('a promise holds the ladder, reminds on the day, and a payment of the promised amount keeps it', async () => {
   const accountId = await enrol();
@@ -50,7 +49,13 @@ test('a promise holds the ladder, reminds on the day, and a payment of the promi
 
   const reminded = await until(accountId, (s) => s.steps.some((x) => x.action === 'promise_reminder'));
   expect(reminded.steps.map((x) => x.action)).toEqual(['sms', 'promise_reminder']); // nothing else while held
-  await ctx.h.collection.postPayment(accountId, { paymentId: `${accountId}-P1`, amount: 5_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+  await ctx.h.collection.postPayment(accountId, {
+    paymentId: `${accountId}-P1`,
+    amount: 5_000,
+    currency: 'CNY',
+    paidAt: new Date().toISOString(),
+    channel: 'bank',
+  });
   const kept = await until(accountId, (s) => s.promises[0]?.status === 'kept' && s.steps.length > 2);
   expect(kept.brokenPromises).toBe(0);
   expect(kept.balance).toBe(7_050);
@@ -72,7 +77,9 @@ test('a broken promise is counted and the ladder resumes at a stricter point, at
 
 test('a promise too far ahead or in the past is refused and changes nothing', async () => {
   const accountId = await enrol();
-  await expect(ctx.h.collection.promiseToPay(accountId, { promiseId: 'X1', date: addDays(await today(), 45), source: 'counter' })).rejects.toThrow(/within 30 days/);
+  await expect(ctx.h.collection.promiseToPay(accountId, { promiseId: 'X1', date: addDays(await today(), 45), source: 'counter' })).rejects.toThrow(
+    /within 30 days/,
+  );
   await expect(ctx.h.collection.promiseToPay(accountId, { promiseId: 'X2', date: addDays(await today(), -1), source: 'counter' })).rejects.toThrow(/today/);
   expect((await state(accountId)).promises).toHaveLength(0);
 });
@@ -80,12 +87,32 @@ test('a promise too far ahead or in the past is refused and changes nothing', as
 test('a repeat promise breaker starts the next episode on the black list', async () => {
   const records = collectionRecords(ctx.db.pool);
   for (const n of [1, 2]) {
-    await records.recordPromise({ key: `k${n}`, accountId: 'RB-1', episodeId: 'E0', promiseId: `RB-1-PR${n}`, date: '2026-01-10', amount: 100, currency: 'CNY', source: 'call', status: 'broken' });
+    await records.recordPromise({
+      key: `k${n}`,
+      accountId: 'RB-1',
+      episodeId: 'E0',
+      promiseId: `RB-1-PR${n}`,
+      date: '2026-01-10',
+      amount: 100,
+      currency: 'CNY',
+      source: 'call',
+      status: 'broken',
+    });
   }
   const enrolled: EnrolRequest[] = [];
   const fakeClient = { enrol: async (req: EnrolRequest) => (enrolled.push(req), { workflowId: 'w', runId: 'r' }) } as unknown as CollectionClient;
   const post = arrearsService({ ledger: ledger(ctx.db.pool), records, collection: fakeClient, policy: () => DEFAULT_POLICY });
-  const body = { billId: 'RB-1-B1', customerName: '郑十', phone: '13500000001', segment: 'consumer' as const, lists: [], timezone: ZONE, amount: 100, currency: 'CNY', dueDate: '2026-02-01' };
+  const body = {
+    billId: 'RB-1-B1',
+    customerName: '郑十',
+    phone: '13500000001',
+    segment: 'consumer' as const,
+    lists: [],
+    timezone: ZONE,
+    amount: 100,
+    currency: 'CNY',
+    dueDate: '2026-02-01',
+  };
   await post('RB-1', body);
   expect(enrolled[0]?.customer.lists).toEqual(['black']);
   await post('RB-2', { ...body, billId: 'RB-2-B1' });

@@ -66,7 +66,13 @@ export async function remindOfPromise(state: EpisodeState, skipReason: string | 
   const request = { ...stepRequest(state, 'promise-reminder', 'promise_reminder', key), promisedDate: promise.date, promisedAmount: promise.due };
   try {
     const result = await ladder.sendPromiseReminder(request);
-    recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+    recordStep(state, {
+      stepId: 'promise-reminder',
+      action: 'promise_reminder',
+      at,
+      outcome: result.outcome,
+      ...(result.reason ? { reason: result.reason } : {}),
+    });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     recordStep(state, { stepId: 'promise-reminder', action: 'promise_reminder', at, outcome: 'failed', reason: err.cause?.message ?? err.message });

@@ -68,7 +68,12 @@ export function flagIfAbnormal(state: EpisodeState, bill: Bill, now: number): vo
   if (!isAbnormalBill(state.policy, bill)) return;
   openDispute(
     state,
-    { disputeId: `abnormal-${bill.billId}`, amount: 0, billId: bill.billId, reason: `bill over ${state.policy.abnormalBill!.factor}× the previous three-month average` },
+    {
+      disputeId: `abnormal-${bill.billId}`,
+      amount: 0,
+      billId: bill.billId,
+      reason: `bill over ${state.policy.abnormalBill!.factor}× the previous three-month average`,
+    },
     now,
     'abnormal_bill',
   );
