@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Why: `npm test` = lint and type check once (fast ts-jest transpiles without checking), then
+// Why: `npm test` = lint, format check and type check once (fast ts-jest transpiles without checking), then
 // jest. ESLint and tsc run side by side (2 cores); ESLint keeps a cache in node_modules/.cache
 // except on CI, where every run starts clean (a cached file is not re-checked when only the types
 // it depends on changed). Whatever happens, the last line of output is `N passed, N failed`
@@ -33,6 +33,8 @@ async function main() {
   const results = await Promise.all([
     check('lint (eslint .)', [bin('eslint', 'bin', 'eslint.js'), ...cache, '.']),
     check('type check (tsc --noEmit -p .)', [bin('typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']),
+    // the tree was formatted once; this keeps it so (fix with `npm run format`)
+    check('format (prettier --check .)', [bin('prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.']),
   ]);
   const failed = results.filter((r) => !r.ok);
   if (failed.length > 0) {
