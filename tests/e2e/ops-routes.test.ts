@@ -222,3 +222,36 @@ describe('closing an episode', () => {
     expect((await auditRows('/v1/accounts/:accountId/close')).map((r) => r.status)).toEqual([403, 403, 400, 202, 404, 404]);
   });
 });
+
+describe('contact preferences', () => {
+  test('stored with source and time, sent to the open episode; hours inside the lawful window', async () => {
+    await enrol('OPS-P', 'OPS-P-B1');
+    const url = '/v1/accounts/OPS-P/contact-preferences';
+    const prefs = { optOut: true, secondNumber: '13900000001', preferredHours: { start: '18:00', end: '20:30' }, source: 'counter' };
+    expect((await call('PUT', url, 'billing', prefs)).status).toBe(403);
+    const early = await call('PUT', url, 'ops', { ...prefs, preferredHours: { start: '07:00', end: '09:00' } });
+    expect(early.status).toBe(422);
+    expect(early.body['detail']).toMatch(/outside the lawful contact window 08:00–21:00/);
+    const backwards = await call('PUT', url, 'ops', { ...prefs, preferredHours: { start: '20:00', end: '19:00' } });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body['errors'].map((e: { field: string }) => e.field)).toEqual(['body.preferredHours.end']);
+    expect((await call('PUT', url, 'ops', { optOut: true })).body['errors'].map((e: { field: string }) => e.field)).toEqual(['body.source']);
+    expect((await call('PUT', '/v1/accounts/OPS-UNKNOWN/contact-preferences', 'ops', prefs)).status).toBe(404);
+
+    const stored = await call('PUT', url, 'ops', prefs);
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ accountId: 'OPS-P', ...prefs, setBy: `key:${keys.ops.keyId}:ops-e2e-ops`, episode: 'signalled' });
+    await waitFor(async () => ((await collection.state('OPS-P'))?.optedOut ? true : undefined), { what: 'the episode opted out' });
+    const { rows } = await db.pool.query(
+      'SELECT opt_out, second_number, preferred_start, preferred_end, source FROM contact_preferences WHERE account_id = $1',
+      ['OPS-P'],
+    );
+    expect(rows).toEqual([{ opt_out: true, second_number: '13900000001', preferred_start: '18:00', preferred_end: '20:30', source: 'counter' }]);
+
+    // opting back in is a new row; the episode follows
+    const back = await call('PUT', url, 'ops', { optOut: false, source: 'app' });
+    expect(back.body).toMatchObject({ optOut: false, episode: 'signalled' });
+    await waitFor(async () => ((await collection.state('OPS-P'))?.optedOut === false ? true : undefined), { what: 'the episode opted in' });
+    expect((await auditRows('/v1/accounts/:accountId/contact-preferences')).map((r) => r.status)).toEqual([403, 422, 400, 400, 404, 200, 200]);
+  });
+});
