@@ -1,6 +1,7 @@
 // Consent that lasts, on the time-skipping server: an opt-out recorded on the account reaches the
 // open episode (signal) and is the initial state of the account's next episode, whose reminders
 // are then passed over.
+import { OPTED_OUT_AT_SEND } from '../../activities';
 import { arrearsService } from '../../api/services/arrears';
 import { contactPreferencesService } from '../../api/services/contact-preferences';
 import { collectionRecords } from '../../db/stores/collection-records';
@@ -60,4 +61,28 @@ test('an opt-out stored on the account reaches the open episode and starts the n
   expect(second.steps.find((x) => x.action === 'sms')).toMatchObject({ outcome: 'skipped', reason: 'customer opted out of reminders' });
   const { rows } = await ctx.db.pool.query("SELECT count(*) AS n FROM provider_requests WHERE account_id = $1 AND provider = 'sms'", [accountId]);
   expect(rows[0].n).toBe(1); // the first episode's SMS only
+});
+
+test('a reminder re-checks consent at send time: an opt-out stored but not yet signalled is skipped, never sent', async () => {
+  const store = contactPreferencesStore(ctx.db.pool);
+  const accountId = `CS-${Date.now()}`;
+  await ctx.db.pool.query("INSERT INTO accounts (account_id, customer_name, phone, segment, timezone) VALUES ($1, '卫八', '13500000078', 'consumer', $2)", [
+    accountId,
+    ZONE,
+  ]);
+  // The opt-out is stored while its signal is still on the way: the episode itself does not know.
+  await store.record({ accountId, optOut: true, source: 'app', setBy: 'key:test:ops' });
+  await ctx.h.collection.enrol({
+    accountId,
+    customer: { name: '卫八', phone: '13500000078', segment: 'consumer', lists: [], timezone: ZONE },
+    bill: { billId: `${accountId}-B1`, amount: 6_000, currency: 'CNY', dueDate: addDays(await simulatedToday(ctx.h), -1) },
+    policy: DEFAULT_POLICY,
+  });
+  const s = await untilState(ctx.h, accountId, (x) => x.steps.some((st) => st.action === 'sms'));
+  expect(s.optedOut).toBe(false);
+  expect(s.steps.find((x) => x.action === 'sms')).toMatchObject({ outcome: 'skipped', reason: OPTED_OUT_AT_SEND });
+  const attempts = await ctx.db.pool.query('SELECT action, outcome, reason FROM collection_attempts WHERE account_id = $1', [accountId]);
+  expect(attempts.rows).toEqual([{ action: 'sms', outcome: 'skipped', reason: OPTED_OUT_AT_SEND }]);
+  const sent = await ctx.db.pool.query('SELECT count(*) AS n FROM provider_requests WHERE account_id = $1', [accountId]);
+  expect(sent.rows[0].n).toBe(0);
 });
