@@ -23,6 +23,7 @@ import { freshDatabase, type FreshDatabase } from '../support/db';
 import { freePort } from '../support/ports';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
 import { waitFor } from '../support/wait';
+import { OPS_ROUTES_COVERED } from './ops-routes.covered';
 
 const fetch = contractFetch(ROUTES);
 type Role = 'billing' | 'ops' | 'finance' | 'admin';
@@ -254,4 +255,8 @@ describe('contact preferences', () => {
     await waitFor(async () => ((await collection.state('OPS-P'))?.optedOut === false ? true : undefined), { what: 'the episode opted in' });
     expect((await auditRows('/v1/accounts/:accountId/contact-preferences')).map((r) => r.status)).toEqual([403, 422, 400, 400, 404, 200, 200]);
   });
+});
+
+test('the answers checked against their schemas cover exactly the routes this file owns', () => {
+  expect([...fetch.checked.keys()].filter((op) => OPS_ROUTES_COVERED.includes(op) || op === '(no route)').sort()).toEqual([...OPS_ROUTES_COVERED].sort());
 });
