@@ -31,7 +31,8 @@ export interface StepRequest {
 }
 
 export interface StepOutcome {
-  outcome: 'done' | 'failed';
+  /** `skipped`: a reminder found the customer opted out at send time (nothing was sent). */
+  outcome: 'done' | 'failed' | 'skipped';
   /** Provider's reference (message id, task id, work order, case number). */
   reference?: string;
   reason?: string;

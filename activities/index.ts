@@ -11,11 +11,15 @@ import {
   type PromiseRecord,
   type WriteOffRecord,
 } from '../db/stores/collection-records';
+import { contactPreferencesStore } from '../db/stores/contact-preferences';
 import { localDateOf } from '../domain/policy/calendar';
 import { serviceAfter } from '../domain/policy/engine';
 import type { AlertRequest, CollectionActivities, PromiseReminderRequest, RestorationReport, StepOutcome, StepRequest } from './contract';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
+
+/** Why a reminder was not sent although the workflow had planned it. */
+export const OPTED_OUT_AT_SEND = 'customer opted out of reminders (found at send time)';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -24,9 +28,14 @@ export interface ActivityDeps {
 
 export function createActivities({ pool, providers }: ActivityDeps): CollectionActivities {
   const records = collectionRecords(pool);
+  const preferences = contactPreferencesStore(pool);
 
-  /** Runs one rung once per key and records it; a provider's permanent refusal is a `failed` outcome. */
-  async function attempt(req: StepRequest, actor: string, act: () => Promise<{ reference: string }>): Promise<StepOutcome> {
+  /**
+   * Runs one rung once per key and records it; a provider's permanent refusal is a `failed` outcome.
+   * A reminder (`consent`) first reads the account's stored opt-out again: one that landed after the
+   * workflow planned the rung (its signal still on the way) is recorded `skipped`, and nothing is sent.
+   */
+  async function attempt(req: StepRequest, actor: string, act: () => Promise<{ reference: string }>, consent = false): Promise<StepOutcome> {
     const previous = await records.findAttempt(req.key);
     if (previous) {
       const reference = typeof previous.detail['reference'] === 'string' ? previous.detail['reference'] : undefined;
@@ -41,6 +50,11 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       actor,
       scheduledFor: req.scheduledFor,
     };
+    if (consent && (await preferences.current(req.accountId))?.optOut) {
+      const reason = OPTED_OUT_AT_SEND;
+      await records.recordAttempt({ ...base, outcome: 'skipped', reason });
+      return { outcome: 'skipped', reason };
+    }
     try {
       const { reference } = await act();
       await records.recordAttempt({ ...base, outcome: 'done', detail: { reference, balance: req.balance, currency: req.currency } });
@@ -76,13 +90,19 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
 
   return {
     sendSms: (req: StepRequest) =>
-      attempt(req, 'system:sms', () =>
-        providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: reminderText(req, today(req)) }),
+      attempt(
+        req,
+        'system:sms',
+        () => providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: reminderText(req, today(req)) }),
+        true,
       ),
 
     placeVoiceReminder: (req: StepRequest) =>
-      attempt(req, 'system:voice', () =>
-        providers.voice.call({ key: req.key, accountId: req.accountId, to: req.customer.phone, script: voiceScript(req, today(req)) }),
+      attempt(
+        req,
+        'system:voice',
+        () => providers.voice.call({ key: req.key, accountId: req.accountId, to: req.customer.phone, script: voiceScript(req, today(req)) }),
+        true,
       ),
 
     /** A call task for staff; the outcome comes back as the workflow's `recordCallOutcome` signal. */
@@ -118,13 +138,17 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
 
     /** The reminder on a promised date (预约缴费提醒). */
     sendPromiseReminder: (req: PromiseReminderRequest) =>
-      attempt(req, 'system:sms', () =>
-        providers.sms.send({
-          key: req.key,
-          accountId: req.accountId,
-          to: req.customer.phone,
-          text: promiseReminderText(req, req.promisedDate, req.promisedAmount),
-        }),
+      attempt(
+        req,
+        'system:sms',
+        () =>
+          providers.sms.send({
+            key: req.key,
+            accountId: req.accountId,
+            to: req.customer.phone,
+            text: promiseReminderText(req, req.promisedDate, req.promisedAmount),
+          }),
+        true,
       ),
 
     recordPromise: (p: PromiseRecord) => records.recordPromise(p),

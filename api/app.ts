@@ -11,6 +11,8 @@ import type { CollectionPolicy } from '../domain/policy/types';
 import type { CollectionClient } from './collection-client';
 import { notFound, problemHandler } from './errors';
 import { accountsRouter } from './routes/accounts';
+import { alertsRouter } from './routes/alerts';
+import { contactPreferencesRouter } from './routes/contact-preferences';
 import { auditRouter } from './routes/audit';
 import { episodeActionsRouter } from './routes/episode-actions';
 import { healthRouter } from './routes/health';
@@ -75,6 +77,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(paymentsRouter(routes, deps));
   app.use(episodeActionsRouter(routes, deps));
   app.use(auditRouter(routes, deps));
+  app.use(alertsRouter(routes, deps));
+  app.use(contactPreferencesRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

@@ -2,15 +2,20 @@
 // post a payment (update, for a synchronous answer), read the state (query), report a call outcome.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PaymentResult } from '../domain/episode/ledger';
-import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest } from '../domain/episode/state';
+import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest, FeeAdjustment } from '../domain/episode/state';
+import type { LateFeeView } from '../domain/episode/practice/late-fee';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
 import type { DisputeResolution } from '../domain/episode/practice/dispute';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import {
   addChargeSignal,
   agreeInstallmentsUpdate,
   callOutcomeSignal,
+  closeEpisodeSignal,
+  contactPreferenceSignal,
   migratePolicyUpdate,
+  waiveLateFeeUpdate,
+  type ContactPreference,
   type PolicyMigrationAnswer,
   collectionStateQuery,
   collectionWorkflowId,
@@ -100,6 +105,33 @@ export class CollectionClient {
 
   migratePolicy(accountId: string, req: PolicyMigrationRequest): Promise<PolicyMigrationAnswer | undefined> {
     return this.update(accountId, migratePolicyUpdate, req, `policy-migration-${req.migrationId}`);
+  }
+
+  /** Waives part or all of the late fee; null when the episode's policy has no late fee. */
+  waiveLateFee(accountId: string, adj: FeeAdjustment): Promise<LateFeeView | null | undefined> {
+    return this.update(accountId, waiveLateFeeUpdate, adj, `late-fee-waiver-${adj.adjustmentId}`);
+  }
+
+  /** Tells the open episode to close; false when none is open. */
+  closeEpisode(accountId: string, reason: string): Promise<boolean> {
+    return this.signal(accountId, closeEpisodeSignal, { reason });
+  }
+
+  /** Sends the customer's contact preference to the open episode; false when none is open. */
+  setContactPreference(accountId: string, pref: ContactPreference): Promise<boolean> {
+    return this.signal(accountId, contactPreferenceSignal, pref);
+  }
+
+  /** Signals the account's running episode: false when none is running (a closed one is not started again). */
+  private async signal<A>(accountId: string, def: SignalDefinition<[A]>, arg: A): Promise<boolean> {
+    try {
+      const handle = this.client.workflow.getHandle(collectionWorkflowId(accountId));
+      await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => handle.signal(def, arg));
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) return false;
+      throw err;
+    }
   }
 
   /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */

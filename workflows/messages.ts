@@ -23,6 +23,8 @@ export interface CollectionInput {
   policy: CollectionPolicy;
   customer: Customer;
   firstBill: Bill;
+  /** The account's stored opt-out of reminders (`contact_preferences`), for a new episode's initial state. */
+  optedOut?: boolean;
   /** State carried over by continue-as-new. */
   carried?: EpisodeState;
   /** Continue-as-new once history passes this many events (default 2,000; tests set it low). */

@@ -6,7 +6,9 @@
 // tests/support/contract.ts holds real answers to that: a key the schema does not name fails.
 import { z } from 'zod';
 import type { ArrearsResult } from '../services/arrears';
+import type { AlertRow } from '../../db/stores/alerts';
 import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
+import type { ContactPreferences } from '../../db/stores/contact-preferences';
 import type { PaymentStatus } from '../../db/stores/ledger';
 import type { PaymentResult } from '../../domain/episode/ledger';
 import type { LateFeeView } from '../../domain/episode/practice/late-fee';
@@ -243,6 +245,55 @@ export const auditPageSchema = z
   })
   .meta({ id: 'AuditPage' });
 
+export const alertSchema = z
+  .object({
+    key: z.string().meta({ description: 'the alert key (percent-encode its `/` in a path)' }),
+    kind: z.string().meta({ example: 'restoration_at_risk' }),
+    accountId: z.string(),
+    episodeId: z.string(),
+    message: z.string(),
+    raisedAt: utc,
+    detail: z.record(z.string(), z.unknown()),
+    acknowledged: z
+      .object({ by: z.string().meta({ description: 'the acknowledging API key' }), at: utc, note: z.string().optional() })
+      .nullable()
+      .meta({ description: 'null while the alert is open' }),
+  })
+  .meta({ id: 'Alert' });
+
+export const alertPageSchema = z
+  .object({
+    alerts: z.array(alertSchema),
+    next: z.string().optional().meta({ description: 'pass as `before` for the next (older) page; absent on the last page' }),
+  })
+  .meta({ id: 'AlertPage' });
+
+export const lateFeeWaiverAnswerSchema = z
+  .object({ adjustmentId: z.string(), lateFee: lateFeeSchema.nullable().meta({ description: 'the late fee after the waiver' }) })
+  .meta({ id: 'LateFeeWaiverAnswer' });
+
+export const closeEpisodeAnswerSchema = z
+  .object({
+    accountId: z.string(),
+    episodeId: z.string(),
+    statusBefore: episodeStatusSchema,
+    closing: z.literal(true).meta({ description: 'the episode was told to close; it ends once its running handlers finish' }),
+  })
+  .meta({ id: 'CloseEpisodeAnswer' });
+
+export const contactPreferencesAnswerSchema = z
+  .object({
+    accountId: z.string(),
+    optOut: z.boolean(),
+    secondNumber: z.string().optional(),
+    preferredHours: z.object({ start: z.string(), end: z.string() }).optional().meta({ description: 'customer-local HH:mm' }),
+    source: z.string(),
+    setBy: z.string(),
+    setAt: utc,
+    episode: z.enum(['signalled', 'none']).meta({ description: 'whether an open episode was told (a later episode starts with the stored opt-out)' }),
+  })
+  .meta({ id: 'ContactPreferences' });
+
 /** This document itself (`/openapi.json`): only its frame is described. */
 export const openApiDocumentSchema = z
   .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
@@ -275,4 +326,6 @@ export type SchemaTypeChecks = [
   Agree<Same<Omit<z.infer<typeof collectionViewSchema>, 'workflowUrl'>, CollectionSnapshot>>,
   Agree<Same<z.infer<typeof auditEventSchema>, AuditEventRow>>,
   Agree<Same<Omit<z.infer<typeof auditPageSchema>, 'accountId'>, Awaited<ReturnType<typeof listAuditEvents>>>>,
+  Agree<Same<z.infer<typeof alertSchema>, AlertRow>>,
+  Agree<Same<Omit<z.infer<typeof contactPreferencesAnswerSchema>, 'episode'>, ContactPreferences>>,
 ];

@@ -4,12 +4,19 @@ import type { AppDeps } from '../app';
 import { notFound } from '../errors';
 import { arrearsService } from '../services/arrears';
 import { collectionRecords } from '../../db/stores/collection-records';
+import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
 import type { RouteMounter } from './mount';
 
 export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
   const router = Router();
-  const postArrears = arrearsService({ ledger: ledger(deps.pool), records: collectionRecords(deps.pool), collection: deps.collection, policy: deps.policy });
+  const postArrears = arrearsService({
+    ledger: ledger(deps.pool),
+    records: collectionRecords(deps.pool),
+    collection: deps.collection,
+    policy: deps.policy,
+    preferences: contactPreferencesStore(deps.pool),
+  });
 
   routes.mount(router, 'postArrears', async ({ params, body, auditIn }) => {
     const status = (r: { status: string }) => (r.status === 'accepted' ? 201 : 200);

@@ -1,10 +1,12 @@
 // Actions on an account's open episode, each one workflow update: 201 with the episode's answer,
-// 422 if the episode refused it, 404 if no episode is open.
+// 422 if the episode refused it, 404 if no episode is open. Closing (a signal) answers 202.
 import { Router } from 'express';
 import type { AppDeps } from '../app';
 import { UpdateRefused } from '../collection-client';
 import { notFound, unprocessable } from '../errors';
 import { resolvePolicy } from '../services/policies';
+import { withTransaction } from '../../db/pool';
+import { recordEpisodeClosure } from '../../db/stores/episode-closures';
 import type { Reply, RouteMounter } from './mount';
 
 async function episodeAnswer(accountId: string, what: string, send: () => Promise<unknown>): Promise<Reply> {
@@ -49,6 +51,30 @@ export function episodeActionsRouter(routes: RouteMounter, deps: AppDeps): Route
       c.writeOff(params.accountId, { writeOffId, reason: withNote(reason, note ?? approvedBy), approvedBy: caller.actor }),
     ),
   );
+
+  // Who waived is the caller's key (the audit trail); the reason and note go to the episode.
+  routes.mount(router, 'postLateFeeWaiver', ({ params, body: { adjustmentId, amount, reason, note } }) =>
+    episodeAnswer(params.accountId, 'late-fee waiver', () =>
+      c
+        .waiveLateFee(params.accountId, { adjustmentId, amount, reason: withNote(reason, note) })
+        .then((fee) => (fee === undefined ? undefined : { adjustmentId, lateFee: fee })),
+    ),
+  );
+
+  // Admin only (the table). The episode is told by the `closeEpisode` signal; which episode, why and
+  // by whom is recorded with the request's audit row.
+  routes.mount(router, 'postCloseEpisode', async ({ params: { accountId }, body: { reason, note }, caller, auditIn }) => {
+    const state = await c.state(accountId);
+    const none = () => notFound(`no open collection episode for account ${accountId}`);
+    if (!state || state.status === 'paid' || state.status === 'closed') throw none();
+    const why = withNote(reason, note);
+    if (!(await c.closeEpisode(accountId, why))) throw none();
+    await withTransaction(deps.pool, async (tx) => {
+      await recordEpisodeClosure(tx, { accountId, episodeId: state.episodeId, reason: why, closedBy: caller.actor });
+      await auditIn(tx, 202, 'close requested');
+    });
+    return { status: 202, body: { accountId, episodeId: state.episodeId, statusBefore: state.status, closing: true }, outcome: 'close requested' };
+  });
 
   return router;
 }

@@ -7,8 +7,10 @@
 // Roles (`admin` may call every route and is not listed): billing posts bills and payments; ops
 // runs collection (reads episodes, takes promises, opens disputes, agrees plans, moves policies,
 // reads the audit trail); legal decides disputes (ops too, for the simple cases); finance writes
-// off. `agency` is in no route yet: an agency sees only the accounts referred to it, and there is
-// no agency-facing route (its outcomes arrive in issue 11); an agency key is refused (403) everywhere.
+// off, and finance and ops waive late fees; ops acknowledge alerts and record contact preferences;
+// closing an episode by hand is admin's alone (an empty role list). `agency` is in no route yet: an
+// agency sees only the accounts referred to it, and there is no agency-facing route (its outcomes
+// arrive in issue 11); an agency key is refused (403) everywhere.
 import type { z } from 'zod';
 import {
   arrearsResultSchema,
@@ -23,6 +25,11 @@ import {
   policyMigrationAnswerSchema,
   promiseAnswerSchema,
   writeOffAnswerSchema,
+  alertPageSchema,
+  alertSchema,
+  closeEpisodeAnswerSchema,
+  contactPreferencesAnswerSchema,
+  lateFeeWaiverAnswerSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -38,6 +45,12 @@ import {
   promiseBody,
   resolutionBody,
   writeOffBody,
+  acknowledgeBody,
+  alertParams,
+  alertsQuery,
+  closeEpisodeBody,
+  contactPreferencesBody,
+  lateFeeWaiverBody,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -207,6 +220,70 @@ export const ROUTES = [
     roles: ['ops'],
     request: { params: accountParams, query: auditQuery },
     responses: { 200: answer('a page of audit events and the cursor of the next one', auditPageSchema), ...PROTECTED },
+  },
+  {
+    method: 'post',
+    path: '/v1/accounts/:accountId/late-fee-waivers',
+    operationId: 'postLateFeeWaiver',
+    summary: 'Waive part or all of the late fee (违约金减免); the episode refuses more than is due',
+    tags: ['episode actions'],
+    roles: ['ops', 'finance'],
+    request: { params: accountParams, body: lateFeeWaiverBody },
+    responses: { 201: answer('the late fee after the waiver (the same adjustment id again: the same waiver)', lateFeeWaiverAnswerSchema), ...EPISODE_ACTION },
+  },
+  {
+    method: 'post',
+    path: '/v1/accounts/:accountId/close',
+    operationId: 'postCloseEpisode',
+    summary: 'Close the account’s open episode by hand (admin only); the reason and the key are recorded',
+    tags: ['episode actions'],
+    roles: [],
+    request: { params: accountParams, body: closeEpisodeBody },
+    responses: {
+      202: answer('the episode was told to close', closeEpisodeAnswerSchema),
+      ...PROTECTED,
+      404: answer('no open collection episode for the account (never enrolled, paid or already closed)'),
+    },
+  },
+  {
+    method: 'put',
+    path: '/v1/accounts/:accountId/contact-preferences',
+    operationId: 'putContactPreferences',
+    summary: 'Record the customer’s contact preferences (opt-out of reminders, second number, preferred hours); carried into every later episode',
+    tags: ['accounts'],
+    roles: ['ops'],
+    request: { params: accountParams, body: contactPreferencesBody },
+    responses: {
+      200: answer('stored, and sent to the open episode if there is one', contactPreferencesAnswerSchema),
+      ...PROTECTED,
+      404: answer('unknown account (no bill was ever posted for it)'),
+      422: answer('preferred hours outside the lawful contact window'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/alerts',
+    operationId: 'getAlerts',
+    summary: 'Alerts for operations, newest first; `open=true` for those nobody acknowledged yet',
+    tags: ['alerts'],
+    roles: ['ops'],
+    request: { query: alertsQuery },
+    responses: { 200: answer('a page of alerts and the cursor of the next one', alertPageSchema), ...PROTECTED },
+  },
+  {
+    method: 'post',
+    path: '/v1/alerts/:key/acknowledge',
+    operationId: 'postAlertAcknowledgement',
+    summary: 'Acknowledge an alert: who (the caller’s key), when, an optional note; the first acknowledgement stands',
+    tags: ['alerts'],
+    roles: ['ops'],
+    request: { params: alertParams, body: acknowledgeBody },
+    responses: {
+      201: answer('acknowledged now', alertSchema),
+      200: answer('already acknowledged: the alert with its first acknowledgement', alertSchema),
+      ...PROTECTED,
+      404: answer('unknown alert'),
+    },
   },
 ] as const satisfies readonly RouteSpec[];
 

@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { timeZoneSchema } from '../../config/policy-schema';
+import { ALERT_CURSOR_PATTERN, ALERT_PAGE_MAX } from '../../db/stores/alerts';
 import { AUDIT_CURSOR_PATTERN, AUDIT_PAGE_MAX } from '../../db/stores/audit';
 import { LIST_FLAGS, SEGMENTS } from '../../domain/policy/types';
 
@@ -121,3 +122,55 @@ export const auditQuery = z.object({
   /** The `next` cursor of the previous page: events strictly older than it. */
   before: z.string().regex(AUDIT_CURSOR_PATTERN, 'a cursor from the previous page').optional(),
 });
+
+// ---- operations: alerts, late-fee waivers, closing an episode, contact preferences
+
+/** Alert keys are the workflow's idempotency keys (`<account>/<episode>/…/failed`): percent-encode the `/`. */
+export const alertParams = z.object({
+  key: z.string().regex(/^[A-Za-z0-9._:/-]{1,300}$/, 'an alert key: letters, digits, ".", "_", ":", "/" or "-" (percent-encode "/")'),
+});
+
+export const alertsQuery = z.object({
+  kind: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'an alert kind, e.g. step_failed')
+    .optional(),
+  /** `true`: not yet acknowledged; `false`: acknowledged; absent: both. */
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(ALERT_PAGE_MAX).default(50),
+  /** The `next` cursor of the previous page: alerts raised before it. */
+  before: z.string().regex(ALERT_CURSOR_PATTERN, 'a cursor from the previous page').optional(),
+});
+
+export const acknowledgeBody = z.object({ note: text(500).optional() });
+
+/** Who waived is the caller's key (the audit trail); the reason (and note) go to the episode. */
+export const lateFeeWaiverBody = z.object({
+  adjustmentId: idSchema,
+  amount: minorUnits,
+  reason: text(500),
+  note,
+});
+
+export const closeEpisodeBody = z.object({ reason: text(500), note });
+
+const localTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, customer-local)');
+
+export const contactPreferencesBody = z.object({
+  optOut: z.boolean(),
+  secondNumber: z
+    .string()
+    .regex(/^\+?\d{5,20}$/, 'digits only, optionally with a leading +')
+    .optional(),
+  /** Customer-local hours; must lie inside the policy's contact window (checked against the policy). */
+  preferredHours: z
+    .object({ start: localTimeOfDay, end: localTimeOfDay })
+    .refine((w) => w.start < w.end, { message: 'start must be before end', path: ['end'] })
+    .optional(),
+  /** Where the customer said so (a call, the counter, an app setting). */
+  source: text(64),
+});
+export type ContactPreferencesBody = z.infer<typeof contactPreferencesBody>;

@@ -1,7 +1,9 @@
 // Billing posts an overdue bill: remember it (idempotent per bill id), then start the account's
-// episode or add the bill to the running one (signal-with-start).
+// episode or add the bill to the running one (signal-with-start). A new episode starts with the
+// account's stored opt-out (PUT …/contact-preferences); a running one got it as a signal.
 import type { PoolClient } from 'pg';
 import type { CollectionRecords } from '../../db/stores/collection-records';
+import type { ContactPreferencesStore } from '../../db/stores/contact-preferences';
 import type { Ledger } from '../../db/stores/ledger';
 import { promisePolicy } from '../../domain/policy/default-policy';
 import type { CollectionPolicy, Customer } from '../../domain/policy/types';
@@ -17,7 +19,14 @@ export interface ArrearsResult {
   workflowId: string;
 }
 
-export function arrearsService(deps: { ledger: Ledger; records: CollectionRecords; collection: CollectionClient; policy: () => CollectionPolicy }) {
+export function arrearsService(deps: {
+  ledger: Ledger;
+  records: CollectionRecords;
+  collection: CollectionClient;
+  policy: () => CollectionPolicy;
+  /** The account's stored contact preferences: a new episode starts with the opt-out. */
+  preferences: Pick<ContactPreferencesStore, 'current'>;
+}) {
   /** `onDelivered` runs inside the transaction that marks the bill delivered (the audit row). */
   return async function postArrears(
     accountId: string,
@@ -25,7 +34,11 @@ export function arrearsService(deps: { ledger: Ledger; records: CollectionRecord
     onDelivered?: (tx: PoolClient, result: ArrearsResult) => Promise<void>,
   ): Promise<ArrearsResult> {
     const policy = deps.policy();
-    const [brokenPromises, others] = await Promise.all([deps.records.brokenPromises(accountId), deps.ledger.otherBills(accountId, body.billId)]);
+    const [brokenPromises, others, preferences] = await Promise.all([
+      deps.records.brokenPromises(accountId),
+      deps.ledger.otherBills(accountId, body.billId),
+      deps.preferences.current(accountId),
+    ]);
     // Repeat promise breakers are treated as black list (policy.promise.blackListAfterBroken).
     const repeatBreaker = brokenPromises >= promisePolicy(policy).blackListAfterBroken;
     const lists = repeatBreaker && !body.lists.includes('black') ? [...body.lists, 'black' as const] : body.lists;
@@ -58,18 +71,21 @@ export function arrearsService(deps: { ledger: Ledger; records: CollectionRecord
     }
     // If this fails the bill stays undelivered and a re-send delivers it.
     const { workflowId } = await deps.collection
-      .enrol({
-        accountId,
-        customer,
-        bill: {
-          billId: body.billId,
-          amount: body.amount,
-          currency: body.currency,
-          dueDate: body.dueDate,
-          ...(body.previousAverage !== undefined ? { previousAverage: body.previousAverage } : {}),
+      .enrol(
+        {
+          accountId,
+          customer,
+          bill: {
+            billId: body.billId,
+            amount: body.amount,
+            currency: body.currency,
+            dueDate: body.dueDate,
+            ...(body.previousAverage !== undefined ? { previousAverage: body.previousAverage } : {}),
+          },
+          policy,
         },
-        policy,
-      })
+        preferences?.optOut ? { optedOut: true } : {},
+      )
       .catch((err: Error) => {
         throw unavailable(`bill recorded but not yet delivered to the collection workflow (${err.message}); re-send it`);
       });

@@ -12,7 +12,7 @@ export interface AttemptRecord {
   action: string;
   actor: string;
   scheduledFor: string;
-  outcome: 'done' | 'failed';
+  outcome: 'done' | 'failed' | 'skipped';
   reason?: string;
   detail?: Record<string, unknown>;
 }
@@ -108,8 +108,8 @@ export interface PromiseRecord {
 
 export function collectionRecords(pool: Pool) {
   return {
-    async findAttempt(key: string): Promise<{ outcome: 'done' | 'failed'; reason: string | null; detail: Record<string, unknown> } | undefined> {
-      const { rows } = await pool.query<{ outcome: 'done' | 'failed'; reason: string | null; detail: Record<string, unknown> }>(
+    async findAttempt(key: string): Promise<{ outcome: 'done' | 'failed' | 'skipped'; reason: string | null; detail: Record<string, unknown> } | undefined> {
+      const { rows } = await pool.query<{ outcome: 'done' | 'failed' | 'skipped'; reason: string | null; detail: Record<string, unknown> }>(
         'SELECT outcome, reason, detail FROM collection_attempts WHERE idempotency_key = $1',
         [key],
       );

@@ -177,6 +177,8 @@ export interface EpisodeStart {
   policy: CollectionPolicy;
   customer: Customer;
   firstBill: Bill;
+  /** The account's stored opt-out: a new episode starts with it (no command changes: no patch needed). */
+  optedOut?: boolean;
 }
 
 export function newEpisode(start: EpisodeStart): EpisodeState {
@@ -201,6 +203,7 @@ export function newEpisode(start: EpisodeStart): EpisodeState {
     answeredCalls: [],
     promises: [],
     restorations: [],
+    ...(start.optedOut ? { optedOut: true } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ const TABLES = [
   'provider_requests',
   'audit_events',
   'audit_chain_head',
+  'contact_preferences',
+  'episode_closures',
 ];
 
 describe('database schema', () => {

@@ -1,5 +1,6 @@
 // Promise to pay (预约缴费), holidays and the enterprise clean-history deferral on the time-skipping server.
 import { collectionRecords } from '../../db/stores/collection-records';
+import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
 import { arrearsService } from '../../api/services/arrears';
 import type { CollectionClient, EnrolRequest } from '../../api/collection-client';
@@ -101,7 +102,13 @@ test('a repeat promise breaker starts the next episode on the black list', async
   }
   const enrolled: EnrolRequest[] = [];
   const fakeClient = { enrol: async (req: EnrolRequest) => (enrolled.push(req), { workflowId: 'w', runId: 'r' }) } as unknown as CollectionClient;
-  const post = arrearsService({ ledger: ledger(ctx.db.pool), records, collection: fakeClient, policy: () => DEFAULT_POLICY });
+  const post = arrearsService({
+    ledger: ledger(ctx.db.pool),
+    records,
+    collection: fakeClient,
+    policy: () => DEFAULT_POLICY,
+    preferences: contactPreferencesStore(ctx.db.pool),
+  });
   const body = {
     billId: 'RB-1-B1',
     customerName: '郑十',
