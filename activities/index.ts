@@ -11,6 +11,7 @@ import {
   type PromiseRecord,
   type WriteOffRecord,
 } from '../db/stores/collection-records';
+import { recordEpisodeView, type EpisodeViewRecord } from '../db/stores/read-model';
 import { localDateOf } from '../domain/policy/calendar';
 import { serviceAfter } from '../domain/policy/engine';
 import type { AlertRequest, CollectionActivities, PromiseReminderRequest, RestorationReport, StepOutcome, StepRequest } from './contract';
@@ -153,5 +154,9 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     recordRestoration: (r: RestorationReport) => records.recordRestoration(r),
 
     raiseAlert: (a: AlertRequest) => records.raiseAlert(a),
+
+    recordEpisodeView: async (v: EpisodeViewRecord) => {
+      await recordEpisodeView(pool, v);
+    },
   };
 }

@@ -44,6 +44,8 @@ export const arrearsBody = z.object({
   dueDate: localDate,
   /** Billing's average of the previous three months, for the abnormal-bill check (art. 33). */
   previousAverage: z.number().int().min(0).max(1e13).optional(),
+  /** The region (branch office area) the account belongs to, for the lists; absent keeps the stored one. */
+  region: idSchema.optional().meta({ description: 'region or branch code the account belongs to (lists filter by it); absent keeps the stored one' }),
 });
 export type ArrearsBody = z.infer<typeof arrearsBody>;
 

@@ -16,6 +16,7 @@ const TABLES = [
   'provider_requests',
   'audit_events',
   'audit_chain_head',
+  'episode_read_model',
 ];
 
 describe('database schema', () => {
