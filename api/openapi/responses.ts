@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ArrearsResult } from '../services/arrears';
 import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
 import type { PaymentStatus } from '../../db/stores/ledger';
+import type { AccountListItem, AccountListPage } from '../../db/stores/read-model';
 import type { PaymentResult } from '../../domain/episode/ledger';
 import type { LateFeeView } from '../../domain/episode/practice/late-fee';
 import type { CollectionSnapshot } from '../../domain/episode/snapshot';
@@ -243,6 +244,34 @@ export const auditPageSchema = z
   })
   .meta({ id: 'AuditPage' });
 
+export const accountListItemSchema = z
+  .object({
+    accountId: z.string(),
+    episodeId: z.string(),
+    status: z.string().meta({ description: 'EpisodeStatus' }),
+    stage: z.string().meta({ description: 'the last rung taken (an ActionName), or `enrolled`' }),
+    service: z.string().meta({ description: 'ServiceState' }),
+    balance: minor(),
+    currency,
+    segment: z.string(),
+    lists: z.array(z.string()),
+    region: z.string().nullable(),
+    anchorDueDate: localDate,
+    daysPastDue: z.number().int().meta({ description: 'UTC days since the anchor due date' }),
+    nextAction: z.string().nullable(),
+    nextActionAt: utc.nullable(),
+    version: z.number().int().meta({ description: 'the episode’s read-model version (increases with each change)' }),
+    updatedAt: utc.meta({ description: 'workflow time of the last change written' }),
+  })
+  .meta({ id: 'AccountListItem', description: 'An account’s current episode as the read model holds it (ADR 8).' });
+
+export const accountListPageSchema = z
+  .object({
+    accounts: z.array(accountListItemSchema),
+    next: z.string().optional().meta({ description: 'pass as `cursor` (same filters, sort and order) for the next page; absent on the last page' }),
+  })
+  .meta({ id: 'AccountListPage' });
+
 /** This document itself (`/openapi.json`): only its frame is described. */
 export const openApiDocumentSchema = z
   .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
@@ -275,4 +304,6 @@ export type SchemaTypeChecks = [
   Agree<Same<Omit<z.infer<typeof collectionViewSchema>, 'workflowUrl'>, CollectionSnapshot>>,
   Agree<Same<z.infer<typeof auditEventSchema>, AuditEventRow>>,
   Agree<Same<Omit<z.infer<typeof auditPageSchema>, 'accountId'>, Awaited<ReturnType<typeof listAuditEvents>>>>,
+  Agree<Same<z.infer<typeof accountListItemSchema>, AccountListItem>>,
+  Agree<Same<z.infer<typeof accountListPageSchema>, AccountListPage>>,
 ];

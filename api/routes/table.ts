@@ -11,6 +11,7 @@
 // no agency-facing route (its outcomes arrive in issue 11); an agency key is refused (403) everywhere.
 import type { z } from 'zod';
 import {
+  accountListPageSchema,
   arrearsResultSchema,
   auditPageSchema,
   collectionViewSchema,
@@ -26,6 +27,7 @@ import {
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
+  accountListQuery,
   accountParams,
   arrearsBody,
   auditQuery,
@@ -207,6 +209,16 @@ export const ROUTES = [
     roles: ['ops'],
     request: { params: accountParams, query: auditQuery },
     responses: { 200: answer('a page of audit events and the cursor of the next one', auditPageSchema), ...PROTECTED },
+  },
+  {
+    method: 'get',
+    path: '/v1/accounts',
+    operationId: 'listAccounts',
+    summary: 'Accounts by their current episode (the read model): filters, sort, cursor paging',
+    tags: ['accounts'],
+    roles: ['ops', 'legal', 'finance'],
+    request: { query: accountListQuery },
+    responses: { 200: answer('a page of accounts and the cursor of the next one', accountListPageSchema), ...PROTECTED },
   },
 ] as const satisfies readonly RouteSpec[];
 
