@@ -31,7 +31,7 @@ CREATE INDEX erm_balance_idx ON episode_read_model (balance_minor, account_id);
 CREATE INDEX erm_next_action_idx ON episode_read_model (next_action_at, account_id);
 CREATE INDEX erm_anchor_due_idx ON episode_read_model (anchor_due_date, account_id);
 CREATE INDEX erm_updated_idx ON episode_read_model (updated_at, account_id);
-CREATE INDEX erm_status_next_idx ON episode_read_model (status, next_action_at);
+CREATE INDEX erm_status_next_idx ON episode_read_model (status, next_action_at, account_id);
 CREATE INDEX erm_stage_idx ON episode_read_model (stage);
 CREATE INDEX erm_service_idx ON episode_read_model (service);
 CREATE INDEX erm_segment_idx ON episode_read_model (segment);

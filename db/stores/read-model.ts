@@ -242,14 +242,16 @@ export function listQuerySql(q: AccountListQuery): { text: string; values: unkno
     where.push(`(${column}, account_id) ${q.order === 'desc' ? '<' : '>'} (${p(c.v)}::${SORT_CAST[q.sort]}, ${p(c.id)})`);
   }
   const limit = Math.min(Math.max(Math.trunc(q.limit) || 1, 1), LIST_PAGE_MAX);
+  // ORDER BY names the table's columns (m.…): bare names would mean the output columns of the same
+  // names (text renderings), which sort alike but use no index.
   const text = `SELECT account_id, episode_id, status, stage, service, balance_minor, currency, segment, lists, region,
       to_char(anchor_due_date, 'YYYY-MM-DD') AS anchor_due_date, (${p(asOf)}::date - anchor_due_date) AS days_past_due,
       next_action, CASE WHEN next_action_at = 'infinity' THEN NULL ELSE to_json(next_action_at)#>>'{}' END AS next_action_at,
       version, to_json(updated_at)#>>'{}' AS updated_at,
       ${SORT_TEXT[q.sort]} AS sort_value
-    FROM episode_read_model
+    FROM episode_read_model m
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY ${column} ${dir}, account_id ${dir}
+    ORDER BY m.${column} ${dir}, m.account_id ${dir}
     LIMIT ${p(limit + 1)}`;
   return { text, values };
 }
