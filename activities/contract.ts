@@ -9,6 +9,7 @@ import type {
   RestorationRecord,
   WriteOffRecord,
 } from '../db/stores/collection-records';
+import type { EpisodeViewRecord } from '../db/stores/read-model';
 import type { ActionName, Customer } from '../domain/policy/types';
 
 /** What every ladder activity receives: enough to act and to write the attempt record. */
@@ -76,4 +77,6 @@ export interface CollectionActivities {
   recordDispute: (d: DisputeRecord) => Promise<void>;
   recordRestoration: (r: RestorationReport) => Promise<void>;
   raiseAlert: (a: AlertRequest) => Promise<void>;
+  /** The list read model (ADR 8): a write older than the row's (episode, version) changes nothing. */
+  recordEpisodeView: (v: EpisodeViewRecord) => Promise<void>;
 }

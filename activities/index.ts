@@ -12,6 +12,7 @@ import {
   type WriteOffRecord,
 } from '../db/stores/collection-records';
 import { contactPreferencesStore } from '../db/stores/contact-preferences';
+import { recordEpisodeView, type EpisodeViewRecord } from '../db/stores/read-model';
 import { localDateOf } from '../domain/policy/calendar';
 import { serviceAfter } from '../domain/policy/engine';
 import type { AlertRequest, CollectionActivities, PromiseReminderRequest, RestorationReport, StepOutcome, StepRequest } from './contract';
@@ -177,5 +178,9 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     recordRestoration: (r: RestorationReport) => records.recordRestoration(r),
 
     raiseAlert: (a: AlertRequest) => records.raiseAlert(a),
+
+    recordEpisodeView: async (v: EpisodeViewRecord) => {
+      await recordEpisodeView(pool, v);
+    },
   };
 }

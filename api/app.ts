@@ -10,6 +10,7 @@ import { appendAuditEvent } from '../db/stores/audit';
 import type { CollectionPolicy } from '../domain/policy/types';
 import type { CollectionClient } from './collection-client';
 import { notFound, problemHandler } from './errors';
+import { accountListRouter } from './routes/account-list';
 import { accountsRouter } from './routes/accounts';
 import { alertsRouter } from './routes/alerts';
 import { contactPreferencesRouter } from './routes/contact-preferences';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(healthRouter(routes));
   app.use(accountsRouter(routes, deps));
+  app.use(accountListRouter(routes, deps));
   app.use(paymentsRouter(routes, deps));
   app.use(episodeActionsRouter(routes, deps));
   app.use(auditRouter(routes, deps));

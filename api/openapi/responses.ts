@@ -10,6 +10,7 @@ import type { AlertRow } from '../../db/stores/alerts';
 import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
 import type { ContactPreferences } from '../../db/stores/contact-preferences';
 import type { PaymentStatus } from '../../db/stores/ledger';
+import type { AccountListItem, AccountListPage } from '../../db/stores/read-model';
 import type { PaymentResult } from '../../domain/episode/ledger';
 import type { LateFeeView } from '../../domain/episode/practice/late-fee';
 import type { CollectionSnapshot } from '../../domain/episode/snapshot';
@@ -294,6 +295,34 @@ export const contactPreferencesAnswerSchema = z
   })
   .meta({ id: 'ContactPreferences' });
 
+export const accountListItemSchema = z
+  .object({
+    accountId: z.string(),
+    episodeId: z.string(),
+    status: z.string().meta({ description: 'EpisodeStatus' }),
+    stage: z.string().meta({ description: 'the last rung taken (an ActionName), or `enrolled`' }),
+    service: z.string().meta({ description: 'ServiceState' }),
+    balance: minor(),
+    currency,
+    segment: z.string(),
+    lists: z.array(z.string()),
+    region: z.string().nullable(),
+    anchorDueDate: localDate,
+    daysPastDue: z.number().int().meta({ description: 'UTC days since the anchor due date' }),
+    nextAction: z.string().nullable(),
+    nextActionAt: utc.nullable(),
+    version: z.number().int().meta({ description: 'the episode’s read-model version (increases with each change)' }),
+    updatedAt: utc.meta({ description: 'workflow time of the last change written' }),
+  })
+  .meta({ id: 'AccountListItem', description: 'An account’s current episode as the read model holds it (ADR 8).' });
+
+export const accountListPageSchema = z
+  .object({
+    accounts: z.array(accountListItemSchema),
+    next: z.string().optional().meta({ description: 'pass as `cursor` (same filters, sort and order) for the next page; absent on the last page' }),
+  })
+  .meta({ id: 'AccountListPage' });
+
 /** This document itself (`/openapi.json`): only its frame is described. */
 export const openApiDocumentSchema = z
   .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
@@ -328,4 +357,7 @@ export type SchemaTypeChecks = [
   Agree<Same<Omit<z.infer<typeof auditPageSchema>, 'accountId'>, Awaited<ReturnType<typeof listAuditEvents>>>>,
   Agree<Same<z.infer<typeof alertSchema>, AlertRow>>,
   Agree<Same<Omit<z.infer<typeof contactPreferencesAnswerSchema>, 'episode'>, ContactPreferences>>,
+
+  Agree<Same<z.infer<typeof accountListItemSchema>, AccountListItem>>,
+  Agree<Same<z.infer<typeof accountListPageSchema>, AccountListPage>>,
 ];

@@ -13,6 +13,7 @@
 // arrive in issue 11); an agency key is refused (403) everywhere.
 import type { z } from 'zod';
 import {
+  accountListPageSchema,
   arrearsResultSchema,
   auditPageSchema,
   collectionViewSchema,
@@ -33,6 +34,7 @@ import {
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
+  accountListQuery,
   accountParams,
   arrearsBody,
   auditQuery,
@@ -284,6 +286,16 @@ export const ROUTES = [
       ...PROTECTED,
       404: answer('unknown alert'),
     },
+  },
+  {
+    method: 'get',
+    path: '/v1/accounts',
+    operationId: 'listAccounts',
+    summary: 'Accounts by their current episode (the read model): filters, sort, cursor paging',
+    tags: ['accounts'],
+    roles: ['ops', 'legal', 'finance'],
+    request: { query: accountListQuery },
+    responses: { 200: answer('a page of accounts and the cursor of the next one', accountListPageSchema), ...PROTECTED },
   },
 ] as const satisfies readonly RouteSpec[];
 

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { timeZoneSchema } from '../../config/policy-schema';
 import { ALERT_CURSOR_PATTERN, ALERT_PAGE_MAX } from '../../db/stores/alerts';
 import { AUDIT_CURSOR_PATTERN, AUDIT_PAGE_MAX } from '../../db/stores/audit';
-import { LIST_FLAGS, SEGMENTS } from '../../domain/policy/types';
+import { AGING_BUCKETS, LIST_PAGE_MAX, SORT_KEYS } from '../../db/stores/read-model';
+import { LADDER_ACTIONS, LIST_FLAGS, SEGMENTS, type EpisodeStatus, type ServiceState } from '../../domain/policy/types';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, '1–64 letters, digits, ".", "_", ":" or "-"');
 const minorUnits = z.number().int('must be an integer in minor units').positive().max(1e13);
@@ -45,6 +46,8 @@ export const arrearsBody = z.object({
   dueDate: localDate,
   /** Billing's average of the previous three months, for the abnormal-bill check (art. 33). */
   previousAverage: z.number().int().min(0).max(1e13).optional(),
+  /** The region (branch office area) the account belongs to, for the lists; absent keeps the stored one. */
+  region: idSchema.optional().meta({ description: 'region or branch code the account belongs to (lists filter by it); absent keeps the stored one' }),
 });
 export type ArrearsBody = z.infer<typeof arrearsBody>;
 
@@ -174,3 +177,51 @@ export const contactPreferencesBody = z.object({
   source: text(64),
 });
 export type ContactPreferencesBody = z.infer<typeof contactPreferencesBody>;
+
+const EPISODE_STATUSES = ['open', 'paid', 'written_off', 'legal', 'closed'] as const satisfies readonly EpisodeStatus[];
+const SERVICE_STATES = ['active', 'outgoing_barred', 'suspended', 'deregistered'] as const satisfies readonly ServiceState[];
+/** The last rung taken: an action name, or `enrolled`. */
+const STAGES = ['enrolled', ...LADDER_ACTIONS, 'restore', 'promise_reminder', 'write_off'] as const;
+/** One value, several comma-separated, or the parameter repeated. */
+const oneOrMore = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',') : v),
+    z
+      .array(z.enum(values))
+      .min(1)
+      .max(values.length)
+      .meta({ description: `one or more of ${values.join(', ')} (comma-separated or repeated)` }),
+  );
+const queryInt = z.coerce.number().int().min(0).max(1e13);
+
+export const accountListQuery = z
+  .strictObject({
+    status: oneOrMore(EPISODE_STATUSES).optional(),
+    stage: oneOrMore(STAGES).optional(),
+    service: oneOrMore(SERVICE_STATES).optional(),
+    segment: oneOrMore(SEGMENTS).optional(),
+    /** Accounts on this list. */
+    list: z.enum(LIST_FLAGS).optional(),
+    region: z
+      .preprocess((v) => (typeof v === 'string' ? v.split(',') : v), z.array(idSchema).min(1).max(50))
+      .optional()
+      .meta({ description: 'one or more region codes (comma-separated or repeated)' }),
+    currency: currency.optional(),
+    balanceMin: queryInt.optional().meta({ description: 'balance at least (minor units)' }),
+    balanceMax: queryInt.optional().meta({ description: 'balance at most (minor units)' }),
+    aging: z.enum(AGING_BUCKETS).optional().meta({ description: 'days past the anchor due date (UTC days): 0-30, 31-60, 61-90, 91-180, 180+' }),
+    nextActionBefore: z.iso.datetime({ offset: true }).optional().meta({ description: 'the next planned action is due before this instant' }),
+    assignee: z
+      .never({ error: 'not yet supported: accounts have no assignee until the work queues give tasks one' })
+      .optional()
+      .meta({ description: 'not yet supported (needs work queues): any value is refused with 400' }),
+    sort: z.enum(SORT_KEYS).default('updated_at'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(LIST_PAGE_MAX).default(50),
+    cursor: z.string().max(512).optional().meta({ description: 'the `next` of the previous page (same sort and order)' }),
+  })
+  .refine((q) => q.balanceMin === undefined || q.balanceMax === undefined || q.balanceMin <= q.balanceMax, {
+    path: ['balanceMax'],
+    message: 'must not be below balanceMin',
+  });
+export type AccountListQueryInput = z.infer<typeof accountListQuery>;

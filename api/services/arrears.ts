@@ -54,15 +54,19 @@ export function arrearsService(deps: {
       throw unprocessable(`account ${accountId} is billed in ${others.currencies.join(', ')}; a ${body.currency} bill cannot join its episode`);
     }
     const hash = requestHash({ accountId, ...body });
-    const recorded = await deps.ledger.recordBill(customer, {
-      billId: body.billId,
-      accountId,
-      amount: body.amount,
-      currency: body.currency,
-      dueDate: body.dueDate,
-      previousAverage: body.previousAverage,
-      requestHash: hash,
-    });
+    const recorded = await deps.ledger.recordBill(
+      customer,
+      {
+        billId: body.billId,
+        accountId,
+        amount: body.amount,
+        currency: body.currency,
+        dueDate: body.dueDate,
+        previousAverage: body.previousAverage,
+        requestHash: hash,
+      },
+      body.region,
+    );
     if (recorded.conflict) throw conflict(`bill ${body.billId} was already posted with different content`);
     const { created, row } = recorded;
     // A bill already delivered is never re-sent: its episode may have ended, and re-sending would open a new one.

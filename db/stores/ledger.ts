@@ -76,15 +76,18 @@ export function ledger(pool: Pool) {
     async recordBill(
       c: Customer,
       b: { billId: string; accountId: string; amount: number; currency: string; dueDate: string; previousAverage?: number; requestHash: string },
+      /** The account's region; absent leaves the stored one as it is. */
+      region?: string,
     ): Promise<{ conflict: true } | { conflict: false; created: boolean; row: BillRow }> {
       const CONFLICT = new Error('bill id known with other content'); // a sentinel, caught below
       try {
         return await withTransaction(pool, async (tx) => {
           await tx.query(
-            `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (account_id) DO UPDATE SET customer_name = $2, phone = $3, segment = $4, lists = $5, timezone = $6, updated_at = now()`,
-            [b.accountId, c.name, c.phone, c.segment, c.lists, c.timezone],
+            `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone, region)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (account_id) DO UPDATE SET customer_name = $2, phone = $3, segment = $4, lists = $5, timezone = $6,
+               region = coalesce($7, accounts.region), updated_at = now()`,
+            [b.accountId, c.name, c.phone, c.segment, c.lists, c.timezone, region ?? null],
           );
           const inserted = await tx.query(
             `INSERT INTO bills (bill_id, account_id, amount_minor, currency, due_date, previous_average_minor, request_hash)

@@ -55,12 +55,17 @@ export interface CollectionSnapshot {
   brokenPromises: number;
 }
 
+/** The last rung taken (done), or `enrolled`. */
+export function stageOf(state: EpisodeState): ActionName | 'enrolled' {
+  const taken = state.steps.filter((s) => s.outcome === 'done');
+  return taken[taken.length - 1]?.action ?? 'enrolled';
+}
+
 /** `now` is workflow time; `asOf` the caller's clock, used for what accrues (the late fee). */
 export function snapshotOf(state: EpisodeState, now: number, asOf?: number): CollectionSnapshot {
   const zone = state.customer.timezone;
   const iso = (ms: number) => new Date(ms).toISOString();
   const move = nextMove(state, now);
-  const taken = state.steps.filter((s) => s.outcome === 'done');
   return {
     accountId: state.accountId,
     episodeId: state.episodeId,
@@ -71,7 +76,7 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     balance: balanceOf(state),
     billed: billed(state),
     paid: paid(state),
-    stage: taken[taken.length - 1]?.action ?? 'enrolled',
+    stage: stageOf(state),
     cycle: state.cycle,
     timezone: zone,
     next: move

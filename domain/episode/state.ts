@@ -169,6 +169,18 @@ export interface EpisodeState {
   answeredCalls: string[];
   restoration?: PendingRestoration;
   restorations: { paymentId: string; seenAt: number; restoredAt: number }[];
+  /** The list read model's last write (see ./read-model): carried across continue-as-new. */
+  readModel?: ReadModelMark;
+}
+
+/** What the episode last wrote to the list read model. */
+export interface ReadModelMark {
+  /** Workflow time of the episode's first write (epoch ms): orders episodes of one account. */
+  startedAt: number;
+  /** Incremented at each write; never decreases. */
+  version: number;
+  /** The fields written, as a string, to tell whether anything changed since. */
+  written: string;
 }
 
 export interface EpisodeStart {

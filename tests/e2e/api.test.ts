@@ -350,8 +350,10 @@ test('a retried payment whose first delivery reached an episode that has since e
     status: 'paid',
   });
   await waitFor(async () => ((await collection.state('E2E-10'))?.status === 'paid' ? true : undefined));
+  // The paid episode ends (after its last read-model write); a bill before that would reopen it.
+  await new Client({ connection }).workflow.getHandle('collection-E2E-10').result();
   // A new bill opens another episode before the retry.
-  expect((await post('/v1/accounts/E2E-10/arrears', { ...arrears, billId: 'E2E-10-B2', amount: 3_000 })).status).toBe(201);
+  expect((await post('/v1/accounts/E2E-10/arrears', { ...arrears, billId: 'E2E-10-B2', amount: 3_000, region: 'E2E-EAST' })).status).toBe(201);
   await waitFor(async () => ((await collection.state('E2E-10'))?.episodeId === 'E2E-10-B2' ? true : undefined));
 
   await db.pool.query("UPDATE payments SET next_delivery_at = now() WHERE payment_id = 'E2E-P10'");
@@ -362,6 +364,20 @@ test('a retried payment whose first delivery reached an episode that has since e
   });
   expect(answered['result']).toMatchObject({ applied: true, outcome: 'applied', status: 'paid', note: expect.stringContaining('since ended') });
   expect(await collection.state('E2E-10')).toMatchObject({ episodeId: 'E2E-10-B2', balance: 3_000, payments: [] });
+});
+
+test('the account list answers from the read model the episodes write (GET /v1/accounts)', async () => {
+  // E2E-10's second episode (region E2E-EAST, above): the row follows the workflow, not a query to it.
+  const listed = await waitFor(async () => {
+    const res = await get('/v1/accounts?region=E2E-EAST&status=open');
+    const body = (await res.json()) as { accounts: Record<string, unknown>[] };
+    return body.accounts.length === 1 && body.accounts[0]!['episodeId'] === 'E2E-10-B2' ? body.accounts[0] : undefined;
+  });
+  expect(listed).toMatchObject({ accountId: 'E2E-10', status: 'open', service: 'active', balance: 3_000, currency: 'CNY', region: 'E2E-EAST' });
+  expect(listed['version']).toBeGreaterThanOrEqual(1);
+  const others = (await (await get('/v1/accounts?region=E2E-EAST&status=paid')).json()) as { accounts: unknown[] };
+  expect(others.accounts).toEqual([]);
+  expect((await get('/v1/accounts?status=nope')).status).toBe(400);
 });
 
 test('bad input gets 400 naming the fields; unknown accounts 404; payments without an episode are kept', async () => {

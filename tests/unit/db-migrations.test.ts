@@ -18,6 +18,7 @@ const TABLES = [
   'audit_chain_head',
   'contact_preferences',
   'episode_closures',
+  'episode_read_model',
 ];
 
 describe('database schema', () => {

@@ -2,7 +2,7 @@
 // decide the next rung → sleep until it (or until a signal or update changes things) → take it →
 // record. Decisions live in domain/ (policy engine, ledger, field practice), I/O in the activities;
 // the handlers are in ./handlers, the rungs' activities in ./rungs, the register writes in ./registers.
-import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { balanceOf } from '../../domain/episode/ledger';
 import { flagIfAbnormal } from '../../domain/episode/practice/dispute';
 import { checkPlan } from '../../domain/episode/practice/installments';
@@ -12,6 +12,7 @@ import { breakPromise } from '../../domain/episode/practice/promise';
 import { newEpisode, upgradeCarried, type EpisodeState } from '../../domain/episode/state';
 import type { CollectionInput, EpisodeOutcome } from '../messages';
 import { installHandlers } from './handlers';
+import { recordViewIfChanged } from './read-model';
 import { recordChangedRegister } from './registers';
 import { remindOfPromise, restoreService, takeStep } from './rungs';
 
@@ -32,15 +33,17 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     }
     // Registers first, so a promise kept or a dispute upheld by the final payment is recorded too.
     if (await recordChangedRegister(state)) continue;
+    const seen = revision;
+    const changed = () => revision !== seen;
+    const move = nextMove(state, Date.now());
+    // The list read model (ADR 8); a handler that ran during the write means the move is stale: re-plan.
+    if (patched('read-model') && (await recordViewIfChanged(state, move)) && changed()) continue;
     if (state.status === 'paid' || state.status === 'closed') break;
     if (historyIsLong(input)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof collectionWorkflow>({ ...input, carried: state });
     }
 
-    const seen = revision;
-    const changed = () => revision !== seen;
-    const move = nextMove(state, Date.now());
     if (!move) {
       // Nothing to plan (ladder done, handed to legal, written off, held by a dispute): wait for a change.
       await condition(changed);
