@@ -22,6 +22,9 @@ import {
   paymentStatusSchema,
   policyMigrationAnswerSchema,
   promiseAnswerSchema,
+  taskCompletionAnswerSchema,
+  taskPageSchema,
+  taskSchema,
   writeOffAnswerSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
@@ -37,6 +40,9 @@ import {
   policyMigrationBody,
   promiseBody,
   resolutionBody,
+  taskCompletionBody,
+  taskParams,
+  taskQuery,
   writeOffBody,
 } from '../schemas/requests';
 
@@ -207,6 +213,63 @@ export const ROUTES = [
     roles: ['ops'],
     request: { params: accountParams, query: auditQuery },
     responses: { 200: answer('a page of audit events and the cursor of the next one', auditPageSchema), ...PROTECTED },
+  },
+  {
+    method: 'get',
+    path: '/v1/tasks',
+    operationId: 'listTasks',
+    summary: 'The work queues: tasks the ladder left for staff, oldest due first',
+    tags: ['work queues'],
+    roles: ['ops'],
+    request: { query: taskQuery },
+    responses: { 200: answer('a page of tasks and the cursor of the next one', taskPageSchema), ...PROTECTED },
+  },
+  {
+    method: 'post',
+    path: '/v1/tasks/:taskId/claim',
+    operationId: 'claimTask',
+    summary: 'Take a task: it is the caller’s until released or completed',
+    tags: ['work queues'],
+    roles: ['ops'],
+    request: { params: taskParams },
+    responses: {
+      200: answer('the task, claimed by the caller (also when it already was)', taskSchema),
+      ...PROTECTED,
+      404: answer('unknown task'),
+      409: answer('someone else holds the task, or it is done'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/tasks/:taskId/release',
+    operationId: 'releaseTask',
+    summary: 'Give a claimed task back to its queue (its holder; admin for anyone’s)',
+    tags: ['work queues'],
+    roles: ['ops'],
+    request: { params: taskParams },
+    responses: {
+      200: answer('the task, open again (also when it already was)', taskSchema),
+      ...PROTECTED,
+      404: answer('unknown task'),
+      409: answer('someone else holds the task, or it is done'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/tasks/:taskId/complete',
+    operationId: 'completeTask',
+    summary: 'Complete a task with its outcome; the outcome goes into the task’s episode',
+    tags: ['work queues'],
+    roles: ['ops'],
+    request: { params: taskParams, body: taskCompletionBody },
+    responses: {
+      201: answer('completed: the task and what the episode answered', taskCompletionAnswerSchema),
+      200: answer('a re-send of the same completion: the first answer', taskCompletionAnswerSchema),
+      ...PROTECTED,
+      404: answer('unknown task'),
+      409: answer('someone else holds the task, or it was completed with another outcome'),
+      422: answer('an outcome this queue does not take, or refused by the episode'),
+    },
   },
 ] as const satisfies readonly RouteSpec[];
 

@@ -44,6 +44,8 @@ export interface CollectionSnapshot {
   disputed: number;
   credited: number;
   optedOut: boolean;
+  /** The manual-call rungs (step ids) the customer answered; the others count as unanswered. */
+  answeredCalls: string[];
   policyMigrations: { migrationId: string; from: string; to: string; reason: string; actor: string; at: string }[];
   agencyOutcome: { outcome: string; note?: string; at: string } | null;
   installmentPlan: { planId: string; status: string; installments: { dueDate: string; amount: number }[]; paidSince: number } | null;
@@ -106,6 +108,7 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     disputed: disputedAmount(state),
     credited: credited(state),
     optedOut: state.optedOut ?? false,
+    answeredCalls: [...(state.answeredCalls ?? [])],
     policyMigrations: (state.migrations ?? []).map((m) => ({
       migrationId: m.migrationId,
       from: `${m.from.id}@${m.from.version}`,
