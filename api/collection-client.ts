@@ -2,7 +2,8 @@
 // post a payment (update, for a synchronous answer), read the state (query), report a call outcome.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PaymentResult } from '../domain/episode/ledger';
-import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest } from '../domain/episode/state';
+import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest, ReviewDecisionRequest } from '../domain/episode/state';
+import type { ReviewAnswer } from '../domain/episode/practice/review';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
 import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -10,6 +11,7 @@ import {
   addChargeSignal,
   agreeInstallmentsUpdate,
   callOutcomeSignal,
+  decideReviewUpdate,
   migratePolicyUpdate,
   type PolicyMigrationAnswer,
   collectionStateQuery,
@@ -100,6 +102,11 @@ export class CollectionClient {
 
   migratePolicy(accountId: string, req: PolicyMigrationRequest): Promise<PolicyMigrationAnswer | undefined> {
     return this.update(accountId, migratePolicyUpdate, req, `policy-migration-${req.migrationId}`);
+  }
+
+  /** A decision on a red-list review (a `manual_review` task). */
+  decideReview(accountId: string, req: ReviewDecisionRequest, requestId: string): Promise<ReviewAnswer | undefined> {
+    return this.update(accountId, decideReviewUpdate, req, `review-${requestId}`);
   }
 
   /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */

@@ -279,6 +279,10 @@ export const taskCompletionAnswerSchema = z
     delivered: z.boolean().meta({ description: 'false when the task’s episode is no longer open: the outcome is kept on the task only' }),
     promise: promiseAnswerSchema.optional(),
     dispute: disputeAnswerSchema.optional(),
+    review: z
+      .object({ stepId: z.string(), action: ladderAction, decision: z.enum(['approved', 'rejected']) })
+      .optional()
+      .meta({ description: 'a red-list review: approved, the rung’s action is taken (inside its window and legal floors); rejected, skipped' }),
   })
   .meta({ id: 'WorkTaskCompletion' });
 

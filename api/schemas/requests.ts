@@ -145,7 +145,7 @@ export const taskQuery = z.object({
 });
 
 const taskNote = text(500).optional();
-/** How a task ended: a call's or a visit's outcome, or a dispute or bill review's resolution. */
+/** How a task ended: a call's or a visit's outcome, a dispute or bill review's resolution, a red-list review's decision. */
 export const taskCompletionBody = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('reached'), note: taskNote }),
   z.object({ outcome: z.literal('no_answer'), note: taskNote }),
@@ -155,5 +155,7 @@ export const taskCompletionBody = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('visited_not_home'), note: taskNote }),
   z.object({ outcome: z.literal('paid_on_site'), reference: text(100), note: taskNote }),
   z.object({ outcome: z.literal('resolved'), upheld: z.boolean(), note: taskNote }),
+  z.object({ outcome: z.literal('approve'), note: taskNote }),
+  z.object({ outcome: z.literal('reject'), reason: text(500), note: taskNote }),
 ]);
 export type TaskCompletion = z.infer<typeof taskCompletionBody>;

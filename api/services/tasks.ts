@@ -8,6 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import { createHash } from 'node:crypto';
 import { withTransaction } from '../../db/pool';
 import { taskView, workTasks, type StoredTask, type TaskFilter, type TaskQueue, type TaskRow } from '../../db/stores/work-tasks';
+import type { ReviewAnswer } from '../../domain/episode/practice/review';
 import type { DisputeAnswer, PromiseAnswer } from '../../workflows/messages';
 import { UpdateRefused, type CollectionClient } from '../collection-client';
 import { conflict, notFound, unprocessable } from '../errors';
@@ -21,6 +22,7 @@ export interface TaskCompletionAnswer {
   delivered: boolean;
   promise?: PromiseAnswer;
   dispute?: DisputeAnswer;
+  review?: ReviewAnswer;
 }
 
 type Outcome = TaskCompletion['outcome'];
@@ -31,9 +33,7 @@ export const OUTCOMES_BY_QUEUE: Record<TaskQueue, readonly Outcome[]> = {
   field_visit: ['reached', 'visited_not_home', 'promised', 'refused', 'dispute_raised', 'paid_on_site'],
   dispute_review: ['resolved'],
   bill_review: ['resolved'],
-  // A red-list review does not yet hold the ladder (the rung is recorded as done when the task is
-  // made), so there is no decision to deliver; no completion is accepted until it does.
-  manual_review: [],
+  manual_review: ['approve', 'reject'],
   restoration: [],
 };
 
@@ -47,6 +47,8 @@ const ANSWERED: Record<Outcome, boolean> = {
   visited_not_home: false,
   paid_on_site: true,
   resolved: true,
+  approve: true,
+  reject: true,
 };
 
 /** An id the episode accepts (idSchema: 1–64 of [A-Za-z0-9._:-]) derived from the task, so a retry is the same promise or dispute. */
@@ -71,7 +73,7 @@ export function taskService({ pool, collection }: TaskServiceDeps) {
   }
 
   /** Delivers the outcome to the task's episode, if that episode is still the account's open one. */
-  async function deliver(t: StoredTask, c: TaskCompletion): Promise<Omit<TaskCompletionAnswer, 'task'>> {
+  async function deliver(t: StoredTask, c: TaskCompletion, actor: string): Promise<Omit<TaskCompletionAnswer, 'task'>> {
     const state = await collection.state(t.accountId);
     if (!state || state.episodeId !== t.episodeId || state.status !== 'open') return { delivered: false };
     const source = `${t.queue === 'field_visit' ? 'visit' : 'call'}:${t.taskId}`;
@@ -86,6 +88,11 @@ export function taskService({ pool, collection }: TaskServiceDeps) {
         .resolveDispute(t.accountId, { disputeId, upheld: c.upheld, ...(c.note ? { note: c.note } : {}) })
         .catch(refused('resolution'));
       return dispute ? { delivered: true, dispute } : { delivered: false };
+    }
+    if (c.outcome === 'approve' || c.outcome === 'reject') {
+      const decision = { stepId: t.stepId, approve: c.outcome === 'approve', ...(c.outcome === 'reject' ? { reason: c.reason } : {}), decidedBy: actor };
+      const review = await collection.decideReview(t.accountId, decision, derivedId(c.outcome, t.taskId)).catch(refused('review decision'));
+      return review ? { delivered: true, review } : { delivered: false };
     }
     // The update first: if the episode refuses it, nothing is recorded and the caller may correct it.
     if (c.outcome === 'promised') {
@@ -160,7 +167,7 @@ export function taskService({ pool, collection }: TaskServiceDeps) {
             `a ${t.queue} task cannot end ${c.outcome}; ${allowed.length ? `it ends ${allowed.join(', ')}` : 'it cannot be completed through the queue yet'}`,
           );
         }
-        const delivered = await deliver(t, c);
+        const delivered = await deliver(t, c, caller.actor);
         const done = await tasks.complete(tx, taskId, { actor: caller.actor, outcome: c, outcomeHash: hash });
         const body: TaskCompletionAnswer = { task: taskView(done), ...delivered };
         await tasks.saveAnswer(tx, taskId, body);

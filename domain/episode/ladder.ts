@@ -12,13 +12,14 @@ const OFF_LADDER: ActionName[] = ['restore', 'promise_reminder', 'write_off'];
 /**
  * Records a rung taken or skipped and moves the ladder on. `cycle` is the cycle the rung was
  * started in: if a payment restarted the ladder while the rung's activity ran, the record stays
- * with the old cycle and the new cycle's position is left alone.
+ * with the old cycle and the new cycle's position is left alone. `advance` false: an approved
+ * red-list action, taken after its rung was already passed (./practice/review).
  */
-export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'> & { cycle?: number }): void {
+export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'> & { cycle?: number }, advance = true): void {
   const cycle = record.cycle ?? state.cycle;
   state.steps.push({ ...record, cycle });
   const onLadder = !OFF_LADDER.includes(record.action);
-  if (onLadder && cycle === state.cycle) {
+  if (advance && onLadder && cycle === state.cycle) {
     state.index++;
     state.expedite = undefined;
   }

@@ -77,7 +77,12 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     cycle: state.cycle,
     timezone: zone,
     next: move
-      ? { stepId: move.stepId, action: move.kind === 'rung' ? move.plan.action : move.kind, at: iso(move.at), atLocal: toLocalIso(move.at, zone) }
+      ? {
+          stepId: move.stepId,
+          action: move.kind === 'rung' || move.kind === 'approved_action' ? move.plan.action : move.kind,
+          at: iso(move.at),
+          atLocal: toLocalIso(move.at, zone),
+        }
       : null,
     steps: state.steps.map((s) => ({
       cycle: s.cycle,

@@ -197,6 +197,21 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
   return reason ? { step, action, at, skipReason: reason } : { step, action, at };
 }
 
+/**
+ * An action a person approved on a red-list review: due now, but still inside its window and legal
+ * floors (and the contact rules), never before them; passed over if the line is already in that
+ * state. Null while nothing undisputed is owed or an open dispute holds sanctions.
+ */
+export function planApprovedAction(view: LadderView, step: LadderStep, now: number): PlannedStep | null {
+  const { policy, customer } = view;
+  if (view.balance <= policy.paidTolerance) return null;
+  if (view.holdSanctions && SANCTIONS.includes(step.action)) return null;
+  const time = preferredTime(policy, step.action);
+  const at = allowedMoment(policy, step.action, Math.max(now, legalFloor(view, step.action, time)), now, customer.timezone, view.contacts ?? []);
+  const reason = skipReason(view, step, step.action);
+  return reason ? { step, action: step.action, at, skipReason: reason } : { step, action: step.action, at };
+}
+
 export interface PlannedReminder {
   /** Epoch ms; never earlier than `now`. */
   at: number;

@@ -239,6 +239,19 @@ test('a field visit completed visited_not_home, refused, paid_on_site (the refer
   expect((await episode(accountId)).answeredCalls.sort()).toEqual(['field-visit-2', 'field-visit-3']);
 });
 
+test('a red-list review completes approve or reject only: the episode refuses a decision on a rung it never reviewed (422)', async () => {
+  // the whole approve / reject path runs on the time-skipping server (tests/workflow/reviews.test.ts):
+  // on the real clock the red-list suspension rung is 31 days after the due date
+  const accountId = 'TQ-5';
+  const episodeId = await enrol(accountId);
+  const review = await ladderTask(accountId, episodeId, 'suspend-outgoing', 'manual_review');
+  expect((await post(task(review, 'complete'), { outcome: 'reached' }, 'ann')).status).toBe(422);
+  expect((await post(task(review, 'complete'), { outcome: 'reject' }, 'ann')).body['errors']).toEqual([expect.objectContaining({ field: 'body.reason' })]);
+  const refused = await post(task(review, 'complete'), { outcome: 'approve' }, 'ann');
+  expect(refused).toMatchObject({ status: 422, body: { detail: expect.stringContaining('no red-list review of suspend-outgoing') } });
+  expect((await get(`/v1/tasks?queue=manual_review&status=open`)).body['tasks'].map((t: { taskId: string }) => t.taskId)).toEqual([review]);
+});
+
 test('a task of an episode no longer open is completed on the task only (delivered: false)', async () => {
   const accountId = 'TQ-4';
   const episodeId = await enrol(accountId);

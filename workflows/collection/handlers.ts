@@ -11,6 +11,7 @@ import { agreePlan, planProblem, settlePlanOnPayment } from '../../domain/episod
 import { adjustmentProblem, lateFee, waiveLateFee } from '../../domain/episode/practice/late-fee';
 import { migratePolicy, migrationProblem } from '../../domain/episode/practice/policy-migration';
 import { makePromise, promiseProblem, settlePromiseOnPayment } from '../../domain/episode/practice/promise';
+import { decideReview, reviewProblem } from '../../domain/episode/practice/review';
 import { writeOff, writeOffProblem } from '../../domain/episode/practice/write-off';
 import { snapshotOf } from '../../domain/episode/snapshot';
 import { closeEpisode, type Dispute, type EpisodeState } from '../../domain/episode/state';
@@ -22,6 +23,7 @@ import {
   closeEpisodeSignal,
   collectionStateQuery,
   contactPreferenceSignal,
+  decideReviewUpdate,
   migratePolicyUpdate,
   openDisputeUpdate,
   postPaymentUpdate,
@@ -149,6 +151,11 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
       const m = migratePolicy(state, req, Date.now());
       return { answer: { migrationId: m.migrationId, from: m.from, to: m.to }, changed: (state.migrations?.length ?? 0) !== before };
     },
+  );
+  update(
+    decideReviewUpdate,
+    (req) => reviewProblem(state, req),
+    (req) => decideReview(state, req, Date.now()),
   );
   signal(agencyOutcomeSignal, (report) => recordAgencyOutcome(state, report, Date.now()));
   signal(contactPreferenceSignal, ({ optOut }) => setContactPreference(state, optOut));

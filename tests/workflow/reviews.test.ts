@@ -1,0 +1,76 @@
+// Red-list reviews through the work queue, on the time-skipping server: the rung the red list keeps
+// from automation becomes a manual_review task; completed `approve`, the rung's own action is taken
+// (inside its window and after the legal floor) without moving the ladder on; `reject`, it is
+// skipped with the reason. The completion goes through the API's task service, as the route does.
+import type { PoolClient } from 'pg';
+import { taskService } from '../../api/services/tasks';
+import type { Caller } from '../../api/routes/mount';
+import { enrolDueYesterday, untilState } from '../support/episodes';
+import { waitFor } from '../support/wait';
+import { useWorkflowHarness } from '../support/temporal';
+
+const ctx = useWorkflowHarness();
+const caller: Caller = { keyId: 'k1', name: 'reviewer', roles: ['ops'], actor: 'key:k1:reviewer' };
+const noAudit = async (_tx: PoolClient) => undefined;
+
+const networkOps = async (accountId: string) =>
+  (await ctx.db.pool.query("SELECT operation FROM provider_requests WHERE account_id = $1 AND provider = 'network'", [accountId])).rows.map((r) => r.operation);
+
+async function reviewTask(accountId: string, stepId: string): Promise<string> {
+  return waitFor(async () => {
+    const { rows } = await ctx.db.pool.query<{ task_id: string }>(
+      "SELECT task_id FROM work_tasks WHERE account_id = $1 AND kind = 'manual_review' AND step_id = $2",
+      [accountId, stepId],
+    );
+    return rows[0]?.task_id;
+  });
+}
+
+test('approved, the red-list suspension is taken inside its window; the same completion answers the same', async () => {
+  const accountId = await enrolDueYesterday(ctx.h, 'RV', { lists: ['red'] });
+  const reviewed = await untilState(ctx.h, accountId, (s) => s.steps.some((x) => x.stepId === 'suspend-outgoing'), { step: '1 day', maxSteps: 60 });
+  expect(reviewed.steps.find((x) => x.stepId === 'suspend-outgoing')).toMatchObject({ action: 'manual_review', outcome: 'done' });
+  expect(reviewed.service).toBe('active');
+  const taskId = await reviewTask(accountId, 'suspend-outgoing');
+  const tasks = taskService({ pool: ctx.db.pool, collection: ctx.h.collection });
+
+  const first = await tasks.complete(taskId, { outcome: 'approve', note: 'no hardship on file' }, caller, noAudit);
+  expect(first).toMatchObject({
+    status: 201,
+    body: { delivered: true, review: { stepId: 'suspend-outgoing', action: 'suspend_outgoing', decision: 'approved' } },
+  });
+  const again = await tasks.complete(taskId, { outcome: 'approve', note: 'no hardship on file' }, caller, noAudit);
+  expect(again).toEqual({ status: 200, body: first.body });
+  await expect(tasks.complete(taskId, { outcome: 'reject', reason: 'changed my mind' }, caller, noAudit)).rejects.toMatchObject({ status: 409 });
+
+  const barred = await untilState(ctx.h, accountId, (s) => s.service === 'outgoing_barred', { step: '2 hours', maxSteps: 48 });
+  const taken = barred.steps.filter((x) => x.stepId === 'suspend-outgoing');
+  expect(taken.map((x) => [x.action, x.outcome])).toEqual([
+    ['manual_review', 'done'],
+    ['suspend_outgoing', 'done'],
+  ]);
+  const localHour = Number(taken[1]!.atLocal.slice(11, 13));
+  expect(localHour).toBeGreaterThanOrEqual(9); // the sanction window, 09:00–17:00 customer-local
+  expect(localHour).toBeLessThan(17);
+  expect(await networkOps(accountId)).toEqual(['setServiceState:outgoing_barred']);
+  // the ladder was not moved on twice: the next rung is the (red-list) two-way suspension's review
+  expect(barred.next).toMatchObject({ stepId: 'suspend-full', action: 'manual_review' });
+});
+
+test('rejected, the red-list suspension is skipped with the reason; the ladder goes on', async () => {
+  const accountId = await enrolDueYesterday(ctx.h, 'RV', { lists: ['red'] });
+  await untilState(ctx.h, accountId, (s) => s.steps.some((x) => x.stepId === 'suspend-outgoing'), { step: '1 day', maxSteps: 60 });
+  const taskId = await reviewTask(accountId, 'suspend-outgoing');
+  const tasks = taskService({ pool: ctx.db.pool, collection: ctx.h.collection });
+  await expect(tasks.complete(taskId, { outcome: 'reached' }, caller, noAudit)).rejects.toMatchObject({ status: 422 });
+  const rejected = await tasks.complete(taskId, { outcome: 'reject', reason: 'hospitalised customer' }, caller, noAudit);
+  expect(rejected).toMatchObject({ status: 201, body: { review: { decision: 'rejected' } } });
+
+  const s = await untilState(ctx.h, accountId, (x) => x.steps.some((y) => y.stepId === 'suspend-full'), { step: '1 day', maxSteps: 20 });
+  expect(s.steps.filter((x) => x.stepId === 'suspend-outgoing').map((x) => [x.action, x.outcome, x.reason])).toEqual([
+    ['manual_review', 'done', undefined],
+    ['suspend_outgoing', 'skipped', 'review rejected: hospitalised customer'],
+  ]);
+  expect(s.service).toBe('active');
+  expect(await networkOps(accountId)).toEqual([]);
+});
