@@ -21,6 +21,7 @@ import {
   promiseToPayUpdate,
   resolveDisputeUpdate,
   writeOffUpdate,
+  wrongNumberSignal,
   type CallOutcomeSignal,
   type DisputeAnswer,
   type PromiseAnswer,
@@ -146,6 +147,10 @@ export class CollectionClient {
       if (state.payments.some((p) => p.paymentId === paymentId)) return state;
     }
     return undefined;
+  }
+
+  async reportWrongNumber(accountId: string, stepId: string): Promise<void> {
+    await this.client.workflow.getHandle(collectionWorkflowId(accountId)).signal(wrongNumberSignal, { stepId });
   }
 
   async recordCallOutcome(accountId: string, outcome: CallOutcomeSignal): Promise<void> {

@@ -62,6 +62,11 @@ export interface CallOutcomeSignal {
   note?: string;
 }
 
+export interface WrongNumberSignal {
+  /** The call (rung) on which the number turned out wrong. */
+  stepId: string;
+}
+
 export interface ContactPreference {
   optOut: boolean;
   /** Where the customer said so (a call, the counter, an app setting). */
@@ -80,6 +85,8 @@ export const contactPreferenceSignal = defineSignal<[ContactPreference]>('setCon
 /** The collection agency's result: money it collects arrives as ordinary payments. */
 export const agencyOutcomeSignal = defineSignal<[AgencyReport]>('recordAgencyOutcome');
 export const closeEpisodeSignal = defineSignal<[CloseSignal]>('closeEpisode');
+/** The customer's number on file is wrong: reminders and calls to it stop until billing gives another. */
+export const wrongNumberSignal = defineSignal<[WrongNumberSignal]>('reportWrongNumber');
 
 // --- updates (a synchronous answer; a refusal by the validator writes nothing to history)
 

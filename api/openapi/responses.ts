@@ -206,6 +206,7 @@ export const collectionViewSchema = z
     credited: minor('what upheld disputes took off'),
     optedOut: z.boolean(),
     answeredCalls: z.array(z.string()).meta({ description: 'the manual-call rungs (step ids) the customer answered; the others count as unanswered' }),
+    wrongNumber: z.boolean().meta({ description: 'the number on file was reported wrong: reminders and calls to it are skipped until billing gives another' }),
     policyMigrations: z.array(
       z.object({ migrationId: z.string(), from: z.string().meta({ example: 'default@1' }), to: z.string(), reason: z.string(), actor: z.string(), at: utc }),
     ),
@@ -277,6 +278,7 @@ export const taskCompletionAnswerSchema = z
   .object({
     task: taskSchema,
     delivered: z.boolean().meta({ description: 'false when the task’s episode is no longer open: the outcome is kept on the task only' }),
+    followUp: z.string().optional().meta({ description: 'the task a wrong number opened (queue `find_contact`)' }),
     promise: promiseAnswerSchema.optional(),
     dispute: disputeAnswerSchema.optional(),
     review: z

@@ -155,6 +155,9 @@ export const taskCompletionBody = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('visited_not_home'), note: taskNote }),
   z.object({ outcome: z.literal('paid_on_site'), reference: text(100), note: taskNote }),
   z.object({ outcome: z.literal('resolved'), upheld: z.boolean(), note: taskNote }),
+  z.object({ outcome: z.literal('wrong_number'), note: taskNote }),
+  z.object({ outcome: z.literal('contact_found'), note: taskNote }),
+  z.object({ outcome: z.literal('contact_not_found'), note: taskNote }),
   z.object({ outcome: z.literal('approve'), note: taskNote }),
   z.object({ outcome: z.literal('reject'), reason: text(500), note: taskNote }),
 ]);

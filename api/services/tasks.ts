@@ -20,6 +20,8 @@ export interface TaskCompletionAnswer {
   task: TaskRow;
   /** False when the task's episode is no longer open: the outcome is kept on the task only. */
   delivered: boolean;
+  /** The task a wrong number opened: find a new contact. */
+  followUp?: string;
   promise?: PromiseAnswer;
   dispute?: DisputeAnswer;
   review?: ReviewAnswer;
@@ -29,12 +31,14 @@ type Outcome = TaskCompletion['outcome'];
 
 /** Which outcomes close a task of each queue (the others are refused with 422). */
 export const OUTCOMES_BY_QUEUE: Record<TaskQueue, readonly Outcome[]> = {
-  manual_call: ['reached', 'no_answer', 'promised', 'refused', 'dispute_raised'],
+  manual_call: ['reached', 'no_answer', 'promised', 'refused', 'dispute_raised', 'wrong_number'],
   field_visit: ['reached', 'visited_not_home', 'promised', 'refused', 'dispute_raised', 'paid_on_site'],
   dispute_review: ['resolved'],
   bill_review: ['resolved'],
   manual_review: ['approve', 'reject'],
   restoration: [],
+  // Made by a wrong number; the new number itself reaches the episode from billing (the customer's phone on a bill).
+  find_contact: ['contact_found', 'contact_not_found'],
 };
 
 /** Did the customer pick up (or open the door)? What the ladder counts as an answered call. */
@@ -47,6 +51,9 @@ const ANSWERED: Record<Outcome, boolean> = {
   visited_not_home: false,
   paid_on_site: true,
   resolved: true,
+  wrong_number: false,
+  contact_found: false,
+  contact_not_found: false,
   approve: true,
   reject: true,
 };
@@ -109,6 +116,17 @@ export function taskService({ pool, collection }: TaskServiceDeps) {
       if (!dispute) return { delivered: false };
       answer.dispute = dispute;
     }
+    if (c.outcome === 'wrong_number') {
+      // Reminders and calls to the number stop (the episode keeps which number it was); the call counts as not answered.
+      try {
+        await collection.reportWrongNumber(t.accountId, t.stepId);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError || /already completed/i.test(err instanceof Error ? err.message : '')) return { delivered: false };
+        throw err;
+      }
+      return answer;
+    }
+    if (t.queue === 'find_contact') return answer;
     if (t.queue === 'manual_call' || t.queue === 'field_visit') {
       // Answered calls are kept per rung (recording one twice is harmless); a call not answered
       // stays unanswered, and three of them bring the field visit forward. No free text goes to the
@@ -169,7 +187,19 @@ export function taskService({ pool, collection }: TaskServiceDeps) {
         }
         const delivered = await deliver(t, c, caller.actor);
         const done = await tasks.complete(tx, taskId, { actor: caller.actor, outcome: c, outcomeHash: hash });
-        const body: TaskCompletionAnswer = { task: taskView(done), ...delivered };
+        let followUp: string | undefined;
+        if (c.outcome === 'wrong_number') {
+          followUp = `${taskId}/find-contact`;
+          await tasks.openFollowUp(tx, {
+            taskId: followUp,
+            queue: 'find_contact',
+            accountId: t.accountId,
+            episodeId: t.episodeId,
+            stepId: t.stepId,
+            detail: { reason: 'wrong_number', from: taskId },
+          });
+        }
+        const body: TaskCompletionAnswer = { task: taskView(done), ...delivered, ...(followUp ? { followUp } : {}) };
         await tasks.saveAnswer(tx, taskId, body);
         await auditIn(tx, 201, `task ${c.outcome}${delivered.delivered ? '' : ' (episode closed: not delivered)'}`, t.accountId);
         return { status: 201, body };

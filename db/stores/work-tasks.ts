@@ -3,7 +3,7 @@
 // released, and completed once with an outcome (a re-send finds the stored outcome and answer).
 import type { Pool, PoolClient } from 'pg';
 
-export const TASK_QUEUES = ['manual_call', 'field_visit', 'manual_review', 'dispute_review', 'bill_review', 'restoration'] as const;
+export const TASK_QUEUES = ['manual_call', 'field_visit', 'manual_review', 'dispute_review', 'bill_review', 'restoration', 'find_contact'] as const;
 export type TaskQueue = (typeof TASK_QUEUES)[number];
 export const TASK_STATUSES = ['open', 'claimed', 'done'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -145,6 +145,17 @@ export function workTasks(pool: Pool) {
         [taskId, JSON.stringify(c.outcome), c.outcomeHash, c.actor],
       );
       return toStored(rows[0]!);
+    },
+
+    /** A task made by another task's outcome (a wrong number: find a new contact), in the same transaction. */
+    async openFollowUp(
+      tx: PoolClient,
+      t: { taskId: string; queue: TaskQueue; accountId: string; episodeId: string; stepId: string; detail: object },
+    ): Promise<void> {
+      await tx.query(
+        `INSERT INTO work_tasks (task_id, kind, account_id, episode_id, step_id, detail) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id) DO NOTHING`,
+        [t.taskId, t.queue, t.accountId, t.episodeId, t.stepId, JSON.stringify(t.detail)],
+      );
     },
 
     /** What the completion answered, for its re-sends. */

@@ -58,6 +58,19 @@ export function recordCallOutcome(state: EpisodeState, stepId: string, answered:
   if (answered && !state.answeredCalls.includes(stepId)) state.answeredCalls.push(stepId);
 }
 
+/** Staff found the customer's current number wrong; false when it was already reported. */
+export function recordWrongNumber(state: EpisodeState): boolean {
+  state.wrongNumbers ??= [];
+  if (state.wrongNumbers.includes(state.customer.phone)) return false;
+  state.wrongNumbers.push(state.customer.phone);
+  return true;
+}
+
+/** The number on file was reported wrong (a new number from billing lifts it). */
+export function hasWrongNumber(state: EpisodeState): boolean {
+  return (state.wrongNumbers ?? []).includes(state.customer.phone);
+}
+
 /** The collection agency reported its result. */
 export function recordAgencyOutcome(state: EpisodeState, report: AgencyReport, now: number): void {
   state.agencyOutcome = { outcome: report.outcome, ...(report.note ? { note: report.note } : {}), at: now };
@@ -89,6 +102,7 @@ export function ladderView(state: EpisodeState): LadderView {
     ...(state.expedite ? { expedite: true } : {}),
     ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
     ...(state.optedOut ? { optedOut: true } : {}),
+    ...(hasWrongNumber(state) ? { wrongNumber: true } : {}),
     ...(state.deferSuspensionDays ? { deferSuspensionDays: state.deferSuspensionDays } : {}),
     contacts: contactsMade(state),
     balance: balanceOf(state) - disputedAmount(state),

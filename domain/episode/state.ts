@@ -167,6 +167,8 @@ export interface EpisodeState {
   expedite?: boolean;
   /** Manual-call outcomes reported by staff this cycle, by step id. */
   answeredCalls: string[];
+  /** Numbers staff reported wrong (a `wrong_number` call); reminders skip the customer's number while it is one of them. */
+  wrongNumbers?: string[];
   /** Red-list review decisions, see ./practice/review. */
   reviews?: ReviewDecision[];
   restoration?: PendingRestoration;

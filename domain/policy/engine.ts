@@ -22,6 +22,8 @@ export interface LadderView {
   contacts?: Contact[];
   /** The customer opted out of reminders. */
   optedOut?: boolean;
+  /** Staff reported the customer's current number wrong: nothing is sent or placed to it. */
+  wrongNumber?: boolean;
   /** A broken promise: the next rung's own timing is ignored (it is due now). */
   expedite?: boolean;
   /** When the line was first barred in this suspension (epoch ms). */
@@ -116,7 +118,11 @@ function timingDate(view: LadderView, timing: StepTiming): string | undefined {
 }
 
 /** Why the customer's opt-out passes this action over, if it does (reminders only; legal notices always go). */
-function optOutReason(view: Pick<LadderView, 'policy' | 'optedOut'>, action: ActionName): string | undefined {
+/** The actions that go to the customer's phone number (a field visit goes to the address). */
+const TO_THE_NUMBER: ActionName[] = ['sms', 'voice', 'manual_call', 'promise_reminder'];
+
+function optOutReason(view: Pick<LadderView, 'policy' | 'optedOut' | 'wrongNumber'>, action: ActionName): string | undefined {
+  if (view.wrongNumber && TO_THE_NUMBER.includes(action)) return 'wrong number: nothing goes to it until billing gives another';
   return view.optedOut && stoppedByOptOut(view.policy, action) ? 'customer opted out of reminders' : undefined;
 }
 
@@ -223,7 +229,11 @@ export interface PlannedReminder {
  * A promise's reminder: on the promised (customer-local) date at the reminder's preferred time, or
  * the next moment its window and the contact rules allow; passed over if the customer opted out.
  */
-export function planPromiseReminder(view: Pick<LadderView, 'policy' | 'customer' | 'contacts' | 'optedOut'>, date: string, now: number): PlannedReminder {
+export function planPromiseReminder(
+  view: Pick<LadderView, 'policy' | 'customer' | 'contacts' | 'optedOut' | 'wrongNumber'>,
+  date: string,
+  now: number,
+): PlannedReminder {
   const { policy } = view;
   const zone = view.customer.timezone;
   const action = 'promise_reminder';

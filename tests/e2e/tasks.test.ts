@@ -239,6 +239,27 @@ test('a field visit completed visited_not_home, refused, paid_on_site (the refer
   expect((await episode(accountId)).answeredCalls.sort()).toEqual(['field-visit-2', 'field-visit-3']);
 });
 
+test('a wrong number stops reminders to it (the episode says so) and opens a task to find a new contact', async () => {
+  const accountId = 'TQ-6';
+  const episodeId = await enrol(accountId);
+  const call = await ladderTask(accountId, episodeId, 'call-1', 'manual_call');
+  const wrong = await post(task(call, 'complete'), { outcome: 'wrong_number', note: 'a restaurant answered' }, 'ann');
+  expect(wrong).toMatchObject({ status: 201, body: { delivered: true, followUp: `${call}/find-contact` } });
+  expect((await post(task(call, 'complete'), { outcome: 'wrong_number', note: 'a restaurant answered' }, 'ann')).body).toEqual(wrong.body);
+  await waitFor(async () => ((await episode(accountId)).wrongNumber ? true : undefined));
+  expect((await episode(accountId)).answeredCalls).toEqual([]);
+
+  const found = await get('/v1/tasks?queue=find_contact&status=open');
+  expect(found.body['tasks']).toEqual([
+    expect.objectContaining({ taskId: `${call}/find-contact`, accountId, stepId: 'call-1', detail: { reason: 'wrong_number', from: call } }),
+  ]);
+  expect((await post(task(`${call}/find-contact`, 'complete'), { outcome: 'reached' }, 'bob')).status).toBe(422);
+  expect(await post(task(`${call}/find-contact`, 'complete'), { outcome: 'contact_found', note: 'new number from the branch' }, 'bob')).toMatchObject({
+    status: 201,
+    body: { task: { status: 'done', queue: 'find_contact' } },
+  });
+});
+
 test('a red-list review completes approve or reject only: the episode refuses a decision on a rung it never reviewed (422)', async () => {
   // the whole approve / reject path runs on the time-skipping server (tests/workflow/reviews.test.ts):
   // on the real clock the red-list suspension rung is 31 days after the due date

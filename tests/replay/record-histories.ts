@@ -25,6 +25,7 @@ import {
   resolveDisputeUpdate,
   waiveLateFeeUpdate,
   writeOffUpdate,
+  wrongNumberSignal,
 } from '../../workflows/messages';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
@@ -153,8 +154,9 @@ async function main(): Promise<void> {
         await r5.signal('closeEpisode', { reason: 'record' });
         await r5.result();
 
-        // 6. red list: the one-way suspension's review approved (taken in its window), the two-way
-        // suspension's rejected, then paid in full (restoration)
+        // 6. red list: the number reported wrong after the SMS (voice and calls skipped), the one-way
+        // suspension's review approved (taken in its window), the two-way suspension's rejected,
+        // then paid in full (restoration)
         const due6 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
         await collection.enrol({
           accountId: 'R6',
@@ -166,6 +168,8 @@ async function main(): Promise<void> {
         const untilStep = async (stepId: string) => {
           for (let day = 0; day < 90 && !(await collection.state('R6'))!.steps.some((x) => x.stepId === stepId); day++) await env.sleep('1 day');
         };
+        await untilStep('sms');
+        await r6.signal(wrongNumberSignal, { stepId: 'sms' });
         await untilStep('suspend-outgoing');
         await r6.executeUpdate(decideReviewUpdate, { args: [{ stepId: 'suspend-outgoing', approve: true, decidedBy: 'key:record' }] });
         await untilStep('suspend-full');

@@ -4,7 +4,7 @@
 // known id changes nothing and does not wake it, which keeps the loop's commands as they were.
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { setHandler } from '@temporalio/workflow';
-import { recordAgencyOutcome, recordCallOutcome, setContactPreference } from '../../domain/episode/ladder';
+import { recordAgencyOutcome, recordCallOutcome, recordWrongNumber, setContactPreference } from '../../domain/episode/ladder';
 import { addCharge, applyPayment, balanceOf, paymentProblem } from '../../domain/episode/ledger';
 import { disputeById, disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute } from '../../domain/episode/practice/dispute';
 import { agreePlan, planProblem, settlePlanOnPayment } from '../../domain/episode/practice/installments';
@@ -31,6 +31,7 @@ import {
   resolveDisputeUpdate,
   waiveLateFeeUpdate,
   writeOffUpdate,
+  wrongNumberSignal,
   type DisputeAnswer,
 } from '../messages';
 
@@ -161,5 +162,6 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
   signal(contactPreferenceSignal, ({ optOut }) => setContactPreference(state, optOut));
   signal(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   signal(closeEpisodeSignal, () => closeEpisode(state));
+  signal(wrongNumberSignal, () => recordWrongNumber(state));
   setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
 }

@@ -1,11 +1,15 @@
-// Red-list reviews through the work queue, on the time-skipping server: the rung the red list keeps
-// from automation becomes a manual_review task; completed `approve`, the rung's own action is taken
-// (inside its window and after the legal floor) without moving the ladder on; `reject`, it is
-// skipped with the reason. The completion goes through the API's task service, as the route does.
+// What work-queue outcomes do to an episode, on the time-skipping server. Red-list reviews: the
+// rung the red list keeps from automation becomes a manual_review task; completed `approve`, the
+// rung's own action is taken (inside its window and after the legal floor) without moving the
+// ladder on; `reject`, it is skipped with the reason (the completion goes through the API's task
+// service, as the route does). A wrong number: reminders and calls to it are skipped until billing
+// gives another.
 import type { PoolClient } from 'pg';
 import { taskService } from '../../api/services/tasks';
 import type { Caller } from '../../api/routes/mount';
-import { enrolDueYesterday, untilState } from '../support/episodes';
+import { addDays } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
+import { enrolDueYesterday, simulatedToday, untilState, ZONE } from '../support/episodes';
 import { waitFor } from '../support/wait';
 import { useWorkflowHarness } from '../support/temporal';
 
@@ -73,4 +77,34 @@ test('rejected, the red-list suspension is skipped with the reason; the ladder g
   ]);
   expect(s.service).toBe('active');
   expect(await networkOps(accountId)).toEqual([]);
+});
+
+test('a wrong number stops reminders and calls to it; a new number from billing lifts it', async () => {
+  const accountId = await enrolDueYesterday(ctx.h, 'WN');
+  await untilState(ctx.h, accountId, (s) => s.stage === 'sms');
+  await ctx.h.collection.reportWrongNumber(accountId, 'sms');
+  await ctx.h.collection.reportWrongNumber(accountId, 'sms'); // twice: nothing more
+  const s = await untilState(ctx.h, accountId, (x) => x.steps.filter((y) => y.action === 'manual_call').length >= 3, { step: '1 day', maxSteps: 60 });
+  expect(s.wrongNumber).toBe(true);
+  const toTheNumber = s.steps.filter((x) => x.action === 'voice' || x.action === 'manual_call');
+  expect(toTheNumber.map((x) => [x.action, x.outcome])).toEqual([
+    ['voice', 'skipped'],
+    ['manual_call', 'skipped'],
+    ['manual_call', 'skipped'],
+    ['manual_call', 'skipped'],
+  ]);
+  expect(toTheNumber[0]!.reason).toMatch(/wrong number/);
+  const { rows } = await ctx.db.pool.query("SELECT count(*) AS n FROM provider_requests WHERE account_id = $1 AND provider IN ('sms', 'voice')", [accountId]);
+  expect(rows[0].n).toBe(1); // the first SMS only
+
+  // the next bill carries billing's new number: the block lifts
+  const today = await simulatedToday(ctx.h);
+  await ctx.h.collection.enrol({
+    accountId,
+    customer: { name: '测试', phone: '13900000001', segment: 'consumer', lists: [], timezone: ZONE },
+    bill: { billId: `${accountId}-B2`, amount: 1_000, currency: 'CNY', dueDate: addDays(today, 20) },
+    policy: DEFAULT_POLICY,
+  });
+  const lifted = await untilState(ctx.h, accountId, (x) => !x.wrongNumber);
+  expect(lifted.wrongNumber).toBe(false);
 });
