@@ -158,6 +158,31 @@ export function workTasks(pool: Pool) {
       );
     },
 
+    /**
+     * Raises one `task_overdue` alert for each task past its queue's time and not done (at most
+     * `limit` per call; rows another process is alerting are skipped), and marks it alerted.
+     * `asOf`: the clock to judge by (tests on simulated time); the database's by default.
+     */
+    async alertOverdue(limit = 100, asOf?: Date): Promise<{ taskId: string; queue: TaskQueue; accountId: string }[]> {
+      const { rows } = await pool.query<{ task_id: string; kind: TaskQueue; account_id: string }>(
+        `WITH due AS (
+           SELECT task_id, kind, account_id, episode_id, overdue_alert_at FROM work_tasks
+            WHERE status <> 'done' AND overdue_alerted_at IS NULL AND overdue_alert_at <= coalesce($2::timestamptz, now())
+            ORDER BY overdue_alert_at LIMIT $1 FOR UPDATE SKIP LOCKED
+         ), raised AS (
+           INSERT INTO alerts (alert_key, kind, account_id, episode_id, message, detail)
+           SELECT task_id || '/overdue', 'task_overdue', account_id, episode_id,
+                  kind || ' task not done by ' || to_char(overdue_alert_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'),
+                  jsonb_build_object('taskId', task_id, 'queue', kind, 'dueAt', overdue_alert_at)
+             FROM due ON CONFLICT (alert_key) DO NOTHING
+         )
+         UPDATE work_tasks w SET overdue_alerted_at = now() FROM due WHERE w.task_id = due.task_id
+         RETURNING w.task_id, w.kind, w.account_id`,
+        [limit, asOf ?? null],
+      );
+      return rows.map((r) => ({ taskId: r.task_id, queue: r.kind, accountId: r.account_id }));
+    },
+
     /** What the completion answered, for its re-sends. */
     async saveAnswer(tx: PoolClient, taskId: string, answer: unknown): Promise<void> {
       await tx.query('UPDATE work_tasks SET answer = $2 WHERE task_id = $1', [taskId, JSON.stringify(answer)]);

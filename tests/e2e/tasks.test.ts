@@ -213,6 +213,9 @@ test('a call completed reached, no_answer, promised, dispute_raised reaches the 
     const { body } = await get('/v1/tasks?queue=dispute_review&status=open');
     return (body['tasks'] as { taskId: string; accountId: string }[]).find((t) => t.accountId === accountId);
   });
+  // its time limit is the policy's for dispute reviews (the default policy: 240 h)
+  const listed = (await get('/v1/tasks?queue=dispute_review')).body['tasks'].find((t: { taskId: string }) => t.taskId === review.taskId);
+  expect(Date.parse(listed.dueAt) - Date.parse(listed.createdAt)).toBeGreaterThan(239 * 3_600_000);
   expect((await post(task(review.taskId, 'complete'), { outcome: 'reached' }, 'bob')).status).toBe(422);
   const resolved = await post(task(review.taskId, 'complete'), { outcome: 'resolved', upheld: true, note: 'no roaming on record' }, 'bob');
   expect(resolved).toMatchObject({ status: 201, body: { delivered: true, dispute: { status: 'upheld' } } });

@@ -3,8 +3,11 @@
 // rung's own action is taken (inside its window and after the legal floor) without moving the
 // ladder on; `reject`, it is skipped with the reason (the completion goes through the API's task
 // service, as the route does). A wrong number: reminders and calls to it are skipped until billing
-// gives another.
+// gives another. A task past its queue's time raises one alert; the ladder does not wait.
 import type { PoolClient } from 'pg';
+import pino from 'pino';
+import { startTaskDeadlines } from '../../api/task-deadlines';
+import { workTasks } from '../../db/stores/work-tasks';
 import { taskService } from '../../api/services/tasks';
 import type { Caller } from '../../api/routes/mount';
 import { addDays } from '../../domain/policy/calendar';
@@ -107,4 +110,36 @@ test('a wrong number stops reminders and calls to it; a new number from billing 
   });
   const lifted = await untilState(ctx.h, accountId, (x) => !x.wrongNumber);
   expect(lifted.wrongNumber).toBe(false);
+});
+
+test('a call task not done within the policy’s time for its queue raises one alert, and the ladder goes on', async () => {
+  const accountId = await enrolDueYesterday(ctx.h, 'OD');
+  const called = await untilState(ctx.h, accountId, (s) => s.steps.some((x) => x.stepId === 'call-1'), { step: '1 day', maxSteps: 60 });
+  const callAt = Date.parse(called.steps.find((x) => x.stepId === 'call-1')!.at);
+  const [task] = await waitFor(async () => {
+    const { rows } = await ctx.db.pool.query<{ task_id: string; due_at: Date; overdue_alert_at: Date }>(
+      "SELECT task_id, due_at, overdue_alert_at FROM work_tasks WHERE account_id = $1 AND step_id = 'call-1'",
+      [accountId],
+    );
+    return rows.length ? rows : undefined;
+  });
+  const hours = DEFAULT_POLICY.taskDueHours!.manual_call!;
+  expect(task!.overdue_alert_at.getTime()).toBe(callAt + hours * 3_600_000);
+  expect(task!.due_at.getTime()).toBe(task!.overdue_alert_at.getTime());
+
+  const deadlines = startTaskDeadlines({ tasks: workTasks(ctx.db.pool), log: pino({ level: 'silent' }), intervalMs: 3_600_000 });
+  try {
+    const alerts = async () =>
+      (await ctx.db.pool.query("SELECT alert_key, kind, detail->>'queue' AS queue FROM alerts WHERE account_id = $1 AND kind = 'task_overdue'", [accountId]))
+        .rows;
+    await deadlines.sweep(new Date(callAt + hours * 3_600_000 - 60_000)); // a minute early: nothing
+    expect(await alerts()).toEqual([]);
+    await deadlines.sweep(new Date(callAt + (hours + 1) * 3_600_000));
+    await deadlines.sweep(new Date(callAt + (hours + 2) * 3_600_000)); // once only
+    expect(await alerts()).toEqual([{ alert_key: `${task!.task_id}/overdue`, kind: 'task_overdue', queue: 'manual_call' }]);
+  } finally {
+    await deadlines.stop();
+  }
+  // the ladder did not wait for the task
+  await untilState(ctx.h, accountId, (s) => s.steps.some((x) => x.stepId === 'call-2' && x.outcome === 'done'), { step: '1 day', maxSteps: 10 });
 });

@@ -24,7 +24,14 @@ function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['a
     anchorDueDate: state.anchorDueDate,
     scheduledFor: new Date(Date.now()).toISOString(),
     policy: { id: state.policy.id, version: state.policy.version },
+    ...taskDue(state, action),
   };
+}
+
+/** A rung that makes a task for staff carries its queue's time limit, when the policy has one (older policies: none, the request as before). */
+function taskDue(state: EpisodeState, action: StepRequest['action']): { taskDueInHours?: number } {
+  const hours = action === 'manual_call' || action === 'field_visit' || action === 'manual_review' ? state.policy.taskDueHours?.[action] : undefined;
+  return hours !== undefined ? { taskDueInHours: hours } : {};
 }
 
 /** `approved`: the action of a red-list rung a person approved; the ladder has already moved past it. */
