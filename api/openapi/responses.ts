@@ -277,7 +277,9 @@ export const taskPageSchema = z
 export const taskCompletionAnswerSchema = z
   .object({
     task: taskSchema,
-    delivered: z.boolean().meta({ description: 'false when the task’s episode is no longer open: the outcome is kept on the task only' }),
+    delivered: z
+      .boolean()
+      .meta({ description: 'false when the outcome is kept on the task only: its episode is no longer open, or nothing goes to it (`find_contact`)' }),
     followUp: z.string().optional().meta({ description: 'the task a wrong number opened (queue `find_contact`)' }),
     promise: promiseAnswerSchema.optional(),
     dispute: disputeAnswerSchema.optional(),

@@ -18,7 +18,7 @@ import { requestHash } from './request-hash';
 
 export interface TaskCompletionAnswer {
   task: TaskRow;
-  /** False when the task's episode is no longer open: the outcome is kept on the task only. */
+  /** False when the outcome is kept on the task only: its episode is no longer open, or nothing goes to it (`find_contact`). */
   delivered: boolean;
   /** The task a wrong number opened: find a new contact. */
   followUp?: string;
@@ -81,6 +81,7 @@ export function taskService({ pool, collection }: TaskServiceDeps) {
 
   /** Delivers the outcome to the task's episode, if that episode is still the account's open one. */
   async function deliver(t: StoredTask, c: TaskCompletion, actor: string): Promise<Omit<TaskCompletionAnswer, 'task'>> {
+    if (t.queue === 'find_contact') return { delivered: false }; // kept on the task: the new number comes from billing
     const state = await collection.state(t.accountId);
     if (!state || state.episodeId !== t.episodeId || state.status !== 'open') return { delivered: false };
     const source = `${t.queue === 'field_visit' ? 'visit' : 'call'}:${t.taskId}`;
@@ -126,7 +127,6 @@ export function taskService({ pool, collection }: TaskServiceDeps) {
       }
       return answer;
     }
-    if (t.queue === 'find_contact') return answer;
     if (t.queue === 'manual_call' || t.queue === 'field_visit') {
       // Answered calls are kept per rung (recording one twice is harmless); a call not answered
       // stays unanswered, and three of them bring the field visit forward. No free text goes to the

@@ -259,7 +259,7 @@ test('a wrong number stops reminders to it (the episode says so) and opens a tas
   expect((await post(task(`${call}/find-contact`, 'complete'), { outcome: 'reached' }, 'bob')).status).toBe(422);
   expect(await post(task(`${call}/find-contact`, 'complete'), { outcome: 'contact_found', note: 'new number from the branch' }, 'bob')).toMatchObject({
     status: 201,
-    body: { task: { status: 'done', queue: 'find_contact' } },
+    body: { delivered: false, task: { status: 'done', queue: 'find_contact' } },
   });
 });
 
