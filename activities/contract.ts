@@ -29,6 +29,8 @@ export interface StepRequest {
   /** Workflow time the step was taken (ISO, UTC). */
   scheduledFor: string;
   policy: { id: string; version: number };
+  /** A task for staff (call, visit, review): hours it may take, from the policy (`taskDueHours`); absent: no limit. */
+  taskDueInHours?: number;
 }
 
 export interface StepOutcome {

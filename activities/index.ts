@@ -76,6 +76,8 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       episodeId: req.episodeId,
       stepId: req.stepId,
       detail: { balance: req.balance, currency: req.currency, overdueSince: req.anchorDueDate, action: req.action },
+      // from the rung's own time, so a retried activity writes the same limit
+      ...(req.taskDueInHours !== undefined ? { dueAt: new Date(Date.parse(req.scheduledFor) + req.taskDueInHours * 3_600_000).toISOString() } : {}),
     });
     return { reference: req.key };
   };
@@ -171,6 +173,7 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
           episodeId: d.episodeId,
           stepId: `dispute-${d.disputeId}`,
           detail: { disputeId: d.disputeId, amount: d.amount, currency: d.currency, reason: d.reason, ...(d.billId ? { billId: d.billId } : {}) },
+          ...(d.taskDueInHours !== undefined ? { dueAt: new Date(Date.now() + d.taskDueInHours * 3_600_000).toISOString() } : {}),
         });
       }
     },

@@ -21,6 +21,7 @@ import { buildOpenApiDocument } from './openapi/document';
 import { docsRouter } from './openapi/docs';
 import { routeMounter, type AuditSink } from './routes/mount';
 import { paymentsRouter } from './routes/payments';
+import { tasksRouter } from './routes/tasks';
 import { ROUTES } from './routes/table';
 
 export interface AppDeps {
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(auditRouter(routes, deps));
   app.use(alertsRouter(routes, deps));
   app.use(contactPreferencesRouter(routes, deps));
+  app.use(tasksRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

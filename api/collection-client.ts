@@ -2,8 +2,9 @@
 // post a payment (update, for a synchronous answer), read the state (query), report a call outcome.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { PaymentResult } from '../domain/episode/ledger';
-import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest, FeeAdjustment } from '../domain/episode/state';
+import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest, FeeAdjustment, ReviewDecisionRequest } from '../domain/episode/state';
 import type { LateFeeView } from '../domain/episode/practice/late-fee';
+import type { ReviewAnswer } from '../domain/episode/practice/review';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
 import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
@@ -13,6 +14,7 @@ import {
   callOutcomeSignal,
   closeEpisodeSignal,
   contactPreferenceSignal,
+  decideReviewUpdate,
   migratePolicyUpdate,
   waiveLateFeeUpdate,
   type ContactPreference,
@@ -24,6 +26,7 @@ import {
   promiseToPayUpdate,
   resolveDisputeUpdate,
   writeOffUpdate,
+  wrongNumberSignal,
   type CallOutcomeSignal,
   type DisputeAnswer,
   type PromiseAnswer,
@@ -134,6 +137,11 @@ export class CollectionClient {
     }
   }
 
+  /** A decision on a red-list review (a `manual_review` task). */
+  decideReview(accountId: string, req: ReviewDecisionRequest, requestId: string): Promise<ReviewAnswer | undefined> {
+    return this.update(accountId, decideReviewUpdate, req, `review-${requestId}`);
+  }
+
   /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */
   private async update<R, A>(accountId: string, def: UpdateDefinition<R, [A]>, arg: A, updateId: string): Promise<R | undefined> {
     try {
@@ -171,6 +179,10 @@ export class CollectionClient {
       if (state.payments.some((p) => p.paymentId === paymentId)) return state;
     }
     return undefined;
+  }
+
+  async reportWrongNumber(accountId: string, stepId: string): Promise<void> {
+    await this.client.workflow.getHandle(collectionWorkflowId(accountId)).signal(wrongNumberSignal, { stepId });
   }
 
   async recordCallOutcome(accountId: string, outcome: CallOutcomeSignal): Promise<void> {

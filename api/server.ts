@@ -9,6 +9,8 @@ import { createApp } from './app';
 import { ledger } from '../db/stores/ledger';
 import { CollectionClient } from './collection-client';
 import { startPaymentDelivery } from './payment-delivery';
+import { startTaskDeadlines } from './task-deadlines';
+import { workTasks } from '../db/stores/work-tasks';
 
 export interface RunningApi {
   server: Server;
@@ -22,6 +24,8 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
   const collection = new CollectionClient(client, config.temporal.taskQueue);
   // The payment outbox's deliverer lives with the API that fills it.
   const delivery = startPaymentDelivery({ ledger: ledger(pool), collection, log });
+  // So does the work queues' time keeper (task_overdue alerts).
+  const deadlines = startTaskDeadlines({ tasks: workTasks(pool), log });
   const app = createApp({
     pool,
     collection,
@@ -43,6 +47,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await delivery.stop();
+      await deadlines.stop();
       await connection.close();
     },
   };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { isValidTimeZone } from '../domain/policy/calendar';
-import { LADDER_ACTIONS, SEGMENTS, type CollectionPolicy, type LadderStep } from '../domain/policy/types';
+import { LADDER_ACTIONS, SEGMENTS, TASK_QUEUE_NAMES, type CollectionPolicy, type LadderStep } from '../domain/policy/types';
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, customer-local)');
 const window = z.object({ start: localTime, end: localTime }).refine((w) => w.start < w.end, { message: 'window start must be before its end' });
@@ -133,6 +133,16 @@ export const policySchema = z
         skipOnBroken: z.array(z.enum(LADDER_ACTIONS)),
         blackListAfterBroken: z.number().int().min(1),
       })
+      .optional(),
+    taskDueHours: z
+      .partialRecord(
+        z.enum(TASK_QUEUE_NAMES),
+        z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 90),
+      )
       .optional(),
     restoration: z.object({
       alertAfterMinutes: z

@@ -6,8 +6,18 @@ import type { PaymentResult } from '../domain/episode/ledger';
 import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { LateFeeView } from '../domain/episode/practice/late-fee';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
+import type { ReviewAnswer } from '../domain/episode/practice/review';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
-import type { AgencyReport, DisputeRequest, EpisodeState, FeeAdjustment, PlanRequest, PromiseRequest, WriteOffRequest } from '../domain/episode/state';
+import type {
+  AgencyReport,
+  DisputeRequest,
+  EpisodeState,
+  FeeAdjustment,
+  PlanRequest,
+  PromiseRequest,
+  ReviewDecisionRequest,
+  WriteOffRequest,
+} from '../domain/episode/state';
 import type { Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState } from '../domain/policy/types';
 
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
@@ -54,6 +64,11 @@ export interface CallOutcomeSignal {
   note?: string;
 }
 
+export interface WrongNumberSignal {
+  /** The call (rung) on which the number turned out wrong. */
+  stepId: string;
+}
+
 export interface ContactPreference {
   optOut: boolean;
   /** Where the customer said so (a call, the counter, an app setting). */
@@ -72,6 +87,8 @@ export const contactPreferenceSignal = defineSignal<[ContactPreference]>('setCon
 /** The collection agency's result: money it collects arrives as ordinary payments. */
 export const agencyOutcomeSignal = defineSignal<[AgencyReport]>('recordAgencyOutcome');
 export const closeEpisodeSignal = defineSignal<[CloseSignal]>('closeEpisode');
+/** The customer's number on file is wrong: reminders and calls to it stop until billing gives another. */
+export const wrongNumberSignal = defineSignal<[WrongNumberSignal]>('reportWrongNumber');
 
 // --- updates (a synchronous answer; a refusal by the validator writes nothing to history)
 
@@ -118,6 +135,8 @@ export const promiseToPayUpdate = defineUpdate<PromiseAnswer, [PromiseRequest]>(
 export const writeOffUpdate = defineUpdate<WriteOffAnswer, [WriteOffRequest]>('writeOff');
 export const agreeInstallmentsUpdate = defineUpdate<PlanAnswer, [PlanRequest]>('agreeInstallments');
 export const migratePolicyUpdate = defineUpdate<PolicyMigrationAnswer, [PolicyMigrationRequest]>('migratePolicy');
+/** A person's decision on a red-list review: approved, the rung's action is taken (inside windows and legal floors); rejected, skipped. */
+export const decideReviewUpdate = defineUpdate<ReviewAnswer, [ReviewDecisionRequest]>('decideReview');
 
 // --- the query
 

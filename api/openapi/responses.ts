@@ -11,6 +11,8 @@ import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
 import type { ContactPreferences } from '../../db/stores/contact-preferences';
 import type { PaymentStatus } from '../../db/stores/ledger';
 import type { AccountListItem, AccountListPage } from '../../db/stores/read-model';
+import { TASK_QUEUES, TASK_STATUSES, type TaskRow } from '../../db/stores/work-tasks';
+import type { TaskCompletionAnswer } from '../services/tasks';
 import type { PaymentResult } from '../../domain/episode/ledger';
 import type { LateFeeView } from '../../domain/episode/practice/late-fee';
 import type { CollectionSnapshot } from '../../domain/episode/snapshot';
@@ -206,6 +208,8 @@ export const collectionViewSchema = z
     disputed: minor('what open disputes take out of the pressure'),
     credited: minor('what upheld disputes took off'),
     optedOut: z.boolean(),
+    answeredCalls: z.array(z.string()).meta({ description: 'the manual-call rungs (step ids) the customer answered; the others count as unanswered' }),
+    wrongNumber: z.boolean().meta({ description: 'the number on file was reported wrong: reminders and calls to it are skipped until billing gives another' }),
     policyMigrations: z.array(
       z.object({ migrationId: z.string(), from: z.string().meta({ example: 'default@1' }), to: z.string(), reason: z.string(), actor: z.string(), at: utc }),
     ),
@@ -323,6 +327,49 @@ export const accountListPageSchema = z
   })
   .meta({ id: 'AccountListPage' });
 
+// ---- Work queues
+export const taskSchema = z
+  .object({
+    taskId: z.string().meta({ description: 'the key of the rung that made it; URL-encode it in a path', example: 'A-1/A-1-B1/c1/call-1/manual_call' }),
+    queue: z.enum(TASK_QUEUES),
+    accountId: z.string(),
+    episodeId: z.string(),
+    stepId: z.string(),
+    status: z.enum(TASK_STATUSES),
+    detail: z.record(z.string(), z.unknown()).meta({ description: 'what the rung knew: balance, currency, overdue since, the dispute' }),
+    createdAt: utc,
+    dueAt: utc,
+    claimedBy: z.string().nullable().meta({ description: 'the key holding the task (`key:<id>:<name>`)' }),
+    claimedAt: utc.nullable(),
+    outcome: z.record(z.string(), z.unknown()).nullable().meta({ description: 'the completion as sent' }),
+    completedBy: z.string().nullable(),
+    completedAt: utc.nullable(),
+  })
+  .meta({ id: 'WorkTask' });
+
+export const taskPageSchema = z
+  .object({
+    tasks: z.array(taskSchema),
+    next: z.string().optional().meta({ description: 'pass as `after` for the next page; absent on the last page' }),
+  })
+  .meta({ id: 'WorkTaskPage' });
+
+export const taskCompletionAnswerSchema = z
+  .object({
+    task: taskSchema,
+    delivered: z
+      .boolean()
+      .meta({ description: 'false when the outcome is kept on the task only: its episode is no longer open, or nothing goes to it (`find_contact`)' }),
+    followUp: z.string().optional().meta({ description: 'the task a wrong number opened (queue `find_contact`)' }),
+    promise: promiseAnswerSchema.optional(),
+    dispute: disputeAnswerSchema.optional(),
+    review: z
+      .object({ stepId: z.string(), action: ladderAction, decision: z.enum(['approved', 'rejected']) })
+      .optional()
+      .meta({ description: 'a red-list review: approved, the rung’s action is taken (inside its window and legal floors); rejected, skipped' }),
+  })
+  .meta({ id: 'WorkTaskCompletion' });
+
 /** This document itself (`/openapi.json`): only its frame is described. */
 export const openApiDocumentSchema = z
   .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
@@ -354,6 +401,8 @@ export type SchemaTypeChecks = [
   Agree<Same<z.infer<typeof lateFeeSchema>, LateFeeView>>,
   Agree<Same<Omit<z.infer<typeof collectionViewSchema>, 'workflowUrl'>, CollectionSnapshot>>,
   Agree<Same<z.infer<typeof auditEventSchema>, AuditEventRow>>,
+  Agree<Same<z.infer<typeof taskSchema>, TaskRow>>,
+  Agree<Same<z.infer<typeof taskCompletionAnswerSchema>, TaskCompletionAnswer>>,
   Agree<Same<Omit<z.infer<typeof auditPageSchema>, 'accountId'>, Awaited<ReturnType<typeof listAuditEvents>>>>,
   Agree<Same<z.infer<typeof alertSchema>, AlertRow>>,
   Agree<Same<Omit<z.infer<typeof contactPreferencesAnswerSchema>, 'episode'>, ContactPreferences>>,

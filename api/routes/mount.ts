@@ -61,7 +61,7 @@ export interface Call<S> {
    * Writes this request's audit row inside the transaction that makes its change (call it as the
    * transaction's last statement). Without it the row is written once the answer is known.
    */
-  auditIn: (tx: PoolClient, status: number, outcome: string) => Promise<void>;
+  auditIn: (tx: PoolClient, status: number, outcome: string, accountId?: string) => Promise<void>;
 }
 
 export type Handler<S> = (call: Call<S>) => Promise<Reply>;
@@ -128,12 +128,14 @@ export function routeMounter(deps: MountDeps) {
       let reply: Reply | undefined;
       let failure: unknown;
       let auditedInTx = false;
+      // A route whose path names no account (a task) gives the account it touched to auditIn.
+      let knownAccount: string | undefined;
       const event = (status: number, outcome: string): AuditEvent => ({
         keyId: caller?.keyId ?? null,
         roles: caller?.roles ?? [],
         method: spec.method.toUpperCase(),
         route: spec.path,
-        accountId: targetAccount(req),
+        accountId: knownAccount ?? targetAccount(req),
         requestId: String(req.id),
         status,
         outcome, // the store cuts it to AUDIT_OUTCOME_MAX
@@ -150,8 +152,9 @@ export function routeMounter(deps: MountDeps) {
           body: parse(spec.request?.body, req.body, 'body'),
           caller,
           req,
-          auditIn: async (tx: PoolClient, status: number, outcome: string) => {
+          auditIn: async (tx: PoolClient, status: number, outcome: string, accountId?: string) => {
             if (!audited) return;
+            knownAccount = accountId ?? knownAccount;
             await deps.audit.append(tx, event(status, outcome));
             auditedInTx = true;
           },

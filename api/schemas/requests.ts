@@ -6,6 +6,7 @@ import { timeZoneSchema } from '../../config/policy-schema';
 import { ALERT_CURSOR_PATTERN, ALERT_PAGE_MAX } from '../../db/stores/alerts';
 import { AUDIT_CURSOR_PATTERN, AUDIT_PAGE_MAX } from '../../db/stores/audit';
 import { AGING_BUCKETS, LIST_PAGE_MAX, SORT_KEYS } from '../../db/stores/read-model';
+import { TASK_CURSOR_PATTERN, TASK_PAGE_MAX, TASK_QUEUES, TASK_STATUSES } from '../../db/stores/work-tasks';
 import { LADDER_ACTIONS, LIST_FLAGS, SEGMENTS, type EpisodeStatus, type ServiceState } from '../../domain/policy/types';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, '1–64 letters, digits, ".", "_", ":" or "-"');
@@ -225,3 +226,43 @@ export const accountListQuery = z
     message: 'must not be below balanceMin',
   });
 export type AccountListQueryInput = z.infer<typeof accountListQuery>;
+
+// ---- Work queues (GET /v1/tasks, POST /v1/tasks/:taskId/…)
+
+/** A task's id is the key of the rung that made it (`account/episode/c1/call-1/manual_call`): URL-encode it in the path. */
+export const taskParams = z.object({
+  taskId: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[A-Za-z0-9._:/-]+$/, 'a task id: letters, digits, ".", "_", ":", "/" or "-"'),
+});
+
+export const taskQuery = z.object({
+  queue: z.enum(TASK_QUEUES).optional(),
+  status: z.enum(TASK_STATUSES).optional(),
+  /** `me`: the tasks claimed or completed by the calling key. */
+  assignee: z.literal('me').optional(),
+  limit: z.coerce.number().int().min(1).max(TASK_PAGE_MAX).default(50),
+  /** The `next` cursor of the previous page. */
+  after: z.string().regex(TASK_CURSOR_PATTERN, 'a cursor from the previous page').optional(),
+});
+
+const taskNote = text(500).optional();
+/** How a task ended: a call's or a visit's outcome, a dispute or bill review's resolution, a red-list review's decision. */
+export const taskCompletionBody = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('reached'), note: taskNote }),
+  z.object({ outcome: z.literal('no_answer'), note: taskNote }),
+  z.object({ outcome: z.literal('promised'), date: localDate, amount: minorUnits.optional(), note: taskNote }),
+  z.object({ outcome: z.literal('refused'), reason: text(500), note: taskNote }),
+  z.object({ outcome: z.literal('dispute_raised'), amount: minorUnits, reason: text(500), billId: idSchema.optional(), note: taskNote }),
+  z.object({ outcome: z.literal('visited_not_home'), note: taskNote }),
+  z.object({ outcome: z.literal('paid_on_site'), reference: text(100), note: taskNote }),
+  z.object({ outcome: z.literal('resolved'), upheld: z.boolean(), note: taskNote }),
+  z.object({ outcome: z.literal('wrong_number'), note: taskNote }),
+  z.object({ outcome: z.literal('contact_found'), note: taskNote }),
+  z.object({ outcome: z.literal('contact_not_found'), note: taskNote }),
+  z.object({ outcome: z.literal('approve'), note: taskNote }),
+  z.object({ outcome: z.literal('reject'), reason: text(500), note: taskNote }),
+]);
+export type TaskCompletion = z.infer<typeof taskCompletionBody>;

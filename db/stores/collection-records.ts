@@ -24,6 +24,8 @@ export interface WorkTask {
   episodeId: string;
   stepId: string;
   detail: Record<string, unknown>;
+  /** When it should be done (the policy's time for its queue); absent: no limit, due when made. */
+  dueAt?: string;
 }
 
 export interface RestorationRecord {
@@ -56,6 +58,8 @@ export interface DisputeRecord {
   currency: string;
   reason: string;
   status: 'open' | 'upheld' | 'rejected';
+  /** The review task's time limit (the policy's `taskDueHours`). */
+  taskDueInHours?: number;
 }
 
 /** What the write-off activity records (table `write_offs`). */
@@ -127,9 +131,9 @@ export function collectionRecords(pool: Pool) {
 
     async createTask(t: WorkTask): Promise<void> {
       await pool.query(
-        `INSERT INTO work_tasks (task_id, kind, account_id, episode_id, step_id, detail)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id) DO NOTHING`,
-        [t.taskId, t.kind, t.accountId, t.episodeId, t.stepId, JSON.stringify(t.detail)],
+        `INSERT INTO work_tasks (task_id, kind, account_id, episode_id, step_id, detail, due_at, overdue_alert_at)
+         VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $7::timestamptz) ON CONFLICT (task_id) DO NOTHING`,
+        [t.taskId, t.kind, t.accountId, t.episodeId, t.stepId, JSON.stringify(t.detail), t.dueAt ?? null],
       );
     },
 

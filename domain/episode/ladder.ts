@@ -12,13 +12,14 @@ const OFF_LADDER: ActionName[] = ['restore', 'promise_reminder', 'write_off'];
 /**
  * Records a rung taken or skipped and moves the ladder on. `cycle` is the cycle the rung was
  * started in: if a payment restarted the ladder while the rung's activity ran, the record stays
- * with the old cycle and the new cycle's position is left alone.
+ * with the old cycle and the new cycle's position is left alone. `advance` false: an approved
+ * red-list action, taken after its rung was already passed (./practice/review).
  */
-export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'> & { cycle?: number }): void {
+export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'> & { cycle?: number }, advance = true): void {
   const cycle = record.cycle ?? state.cycle;
   state.steps.push({ ...record, cycle });
   const onLadder = !OFF_LADDER.includes(record.action);
-  if (onLadder && cycle === state.cycle) {
+  if (advance && onLadder && cycle === state.cycle) {
     state.index++;
     state.expedite = undefined;
   }
@@ -57,6 +58,19 @@ export function recordCallOutcome(state: EpisodeState, stepId: string, answered:
   if (answered && !state.answeredCalls.includes(stepId)) state.answeredCalls.push(stepId);
 }
 
+/** Staff found the customer's current number wrong; false when it was already reported. */
+export function recordWrongNumber(state: EpisodeState): boolean {
+  state.wrongNumbers ??= [];
+  if (state.wrongNumbers.includes(state.customer.phone)) return false;
+  state.wrongNumbers.push(state.customer.phone);
+  return true;
+}
+
+/** The number on file was reported wrong (a new number from billing lifts it). */
+export function hasWrongNumber(state: EpisodeState): boolean {
+  return (state.wrongNumbers ?? []).includes(state.customer.phone);
+}
+
 /** The collection agency reported its result. */
 export function recordAgencyOutcome(state: EpisodeState, report: AgencyReport, now: number): void {
   state.agencyOutcome = { outcome: report.outcome, ...(report.note ? { note: report.note } : {}), at: now };
@@ -88,6 +102,7 @@ export function ladderView(state: EpisodeState): LadderView {
     ...(state.expedite ? { expedite: true } : {}),
     ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
     ...(state.optedOut ? { optedOut: true } : {}),
+    ...(hasWrongNumber(state) ? { wrongNumber: true } : {}),
     ...(state.deferSuspensionDays ? { deferSuspensionDays: state.deferSuspensionDays } : {}),
     contacts: contactsMade(state),
     balance: balanceOf(state) - disputedAmount(state),

@@ -1,6 +1,7 @@
 // The query view of an episode: derived from EpisodeState, with every time in UTC and in the
 // customer's own zone (stored in UTC, shown local).
 import { balanceOf, billed, credited, disputedAmount, paid } from './ledger';
+import { hasWrongNumber } from './ladder';
 import type { EpisodeState } from './state';
 import { lateFee, type LateFeeView } from './practice/late-fee';
 import { recoveredAfterWriteOff } from './practice/write-off';
@@ -44,6 +45,10 @@ export interface CollectionSnapshot {
   disputed: number;
   credited: number;
   optedOut: boolean;
+  /** The manual-call rungs (step ids) the customer answered; the others count as unanswered. */
+  answeredCalls: string[];
+  /** The number on file was reported wrong: reminders and calls are skipped until billing gives another. */
+  wrongNumber: boolean;
   policyMigrations: { migrationId: string; from: string; to: string; reason: string; actor: string; at: string }[];
   agencyOutcome: { outcome: string; note?: string; at: string } | null;
   installmentPlan: { planId: string; status: string; installments: { dueDate: string; amount: number }[]; paidSince: number } | null;
@@ -80,7 +85,12 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     cycle: state.cycle,
     timezone: zone,
     next: move
-      ? { stepId: move.stepId, action: move.kind === 'rung' ? move.plan.action : move.kind, at: iso(move.at), atLocal: toLocalIso(move.at, zone) }
+      ? {
+          stepId: move.stepId,
+          action: move.kind === 'rung' || move.kind === 'approved_action' ? move.plan.action : move.kind,
+          at: iso(move.at),
+          atLocal: toLocalIso(move.at, zone),
+        }
       : null,
     steps: state.steps.map((s) => ({
       cycle: s.cycle,
@@ -111,6 +121,8 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     disputed: disputedAmount(state),
     credited: credited(state),
     optedOut: state.optedOut ?? false,
+    answeredCalls: [...(state.answeredCalls ?? [])],
+    wrongNumber: hasWrongNumber(state),
     policyMigrations: (state.migrations ?? []).map((m) => ({
       migrationId: m.migrationId,
       from: `${m.from.id}@${m.from.version}`,

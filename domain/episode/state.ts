@@ -3,7 +3,7 @@
 // migrations, late-fee waivers), and how an episode starts and is closed. The rules that change it live in
 // ./ledger (money), ./ladder (rungs) and ./practice; nothing here touches Temporal.
 import { ladderName } from '../policy/engine';
-import type { Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState, StepRecord } from '../policy/types';
+import type { Bill, CollectionPolicy, Customer, EpisodeStatus, LadderAction, Payment, ServiceState, StepRecord } from '../policy/types';
 
 export interface AppliedPayment extends Payment {
   /** Workflow time the payment reached the episode (epoch ms): the start of the restoration clock. */
@@ -167,6 +167,10 @@ export interface EpisodeState {
   expedite?: boolean;
   /** Manual-call outcomes reported by staff this cycle, by step id. */
   answeredCalls: string[];
+  /** Numbers staff reported wrong (a `wrong_number` call); reminders skip the customer's number while it is one of them. */
+  wrongNumbers?: string[];
+  /** Red-list review decisions, see ./practice/review. */
+  reviews?: ReviewDecision[];
   restoration?: PendingRestoration;
   restorations: { paymentId: string; seenAt: number; restoredAt: number }[];
   /** The list read model's last write (see ./read-model): carried across continue-as-new. */
@@ -181,6 +185,26 @@ export interface ReadModelMark {
   version: number;
   /** The fields written, as a string, to tell whether anything changed since. */
   written: string;
+}
+
+/** A red-list review's decision (see ./practice/review). */
+export interface ReviewDecisionRequest {
+  /** The reviewed rung (its step id). */
+  stepId: string;
+  approve: boolean;
+  /** Why (required to reject). */
+  reason?: string;
+  /** Who decided: the caller's key. */
+  decidedBy: string;
+}
+
+export interface ReviewDecision extends ReviewDecisionRequest {
+  cycle: number;
+  /** The rung's own action, taken once approved. */
+  action: LadderAction;
+  decidedAt: number;
+  /** Set once the approved action was taken or passed over. */
+  done?: boolean;
 }
 
 export interface EpisodeStart {

@@ -51,7 +51,7 @@ const blackList: LadderStep[] = [
 
 export const DEFAULT_POLICY: CollectionPolicy = {
   id: 'default',
-  version: 4,
+  version: 5,
   description: 'Seed-derived ladder: SMS, voice on the 15th, 3 calls from the 25th, visit on the 6th, suspension after 30 days.',
   highBalanceThreshold: 10_000, // 100 yuan: the seeds' "over 100" field-work group
   paidTolerance: 0,
@@ -120,6 +120,9 @@ export const DEFAULT_POLICY: CollectionPolicy = {
   // 预约缴费: pause until the promised date + 1 day; a broken promise skips the remaining reminders.
   promise: { graceDays: 1, maxDays: 30, skipOnBroken: ['sms', 'voice'], blackListAfterBroken: 2 },
   restoration: { alertAfterMinutes: 60 },
+  // Work queues: a call within two days, a visit within five, a red-list review the next working
+  // day, a dispute or bill review within ten days (art. 39 asks for an answer within 15).
+  taskDueHours: { manual_call: 48, field_visit: 120, manual_review: 24, dispute_review: 240, bill_review: 240 },
   legal: { minDaysAfterDueBeforeSuspension: 30, minDaysSuspendedBeforeDeregistration: 60 },
 };
 

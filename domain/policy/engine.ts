@@ -22,6 +22,8 @@ export interface LadderView {
   contacts?: Contact[];
   /** The customer opted out of reminders. */
   optedOut?: boolean;
+  /** Staff reported the customer's current number wrong: nothing is sent or placed to it. */
+  wrongNumber?: boolean;
   /** A broken promise: the next rung's own timing is ignored (it is due now). */
   expedite?: boolean;
   /** When the line was first barred in this suspension (epoch ms). */
@@ -116,7 +118,11 @@ function timingDate(view: LadderView, timing: StepTiming): string | undefined {
 }
 
 /** Why the customer's opt-out passes this action over, if it does (reminders only; legal notices always go). */
-function optOutReason(view: Pick<LadderView, 'policy' | 'optedOut'>, action: ActionName): string | undefined {
+/** The actions that go to the customer's phone number (a field visit goes to the address). */
+const TO_THE_NUMBER: ActionName[] = ['sms', 'voice', 'manual_call', 'promise_reminder'];
+
+function optOutReason(view: Pick<LadderView, 'policy' | 'optedOut' | 'wrongNumber'>, action: ActionName): string | undefined {
+  if (view.wrongNumber && TO_THE_NUMBER.includes(action)) return 'wrong number: nothing goes to it until billing gives another';
   return view.optedOut && stoppedByOptOut(view.policy, action) ? 'customer opted out of reminders' : undefined;
 }
 
@@ -197,6 +203,21 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
   return reason ? { step, action, at, skipReason: reason } : { step, action, at };
 }
 
+/**
+ * An action a person approved on a red-list review: due now, but still inside its window and legal
+ * floors (and the contact rules), never before them; passed over if the line is already in that
+ * state. Null while nothing undisputed is owed or an open dispute holds sanctions.
+ */
+export function planApprovedAction(view: LadderView, step: LadderStep, now: number): PlannedStep | null {
+  const { policy, customer } = view;
+  if (view.balance <= policy.paidTolerance) return null;
+  if (view.holdSanctions && SANCTIONS.includes(step.action)) return null;
+  const time = preferredTime(policy, step.action);
+  const at = allowedMoment(policy, step.action, Math.max(now, legalFloor(view, step.action, time)), now, customer.timezone, view.contacts ?? []);
+  const reason = skipReason(view, step, step.action);
+  return reason ? { step, action: step.action, at, skipReason: reason } : { step, action: step.action, at };
+}
+
 export interface PlannedReminder {
   /** Epoch ms; never earlier than `now`. */
   at: number;
@@ -208,7 +229,11 @@ export interface PlannedReminder {
  * A promise's reminder: on the promised (customer-local) date at the reminder's preferred time, or
  * the next moment its window and the contact rules allow; passed over if the customer opted out.
  */
-export function planPromiseReminder(view: Pick<LadderView, 'policy' | 'customer' | 'contacts' | 'optedOut'>, date: string, now: number): PlannedReminder {
+export function planPromiseReminder(
+  view: Pick<LadderView, 'policy' | 'customer' | 'contacts' | 'optedOut' | 'wrongNumber'>,
+  date: string,
+  now: number,
+): PlannedReminder {
   const { policy } = view;
   const zone = view.customer.timezone;
   const action = 'promise_reminder';

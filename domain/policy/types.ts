@@ -65,6 +65,10 @@ export interface LadderStep {
   minBalance?: number;
 }
 
+/** The work queues a policy can give a time limit to. */
+export const TASK_QUEUE_NAMES = ['manual_call', 'field_visit', 'manual_review', 'dispute_review', 'bill_review'] as const;
+export type TaskQueueName = (typeof TASK_QUEUE_NAMES)[number];
+
 export interface CollectionPolicy {
   id: string;
   version: number;
@@ -95,6 +99,11 @@ export interface CollectionPolicy {
     /** Raise an operations alert when a restoration is still not done after this many minutes. */
     alertAfterMinutes: number;
   };
+  /**
+   * How long a work task of each queue may take (hours from when the ladder made it): a task not
+   * done by then raises a `task_overdue` alert, and the ladder goes on. A queue absent: no limit.
+   */
+  taskDueHours?: Partial<Record<TaskQueueName, number>>;
   /** Holidays, frequency caps and opt-out (no harassment); absent: only the windows apply. */
   contact?: ContactRules;
   /** An enterprise with no previous arrears gets its suspension rungs deferred by this many days. */

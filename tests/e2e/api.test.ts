@@ -463,6 +463,29 @@ test("the write-off approver and the policy-migration actor are the caller's key
 });
 
 // Last: every request above left its audit rows; the chain they form must verify.
+test('a dispute review task is listed, claimed, released and completed with the resolution (the rest in tasks.test.ts)', async () => {
+  const zone = 'Asia/Shanghai';
+  const bill = {
+    billId: 'E2E-40-B1',
+    customerName: '钱十三',
+    phone: '13700000040',
+    timezone: zone,
+    amount: 9_000,
+    currency: 'CNY',
+    dueDate: addDays(localDateOf(Date.now(), zone), -3),
+  };
+  expect((await post('/v1/accounts/E2E-40/arrears', bill)).status).toBe(201);
+  expect((await post('/v1/accounts/E2E-40/disputes', { disputeId: 'E2E-40-D1', amount: 500, reason: 'double charge' }, 'ops')).status).toBe(201);
+  const review = await waitFor(async () => {
+    const page = (await (await get('/v1/tasks?queue=dispute_review&status=open')).json()) as { tasks: { taskId: string; accountId: string }[] };
+    return page.tasks.find((t) => t.accountId === 'E2E-40');
+  });
+  const path = (verb: string) => `/v1/tasks/${encodeURIComponent(review.taskId)}/${verb}`;
+  expect(await post(path('claim'), {}, 'ops')).toMatchObject({ status: 200, body: { status: 'claimed' } });
+  expect(await post(path('release'), {}, 'ops')).toMatchObject({ status: 200, body: { status: 'open' } });
+  expect(await post(path('complete'), { outcome: 'resolved', upheld: false }, 'ops')).toMatchObject({ status: 201, body: { dispute: { status: 'rejected' } } });
+});
+
 test('the audit chain of the whole suite verifies', async () => {
   const result = await verifyAuditChain(db.pool);
   expect(result).toMatchObject({ ok: true });

@@ -18,12 +18,14 @@ import {
   callOutcomeSignal,
   collectionWorkflowId,
   contactPreferenceSignal,
+  decideReviewUpdate,
   openDisputeUpdate,
   postPaymentUpdate,
   promiseToPayUpdate,
   resolveDisputeUpdate,
   waiveLateFeeUpdate,
   writeOffUpdate,
+  wrongNumberSignal,
 } from '../../workflows/messages';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
@@ -151,6 +153,30 @@ async function main(): Promise<void> {
         await env.sleep('1 day');
         await r5.signal('closeEpisode', { reason: 'record' });
         await r5.result();
+
+        // 6. red list: the number reported wrong after the SMS (voice and calls skipped), the one-way
+        // suspension's review approved (taken in its window), the two-way suspension's rejected,
+        // then paid in full (restoration)
+        const due6 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        await collection.enrol({
+          accountId: 'R6',
+          customer: customer(['red']),
+          bill: { billId: 'R6-B1', amount: 20_000, currency: 'CNY', dueDate: due6 },
+          policy: DEFAULT_POLICY,
+        });
+        const r6 = env.client.workflow.getHandle(collectionWorkflowId('R6'));
+        const untilStep = async (stepId: string) => {
+          for (let day = 0; day < 90 && !(await collection.state('R6'))!.steps.some((x) => x.stepId === stepId); day++) await env.sleep('1 day');
+        };
+        await untilStep('sms');
+        await r6.signal(wrongNumberSignal, { stepId: 'sms' });
+        await untilStep('suspend-outgoing');
+        await r6.executeUpdate(decideReviewUpdate, { args: [{ stepId: 'suspend-outgoing', approve: true, decidedBy: 'key:record' }] });
+        await untilStep('suspend-full');
+        await r6.executeUpdate(decideReviewUpdate, { args: [{ stepId: 'suspend-full', approve: false, reason: 'hardship', decidedBy: 'key:record' }] });
+        await env.sleep('1 day');
+        await collection.postPayment('R6', { paymentId: 'R6-P1', amount: 20_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+        await r6.result();
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -162,6 +188,7 @@ async function main(): Promise<void> {
         ['R3', undefined],
         ['R4', undefined],
         ['R5', undefined],
+        ['R6', undefined],
       ];
       for (const [name, runId] of runs) {
         const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();

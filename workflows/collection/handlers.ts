@@ -4,13 +4,14 @@
 // known id changes nothing and does not wake it, which keeps the loop's commands as they were.
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { setHandler } from '@temporalio/workflow';
-import { recordAgencyOutcome, recordCallOutcome, setContactPreference } from '../../domain/episode/ladder';
+import { recordAgencyOutcome, recordCallOutcome, recordWrongNumber, setContactPreference } from '../../domain/episode/ladder';
 import { addCharge, applyPayment, balanceOf, paymentProblem } from '../../domain/episode/ledger';
 import { disputeById, disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute } from '../../domain/episode/practice/dispute';
 import { agreePlan, planProblem, settlePlanOnPayment } from '../../domain/episode/practice/installments';
 import { adjustmentProblem, lateFee, waiveLateFee } from '../../domain/episode/practice/late-fee';
 import { migratePolicy, migrationProblem } from '../../domain/episode/practice/policy-migration';
 import { makePromise, promiseProblem, settlePromiseOnPayment } from '../../domain/episode/practice/promise';
+import { decideReview, reviewProblem } from '../../domain/episode/practice/review';
 import { writeOff, writeOffProblem } from '../../domain/episode/practice/write-off';
 import { snapshotOf } from '../../domain/episode/snapshot';
 import { closeEpisode, type Dispute, type EpisodeState } from '../../domain/episode/state';
@@ -22,6 +23,7 @@ import {
   closeEpisodeSignal,
   collectionStateQuery,
   contactPreferenceSignal,
+  decideReviewUpdate,
   migratePolicyUpdate,
   openDisputeUpdate,
   postPaymentUpdate,
@@ -29,6 +31,7 @@ import {
   resolveDisputeUpdate,
   waiveLateFeeUpdate,
   writeOffUpdate,
+  wrongNumberSignal,
   type DisputeAnswer,
 } from '../messages';
 
@@ -150,9 +153,15 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
       return { answer: { migrationId: m.migrationId, from: m.from, to: m.to }, changed: (state.migrations?.length ?? 0) !== before };
     },
   );
+  update(
+    decideReviewUpdate,
+    (req) => reviewProblem(state, req),
+    (req) => decideReview(state, req, Date.now()),
+  );
   signal(agencyOutcomeSignal, (report) => recordAgencyOutcome(state, report, Date.now()));
   signal(contactPreferenceSignal, ({ optOut }) => setContactPreference(state, optOut));
   signal(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   signal(closeEpisodeSignal, () => closeEpisode(state));
+  signal(wrongNumberSignal, () => recordWrongNumber(state));
   setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
 }

@@ -9,6 +9,7 @@ import { checkPlan } from '../../domain/episode/practice/installments';
 import { lateFee } from '../../domain/episode/practice/late-fee';
 import { nextMove } from '../../domain/episode/practice/next-move';
 import { breakPromise } from '../../domain/episode/practice/promise';
+import { pendingApproval } from '../../domain/episode/practice/review';
 import { newEpisode, upgradeCarried, type EpisodeState } from '../../domain/episode/state';
 import type { CollectionInput, EpisodeOutcome } from '../messages';
 import { installHandlers } from './handlers';
@@ -55,6 +56,9 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       await remindOfPromise(state, move.skipReason);
     } else if (move.kind === 'promise_expiry') {
       breakPromise(state);
+    } else if (move.kind === 'approved_action') {
+      // Only after a red-list review was approved (an update no older history holds): no guard needed.
+      await takeStep(state, move.plan, pendingApproval(state)!.decision);
     } else {
       await takeStep(state, move.plan);
     }

@@ -57,6 +57,7 @@ async function recordPromises(state: EpisodeState): Promise<void> {
 async function recordDisputes(state: EpisodeState): Promise<void> {
   for (const d of (state.disputes ?? []).filter((x) => x.recorded !== x.status)) {
     const status = d.status;
+    const dueHours = state.policy.taskDueHours?.[d.kind === 'abnormal_bill' ? 'bill_review' : 'dispute_review'];
     await records.recordDispute({
       key: `${state.accountId}/${state.episodeId}/dispute/${d.disputeId}`,
       accountId: state.accountId,
@@ -68,6 +69,7 @@ async function recordDisputes(state: EpisodeState): Promise<void> {
       currency: state.currency,
       reason: d.reason,
       status,
+      ...(dueHours !== undefined ? { taskDueInHours: dueHours } : {}),
     });
     d.recorded = status;
   }

@@ -5,7 +5,7 @@ import { actionKey, recordRestored, recordStep } from '../../domain/episode/ladd
 import { balanceOf } from '../../domain/episode/ledger';
 import { lateFee } from '../../domain/episode/practice/late-fee';
 import { activePromise } from '../../domain/episode/practice/promise';
-import type { EpisodeState } from '../../domain/episode/state';
+import type { EpisodeState, ReviewDecision } from '../../domain/episode/state';
 import type { PlannedStep } from '../../domain/policy/engine';
 import type { StepOutcome, StepRequest } from '../../activities/contract';
 import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
@@ -24,25 +24,35 @@ function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['a
     anchorDueDate: state.anchorDueDate,
     scheduledFor: new Date(Date.now()).toISOString(),
     policy: { id: state.policy.id, version: state.policy.version },
+    ...taskDue(state, action),
   };
 }
 
-export async function takeStep(state: EpisodeState, plan: PlannedStep): Promise<void> {
+/** A rung that makes a task for staff carries its queue's time limit, when the policy has one (older policies: none, the request as before). */
+function taskDue(state: EpisodeState, action: StepRequest['action']): { taskDueInHours?: number } {
+  const hours = action === 'manual_call' || action === 'field_visit' || action === 'manual_review' ? state.policy.taskDueHours?.[action] : undefined;
+  return hours !== undefined ? { taskDueInHours: hours } : {};
+}
+
+/** `approved`: the action of a red-list rung a person approved; the ladder has already moved past it. */
+export async function takeStep(state: EpisodeState, plan: PlannedStep, approved?: ReviewDecision): Promise<void> {
   const at = Date.now();
+  const advance = approved === undefined;
+  if (approved) approved.done = true;
   // The cycle the rung belongs to: a payment may restart the ladder while the activity runs.
   const base = { stepId: plan.step.id, action: plan.action, at, cycle: state.cycle };
   if (plan.skipReason) {
-    recordStep(state, { ...base, outcome: 'skipped', reason: plan.skipReason });
+    recordStep(state, { ...base, outcome: 'skipped', reason: plan.skipReason }, advance);
     return;
   }
   const request = stepRequest(state, plan.step.id, plan.action, actionKey(state, plan.step.id, plan.action));
   try {
     const result = await ladder[ACTIVITY_FOR[plan.action]](request);
-    recordStep(state, { ...base, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+    recordStep(state, { ...base, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) }, advance);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const reason = err.cause?.message ?? err.message;
-    recordStep(state, { ...base, outcome: 'failed', reason });
+    recordStep(state, { ...base, outcome: 'failed', reason }, advance);
     await records.raiseAlert({
       key: `${request.key}/failed`,
       kind: 'step_failed',

@@ -5,13 +5,16 @@ import { ladderView } from '../ladder';
 import type { EpisodeState } from '../state';
 import { planCheckpoint } from './installments';
 import { promiseMove } from './promise';
-import { planNextStep, type PlannedStep } from '../../policy/engine';
+import { pendingApproval } from './review';
+import { planApprovedAction, planNextStep, type PlannedStep } from '../../policy/engine';
 
 export type NextMove =
   | { kind: 'installment_check'; stepId: string; at: number }
   | { kind: 'promise_reminder'; stepId: string; at: number; skipReason?: string }
   | { kind: 'promise_expiry'; stepId: string; at: number }
-  | { kind: 'rung'; stepId: string; at: number; plan: PlannedStep };
+  | { kind: 'rung'; stepId: string; at: number; plan: PlannedStep }
+  /** The action of a red-list rung a person approved (./review): taken without moving the ladder on. */
+  | { kind: 'approved_action'; stepId: string; at: number; plan: PlannedStep };
 
 /** The next move, or undefined when there is nothing to plan (not open, ladder done, or held by a dispute). */
 export function nextMove(state: EpisodeState, now: number): NextMove | undefined {
@@ -23,6 +26,11 @@ export function nextMove(state: EpisodeState, now: number): NextMove | undefined
     return hold.kind === 'reminder'
       ? { kind: 'promise_reminder', stepId: 'promise-reminder', at: hold.at, ...(hold.skipReason ? { skipReason: hold.skipReason } : {}) }
       : { kind: 'promise_expiry', stepId: 'promise-expiry', at: hold.at };
+  }
+  const approved = pendingApproval(state);
+  if (approved) {
+    const plan = planApprovedAction(ladderView(state), approved.step, now);
+    if (plan) return { kind: 'approved_action', stepId: plan.step.id, at: plan.at, plan };
   }
   const plan = planNextStep(ladderView(state), now);
   return plan ? { kind: 'rung', stepId: plan.step.id, at: plan.at, plan } : undefined;

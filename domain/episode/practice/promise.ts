@@ -3,7 +3,7 @@
 // promise that runs out unpaid is broken: it is counted, and the ladder resumes at a stricter point
 // (reminder rungs passed over, the next rung due at once).
 import { balanceOf, paid } from '../ledger';
-import { contactsMade, resumeStricter } from '../ladder';
+import { contactsMade, hasWrongNumber, resumeStricter } from '../ladder';
 import type { EpisodeState, PromiseRequest, PaymentPromise } from '../state';
 import { addDays, atLocalTime, localDateOf } from '../../policy/calendar';
 import { promisePolicy } from '../../policy/default-policy';
@@ -56,7 +56,13 @@ export function promiseMove(state: EpisodeState, now: number): PromiseMove | und
   const p = activePromise(state);
   if (!p) return undefined;
   if (!p.reminded) {
-    const view = { policy: state.policy, customer: state.customer, contacts: contactsMade(state), ...(state.optedOut ? { optedOut: true } : {}) };
+    const view = {
+      policy: state.policy,
+      customer: state.customer,
+      contacts: contactsMade(state),
+      ...(state.optedOut ? { optedOut: true } : {}),
+      ...(hasWrongNumber(state) ? { wrongNumber: true } : {}),
+    };
     return { kind: 'reminder', ...planPromiseReminder(view, p.date, now) };
   }
   const expiry = atLocalTime(addDays(p.date, promisePolicy(state.policy).graceDays + 1), '00:00', state.customer.timezone);
