@@ -157,7 +157,7 @@ export function nextWakeup(c: LitigationCase): number | null {
 }
 
 /** The earliest open deadline: what the case list sorts and filters by. */
-export function nextDeadline(c: LitigationCase): Deadline | null {
+export function nextDeadline(c: Pick<LitigationCase, 'deadlines'>): Deadline | null {
   const open = c.deadlines.filter((d) => d.status === 'open').sort((a, b) => a.due.localeCompare(b.due));
   return open[0] ?? null;
 }
