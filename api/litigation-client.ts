@@ -3,7 +3,6 @@
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseStep, OpenCaseRequest } from '../domain/litigation';
-import { requestHash } from './services/request-hash';
 import {
   applyStepUpdate,
   litigationStateQuery,
@@ -53,10 +52,9 @@ export class LitigationClient {
   async step(caseId: string, step: CaseStep): Promise<StepAnswer | undefined> {
     try {
       const handle = this.client.workflow.getHandle(litigationWorkflowId(caseId));
-      // the step id and the body name the update: a re-sent step is the same update (answered as
-      // before), the same id with another body a new one, which the case refuses as a conflict
-      const updateId = `step-${step.stepId}-${requestHash(step).slice(0, 16)}`;
-      return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => handle.executeUpdate(applyStepUpdate, { args: [step], updateId }));
+      // Each call is its own update (no fixed update id): the case itself recognises a step id it
+      // recorded (answered with `duplicate: true`) or refuses its re-use for another step.
+      return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => handle.executeUpdate(applyStepUpdate, { args: [step] }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       if (err instanceof WorkflowUpdateFailedError) {

@@ -99,7 +99,7 @@ test('steps out of order are refused with the steps that would fit, and change n
   expect((refused as StepRefused).details).toEqual({ code: 'step_not_allowed', state: 'referred', allowed: ['accept', 'decline'] });
   const accept = step('accept', openedAt) as Extract<CaseStep, { step: 'accept' }>;
   expect(await client().step(caseId, accept)).toMatchObject({ state: 'accepted', duplicate: false });
-  expect(await client().step(caseId, accept)).toMatchObject({ state: 'accepted' });
+  expect(await client().step(caseId, accept)).toMatchObject({ state: 'accepted', duplicate: true });
   await expect(client().step(caseId, { ...accept, note: 'other' })).rejects.toMatchObject({ details: { code: 'step_conflict' } });
   const view = (await client().state(caseId))!;
   expect(view.history.map((h) => (h.kind === 'step' ? h.step : h.deadline))).toEqual(['accept']);
