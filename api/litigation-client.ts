@@ -56,16 +56,16 @@ export class LitigationClient {
       // recorded (answered with `duplicate: true`) or refuses its re-use for another step.
       return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => handle.executeUpdate(applyStepUpdate, { args: [step] }));
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
         const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as RefusalDetails | undefined) : undefined;
         throw new StepRefused(cause?.message ?? err.message, details ?? { code: 'step_not_allowed' });
       }
-      if (isClosedWorkflowError(err)) {
+      if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) {
+        // an ended case's workflow has completed: it still answers its query, and takes no step
         const view = await this.state(caseId);
-        if (view) throw new StepRefused(`case ${caseId} has ended (${view.state})`, { code: 'step_not_allowed', state: view.state, allowed: [] });
-        return undefined;
+        if (!view) return undefined;
+        throw new StepRefused(`case ${caseId} has ended (${view.state}): no step fits`, { code: 'step_not_allowed', state: view.state, allowed: [] });
       }
       throw err;
     }

@@ -139,3 +139,15 @@ test('a hearing: a task for legal 3 days before, an alert 2 days after with no r
   await ctx.h.env.sleep(5 * DAY);
   await rowsEventually(alerts, [{ kind: 'litigation_hearing_no_result' }]);
 });
+
+test('an ended case takes no step and still answers its state', async () => {
+  const { caseId, openedAt } = await openCase();
+  await steps(caseId, ['accept'], openedAt);
+  expect(await client().step(caseId, { stepId: `w-${caseId}`, step: 'withdrawn' })).toMatchObject({ state: 'withdrawn', allowedSteps: [] });
+  await rowsEventually(() => row(caseId), [{ state: 'withdrawn', procedure: null, next_deadline_kind: null, terminal: true }]);
+  await waitFor(async () => ((await ctx.h.client.workflow.getHandle(`litigation-${caseId}`).describe()).status.name === 'COMPLETED' ? true : undefined));
+  await expect(client().step(caseId, step('demand_letter_sent', openedAt))).rejects.toMatchObject({
+    details: { code: 'step_not_allowed', state: 'withdrawn', allowed: [] },
+  });
+  expect(await client().state(caseId)).toMatchObject({ state: 'withdrawn', outcome: 'withdrawn' });
+});
