@@ -9,6 +9,8 @@ import { allowedSteps, LAPSES, stepTarget, TERMINAL_STATES, type CaseState } fro
 import { OUTCOMES, PROCEDURES, type CaseOutcome, type CaseStep, type InstallmentLine, type Procedure, type StepName } from './steps';
 
 const DAY = 86_400_000;
+/** Code-unit order: the same in every process (no locale), as workflow code must be. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const COURT_OFFSET = 8 * 3_600_000;
 
 /** Days the debtor has to object to a served payment order (民事诉讼法 art. 227). */
@@ -147,7 +149,7 @@ function wakeupsOf(c: LitigationCase): Wakeup[] {
     }
     out.push({ at: due, key: `${d.key}:lapse`, deadline: d, what: 'lapse' });
   }
-  return out.filter((w) => !c.fired.includes(w.key)).sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+  return out.filter((w) => !c.fired.includes(w.key)).sort((a, b) => a.at - b.at || byText(a.key, b.key));
 }
 
 /** When the case must next act by itself (epoch ms), or null. */
@@ -158,7 +160,7 @@ export function nextWakeup(c: LitigationCase): number | null {
 
 /** The earliest open deadline: what the case list sorts and filters by. */
 export function nextDeadline(c: Pick<LitigationCase, 'deadlines'>): Deadline | null {
-  const open = c.deadlines.filter((d) => d.status === 'open').sort((a, b) => a.due.localeCompare(b.due));
+  const open = c.deadlines.filter((d) => d.status === 'open').sort((a, b) => byText(a.due, b.due));
   return open[0] ?? null;
 }
 
@@ -258,7 +260,7 @@ function canonical(value: unknown): string {
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     return `{${entries
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => byText(a, b))
       .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
       .join(',')}}`;
   }
