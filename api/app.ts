@@ -9,6 +9,7 @@ import { apiKeys } from '../db/stores/api-keys';
 import { appendAuditEvent } from '../db/stores/audit';
 import type { CollectionPolicy } from '../domain/policy/types';
 import type { CollectionClient } from './collection-client';
+import type { LitigationClient } from './litigation-client';
 import { notFound, problemHandler } from './errors';
 import { accountListRouter } from './routes/account-list';
 import { accountsRouter } from './routes/accounts';
@@ -17,6 +18,7 @@ import { contactPreferencesRouter } from './routes/contact-preferences';
 import { auditRouter } from './routes/audit';
 import { episodeActionsRouter } from './routes/episode-actions';
 import { healthRouter } from './routes/health';
+import { legalRouter } from './routes/legal';
 import { buildOpenApiDocument } from './openapi/document';
 import { docsRouter } from './openapi/docs';
 import { routeMounter, type AuditSink } from './routes/mount';
@@ -27,6 +29,8 @@ import { ROUTES } from './routes/table';
 export interface AppDeps {
   pool: Pool;
   collection: CollectionClient;
+  /** The litigation case workflows (without it, the case routes that need a workflow answer 503). */
+  litigation?: LitigationClient;
   /** The policy new episodes start with (running episodes keep the one they started with). */
   policy: () => CollectionPolicy;
   log: Logger;
@@ -83,6 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(alertsRouter(routes, deps));
   app.use(contactPreferencesRouter(routes, deps));
   app.use(tasksRouter(routes, deps));
+  app.use(legalRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

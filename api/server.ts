@@ -8,6 +8,7 @@ import { KNOWN_POLICIES } from '../config/policy-schema';
 import { createApp } from './app';
 import { ledger } from '../db/stores/ledger';
 import { CollectionClient } from './collection-client';
+import { LitigationClient } from './litigation-client';
 import { startPaymentDelivery } from './payment-delivery';
 import { startTaskDeadlines } from './task-deadlines';
 import { workTasks } from '../db/stores/work-tasks';
@@ -22,6 +23,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const collection = new CollectionClient(client, config.temporal.taskQueue);
+  const litigation = new LitigationClient(client, config.temporal.taskQueue);
   // The payment outbox's deliverer lives with the API that fills it.
   const delivery = startPaymentDelivery({ ledger: ledger(pool), collection, log });
   // So does the work queues' time keeper (task_overdue alerts).
@@ -29,6 +31,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
   const app = createApp({
     pool,
     collection,
+    litigation,
     onPaymentPending: delivery.nudge,
     policy: () => KNOWN_POLICIES['default']!,
     log,

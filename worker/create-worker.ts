@@ -4,6 +4,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
+import { createLitigationActivities } from '../activities/litigation';
 import type { Providers } from '../activities/providers/types';
 
 export interface CollectionWorkerOptions {
@@ -24,7 +25,8 @@ export function createCollectionWorker(opts: CollectionWorkerOptions): Promise<W
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue,
     ...(opts.tuning?.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ pool: opts.pool, providers: opts.providers }),
+    // the collection episodes' activities and the litigation cases' (workflows/index.ts has both workflows)
+    activities: { ...createActivities({ pool: opts.pool, providers: opts.providers }), ...createLitigationActivities(opts.pool) },
     ...opts.tuning,
   });
 }

@@ -23,6 +23,9 @@ export const problemSchema = z
     errors: z.array(fieldErrorSchema).optional().meta({ description: 'on a 400: one entry per offending field' }),
     /** On a 403: the roles of which the key needs one. */
     requiredRoles: z.array(z.string()).optional().meta({ description: 'on a 403: the key needs one of these roles' }),
+    /** A litigation step that does not fit: the case's state and the steps that would. */
+    state: z.string().optional().meta({ description: 'on a 409 to a litigation step: the case’s state' }),
+    allowedSteps: z.array(z.string()).optional().meta({ description: 'on a 409 to a litigation step: the steps that would fit' }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
 export type Problem = z.infer<typeof problemSchema>;

@@ -18,6 +18,9 @@ import type { LateFeeView } from '../../domain/episode/practice/late-fee';
 import type { CollectionSnapshot } from '../../domain/episode/snapshot';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { agreeInstallmentsUpdate, DisputeAnswer, PolicyMigrationAnswer, PromiseAnswer, writeOffUpdate } from '../../workflows/messages';
+import type { LitigationCaseRow } from '../../db/stores/litigation-cases';
+import { CASE_STATES, OUTCOMES, PROCEDURES, STEP_NAMES } from '../../domain/litigation';
+import type { LitigationView, StepAnswer } from '../../workflows/litigation-messages';
 import { LADDER_ACTIONS, type ActionName, type EpisodeStatus, type LadderAction, type ServiceState } from '../../domain/policy/types';
 
 const minor = (description = 'minor units (e.g. fen)') => z.number().int().meta({ description });
@@ -370,6 +373,108 @@ export const taskCompletionAnswerSchema = z
   })
   .meta({ id: 'WorkTaskCompletion' });
 
+// ---- Litigation cases ----------------------------------------------------------------------
+
+export const caseStateSchema = z.enum(CASE_STATES).meta({ id: 'CaseState' });
+export const caseStepNameSchema = z.enum(STEP_NAMES).meta({ id: 'CaseStepName' });
+const deadlineSchema = z
+  .object({
+    key: z.string(),
+    kind: z.enum(['demand_reply', 'objection_window', 'appeal_window', 'enforcement_application', 'hearing_result']),
+    due: utc.meta({ description: 'the end of the last court day (UTC+08:00), in UTC' }),
+    status: z.enum(['open', 'met', 'lapsed', 'void']),
+  })
+  .meta({ id: 'CaseDeadline' });
+
+/** A case's row in `litigation_cases`: what the case list pages through. */
+export const litigationCaseSchema = z
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string(),
+    accountId: z.string(),
+    episodeId: z.string(),
+    workflowId: z.string().meta({ example: 'litigation-C-1' }),
+    state: z.string().meta({ description: 'a `CaseState`' }),
+    court: z.string().nullable(),
+    procedure: z.string().nullable(),
+    courtCaseNumber: z.string().nullable(),
+    currency,
+    principal: minor('the debt when the case was opened'),
+    nextDeadline: utc.nullable(),
+    nextDeadlineKind: z.string().nullable(),
+    outcome: z.string().nullable(),
+    terminal: z.boolean(),
+    openedAt: utc,
+    openedBy: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'LitigationCase' });
+
+export const litigationCasePageSchema = z
+  .object({
+    cases: z.array(litigationCaseSchema),
+    next: z.string().optional().meta({ description: 'pass as `after` for the next page; absent on the last page' }),
+  })
+  .meta({ id: 'LitigationCasePage' });
+
+const caseInstallment = z.object({ dueDate: localDate, amount: minor() });
+const historyEntrySchema = z.union([
+  z.object({
+    kind: z.literal('step'),
+    stepId: z.string(),
+    step: caseStepNameSchema,
+    at: utc,
+    from: caseStateSchema,
+    to: caseStateSchema,
+    fields: z.record(z.string(), z.unknown()),
+  }),
+  z.object({ kind: z.literal('deadline'), key: z.string(), deadline: deadlineSchema.shape.kind, at: utc, from: caseStateSchema, to: caseStateSchema }),
+]);
+
+/** The case workflow's state query: the case, the steps that fit now, its deadlines and history. */
+export const litigationViewSchema = z
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string(),
+    accountId: z.string(),
+    episodeId: z.string(),
+    workflowId: z.string(),
+    currency,
+    principal: minor(),
+    openedAt: utc,
+    openedBy: z.string(),
+    state: caseStateSchema,
+    court: z.string().optional(),
+    procedure: z.enum(PROCEDURES).optional(),
+    courtCaseNumber: z.string().optional(),
+    claimAmount: minor().optional(),
+    courtFee: minor().optional(),
+    hearing: z.object({ at: utc, courtRoom: z.string() }).optional(),
+    judgment: z.object({ amount: minor(), costs: minor(), servedAt: utc, effectiveAt: utc.optional() }).optional(),
+    agreement: z.object({ kind: z.enum(['mediation', 'settlement']), amount: minor(), installments: z.array(caseInstallment) }).optional(),
+    collected: minor('what enforcement collected'),
+    declineReason: z.string().optional(),
+    terminationReason: z.string().optional(),
+    outcome: z.enum(OUTCOMES).optional(),
+    allowedSteps: z.array(caseStepNameSchema),
+    nextDeadline: deadlineSchema.nullable(),
+    deadlines: z.array(deadlineSchema),
+    history: z.array(historyEntrySchema),
+  })
+  .meta({ id: 'LitigationCaseView' });
+
+export const stepAnswerSchema = z
+  .object({
+    caseId: z.string(),
+    stepId: z.string(),
+    step: caseStepNameSchema,
+    state: caseStateSchema,
+    allowedSteps: z.array(caseStepNameSchema),
+    nextDeadline: deadlineSchema.nullable(),
+    duplicate: z.boolean().meta({ description: 'the step id was already recorded with this step: nothing changed' }),
+  })
+  .meta({ id: 'CaseStepAnswer' });
+
 /** This document itself (`/openapi.json`): only its frame is described. */
 export const openApiDocumentSchema = z
   .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
@@ -409,4 +514,7 @@ export type SchemaTypeChecks = [
 
   Agree<Same<z.infer<typeof accountListItemSchema>, AccountListItem>>,
   Agree<Same<z.infer<typeof accountListPageSchema>, AccountListPage>>,
+  Agree<Same<z.infer<typeof litigationCaseSchema>, LitigationCaseRow>>,
+  Agree<Same<z.infer<typeof litigationViewSchema>, LitigationView>>,
+  Agree<Same<z.infer<typeof stepAnswerSchema>, StepAnswer>>,
 ];

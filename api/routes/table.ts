@@ -11,6 +11,7 @@
 // closing an episode by hand is admin's alone (an empty role list). `agency` is in no route yet: an
 // agency sees only the accounts referred to it, and there is no agency-facing route (its outcomes
 // arrive in issue 11); an agency key is refused (403) everywhere.
+// Litigation cases (issue 12): legal opens cases and records their steps; ops reads them too.
 import type { z } from 'zod';
 import {
   accountListPageSchema,
@@ -34,6 +35,10 @@ import {
   closeEpisodeAnswerSchema,
   contactPreferencesAnswerSchema,
   lateFeeWaiverAnswerSchema,
+  litigationCasePageSchema,
+  litigationCaseSchema,
+  litigationViewSchema,
+  stepAnswerSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -59,6 +64,10 @@ import {
   closeEpisodeBody,
   contactPreferencesBody,
   lateFeeWaiverBody,
+  caseListQuery,
+  caseParams,
+  caseStepBody,
+  openCaseBody,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -358,6 +367,60 @@ export const ROUTES = [
       404: answer('unknown task'),
       409: answer('someone else holds the task, or it was completed with another outcome'),
       422: answer('an outcome this queue does not take, or refused by the episode'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/legal/cases',
+    operationId: 'postLegalCase',
+    summary: 'Open a litigation case by hand for an account with a collection episode (one open case per account)',
+    tags: ['legal'],
+    roles: ['legal'],
+    request: { body: openCaseBody },
+    responses: {
+      201: answer('the case is open (state `referred`): its workflow runs', litigationCaseSchema),
+      200: answer('a re-send: the case id is open for this account already', litigationCaseSchema),
+      ...PROTECTED,
+      404: answer('the account has no collection episode'),
+      409: answer('the case id names another account’s case, or the account has another open case'),
+      422: answer('the account’s episode has ended (paid or closed)'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/legal/cases',
+    operationId: 'listLegalCases',
+    summary: 'Litigation cases, filtered by state, court, procedure or next deadline, a page at a time (by case id)',
+    tags: ['legal'],
+    roles: ['legal', 'ops'],
+    request: { query: caseListQuery },
+    responses: { 200: answer('a page of cases and the cursor of the next one', litigationCasePageSchema), ...PROTECTED },
+  },
+  {
+    method: 'get',
+    path: '/v1/legal/cases/:caseId',
+    operationId: 'getLegalCase',
+    summary: 'A litigation case: its state, the steps that fit now, its deadlines and history',
+    tags: ['legal'],
+    roles: ['legal', 'ops'],
+    request: { params: caseParams },
+    responses: { 200: answer('the case, from its workflow', litigationViewSchema), ...PROTECTED, 404: answer('no such case') },
+  },
+  {
+    method: 'post',
+    path: '/v1/legal/cases/:caseId/steps',
+    operationId: 'postLegalCaseStep',
+    summary: 'Record a step of a litigation case `{stepId, step, …fields}`; idempotent by step id',
+    tags: ['legal'],
+    roles: ['legal'],
+    request: { params: caseParams, body: caseStepBody },
+    responses: {
+      201: answer('recorded: the new state and the steps that fit now', stepAnswerSchema),
+      200: answer('a re-send: the step id was recorded with this step already', stepAnswerSchema),
+      ...PROTECTED,
+      404: answer('no such case'),
+      409: answer('the step does not fit the case’s state (`state`, `allowedSteps`), or the step id was used for another step'),
+      422: answer('the step’s fields are refused by the case'),
     },
   },
 ] as const satisfies readonly RouteSpec[];

@@ -8,6 +8,8 @@ import { AUDIT_CURSOR_PATTERN, AUDIT_PAGE_MAX } from '../../db/stores/audit';
 import { AGING_BUCKETS, LIST_PAGE_MAX, SORT_KEYS } from '../../db/stores/read-model';
 import { TASK_CURSOR_PATTERN, TASK_PAGE_MAX, TASK_QUEUES, TASK_STATUSES } from '../../db/stores/work-tasks';
 import { LADDER_ACTIONS, LIST_FLAGS, SEGMENTS, type EpisodeStatus, type ServiceState } from '../../domain/policy/types';
+import { CASE_PAGE_MAX } from '../../db/stores/litigation-cases';
+import { CASE_STATES, OUTCOMES, PROCEDURES, type CaseStep, type StepName } from '../../domain/litigation';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, '1–64 letters, digits, ".", "_", ":" or "-"');
 const minorUnits = z.number().int('must be an integer in minor units').positive().max(1e13);
@@ -266,3 +268,66 @@ export const taskCompletionBody = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('reject'), reason: text(500), note: taskNote }),
 ]);
 export type TaskCompletion = z.infer<typeof taskCompletionBody>;
+
+// ---- Litigation cases (legal) ----------------------------------------------------------------
+
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine((v) => inRange(DateTime.fromISO(v)), `year must be ${YEARS.min}–${YEARS.max}`)
+  .transform((v) => new Date(v).toISOString());
+const amountOrZero = z.number().int('must be an integer in minor units').min(0).max(1e13);
+const caseInstallments = z.array(z.object({ dueDate: localDate, amount: minorUnits })).max(60);
+
+export const caseParams = z.object({ caseId: idSchema });
+
+export const openCaseBody = z.object({
+  caseId: idSchema,
+  accountId: idSchema,
+  /** The number legal quotes; `LC-<caseId>` when not given. */
+  caseNumber: text(64).optional(),
+});
+
+const stepOf = <S extends StepName, F extends z.ZodRawShape>(step: S, fields: F) => z.object({ stepId: idSchema, step: z.literal(step), ...fields });
+
+/** `{stepId, step, …fields}`: one variant per step of the case (domain/litigation/steps.ts). */
+export const caseStepBody = z.discriminatedUnion('step', [
+  stepOf('accept', { note: text(500).optional() }),
+  stepOf('decline', { note: text(500) }),
+  stepOf('demand_letter_sent', { sentAt: instant, deadlineDays: z.number().int().min(1).max(365) }),
+  stepOf('payment_order_applied', { court: text(200), appliedAt: instant }),
+  stepOf('payment_order_served', { servedAt: instant }),
+  stepOf('objection_filed', { filedAt: instant }),
+  stepOf('mediation_started', { startedAt: instant }),
+  stepOf('mediation_agreed', { agreedAmount: amountOrZero, installments: caseInstallments }),
+  stepOf('mediation_failed', { note: text(500).optional() }),
+  stepOf('suit_filed', { court: text(200), claimAmount: amountOrZero, courtFee: amountOrZero, procedure: z.enum(PROCEDURES), filedAt: instant }),
+  stepOf('case_accepted', { courtCaseNumber: text(100) }),
+  stepOf('hearing_scheduled', { at: instant, courtRoom: text(100) }),
+  stepOf('judgment', { amount: amountOrZero, costs: amountOrZero, servedAt: instant }),
+  stepOf('appeal_filed', { filedAt: instant }),
+  stepOf('appeal_decided', { decidedAt: instant, amount: amountOrZero }),
+  stepOf('enforcement_applied', { at: instant }),
+  stepOf('enforcement_collected', { amount: minorUnits }),
+  stepOf('enforcement_terminated', { reason: text(500) }),
+  stepOf('settled', { amount: amountOrZero, installments: caseInstallments }),
+  stepOf('withdrawn', { note: text(500).optional() }),
+  stepOf('closed', { outcome: z.enum(OUTCOMES) }),
+]);
+
+export const caseListQuery = z.object({
+  state: z.enum(CASE_STATES).optional(),
+  court: text(200).optional(),
+  procedure: z.enum(PROCEDURES).optional(),
+  /** Cases whose next deadline falls before this instant. */
+  deadlineBefore: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(CASE_PAGE_MAX).default(50),
+  /** The `next` cursor of the previous page. */
+  after: idSchema.optional(),
+});
+
+/** The body's parsed type is the domain's step: the build fails if they drift. */
+type Holds<T extends true> = T;
+export type CaseStepBodyChecks = [
+  Holds<z.output<typeof caseStepBody> extends CaseStep ? true : false>,
+  Holds<CaseStep extends z.output<typeof caseStepBody> ? true : false>,
+];

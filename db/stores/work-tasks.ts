@@ -104,7 +104,9 @@ export function workTasks(pool: Pool) {
       const where: string[] = [];
       const args: unknown[] = [];
       const arg = (v: unknown) => `$${args.push(v)}`;
-      if (f.queue) where.push(`kind = ${arg(f.queue)}`);
+      // Only the operations queues: other kinds share the table (a litigation case's hearing
+      // preparation) and are worked from their own resource.
+      where.push(f.queue ? `kind = ${arg(f.queue)}` : `kind = ANY(${arg(TASK_QUEUES)})`);
       if (f.status) where.push(`status = ${arg(f.status)}`);
       if (f.assignee) where.push(`coalesce(claimed_by, completed_by) = ${arg(f.assignee)}`);
       if (f.after) where.push(`(due_at, seq) > (SELECT due_at, seq FROM work_tasks WHERE seq = ${arg(f.after)})`);
@@ -117,7 +119,10 @@ export function workTasks(pool: Pool) {
     },
 
     async get(db: Pool | PoolClient, taskId: string, forUpdate = false): Promise<StoredTask | undefined> {
-      const { rows } = await db.query<Raw>(`SELECT * FROM work_tasks WHERE task_id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [taskId]);
+      const { rows } = await db.query<Raw>(`SELECT * FROM work_tasks WHERE task_id = $1 AND kind = ANY($2) ${forUpdate ? 'FOR UPDATE' : ''}`, [
+        taskId,
+        TASK_QUEUES,
+      ]);
       return rows[0] ? toStored(rows[0]) : undefined;
     },
 

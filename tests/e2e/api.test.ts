@@ -10,6 +10,7 @@ import pino from 'pino';
 import { ProviderSimulator } from '../../activities/providers/simulator';
 import { createApp } from '../../api/app';
 import { CollectionClient } from '../../api/collection-client';
+import { LitigationClient } from '../../api/litigation-client';
 import { startPaymentDelivery, type PaymentDelivery } from '../../api/payment-delivery';
 import { apiKeys } from '../../db/stores/api-keys';
 import { verifyAuditChain } from '../../db/stores/audit';
@@ -42,14 +43,14 @@ let base: string;
 let delivery: PaymentDelivery;
 let collection: CollectionClient;
 /** API keys by role, made through the store as `npm run keys` would. */
-const keys: Record<'billing' | 'ops' | 'finance', { keyId: string; key: string }> = {} as never;
+const keys: Record<'billing' | 'ops' | 'finance' | 'legal', { keyId: string; key: string }> = {} as never;
 const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-${process.pid}`);
 
 beforeAll(async () => {
   quietTemporalLogs();
   const [database, bundle, port] = await Promise.all([freshDatabase(), bundleWorkflows(), freePort()]);
   db = database;
-  for (const role of ['billing', 'ops', 'finance'] as const) keys[role] = await apiKeys(db.pool).create(`e2e-${role}`, [role]);
+  for (const role of ['billing', 'ops', 'finance', 'legal'] as const) keys[role] = await apiKeys(db.pool).create(`e2e-${role}`, [role]);
   dev = await startDevServer({ cli: temporalCliPath(), dataDir, port, uiPort: port + 1, headless: true });
   nativeConnection = await NativeConnection.connect({ address: dev.address });
   const taskQueue = 'e2e';
@@ -67,6 +68,7 @@ beforeAll(async () => {
   const app = createApp({
     pool: db.pool,
     collection,
+    litigation: new LitigationClient(new Client({ connection }), taskQueue),
     onPaymentPending: delivery.nudge,
     policy: () => KNOWN_POLICIES['default']!,
     log: pino({ level: 'silent' }),
@@ -484,6 +486,33 @@ test('a dispute review task is listed, claimed, released and completed with the 
   expect(await post(path('claim'), {}, 'ops')).toMatchObject({ status: 200, body: { status: 'claimed' } });
   expect(await post(path('release'), {}, 'ops')).toMatchObject({ status: 200, body: { status: 'open' } });
   expect(await post(path('complete'), { outcome: 'resolved', upheld: false }, 'ops')).toMatchObject({ status: 201, body: { dispute: { status: 'rejected' } } });
+});
+
+test('a litigation case: opened by legal, a step recorded and one refused, read and listed (the whole of it: tests/e2e/legal.test.ts)', async () => {
+  expect(
+    (
+      await post('/v1/accounts/E2E-LC/arrears', {
+        billId: 'E2E-LC-B1',
+        customerName: '王五',
+        phone: '13700000077',
+        amount: 9_900,
+        currency: 'CNY',
+        dueDate: '2026-01-05',
+      })
+    ).status,
+  ).toBe(201);
+  await waitFor(() => collection.state('E2E-LC'));
+  expect(await post('/v1/legal/cases', { caseId: 'E2E-LC-1', accountId: 'E2E-LC' }, 'legal')).toMatchObject({ status: 201, body: { state: 'referred' } });
+  expect(await post('/v1/legal/cases/E2E-LC-1/steps', { stepId: 'E2E-LC-S1', step: 'closed', outcome: 'collected' }, 'legal')).toMatchObject({
+    status: 409,
+    body: { allowedSteps: ['accept', 'decline'] },
+  });
+  expect(await post('/v1/legal/cases/E2E-LC-1/steps', { stepId: 'E2E-LC-S2', step: 'accept' }, 'legal')).toMatchObject({
+    status: 201,
+    body: { state: 'accepted' },
+  });
+  expect(await (await get('/v1/legal/cases/E2E-LC-1')).json()).toMatchObject({ state: 'accepted', history: [{ step: 'accept' }] });
+  expect((await get('/v1/legal/cases')).status).toBe(200);
 });
 
 test('the audit chain of the whole suite verifies', async () => {

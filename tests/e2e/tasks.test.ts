@@ -287,3 +287,16 @@ test('a task of an episode no longer open is completed on the task only (deliver
     body: { delivered: false, task: { status: 'done' } },
   });
 });
+
+test("a litigation case's hearing task shares the table but is no operations task: not listed, not claimable", async () => {
+  const taskId = 'TQ-9/litigation/hearing-1';
+  await db.pool.query(
+    `INSERT INTO work_tasks (task_id, kind, account_id, episode_id, step_id, detail) VALUES ($1, 'hearing_preparation', 'TQ-9', 'TQ-9-B1', 'hearing-1', '{}')`,
+    [taskId],
+  );
+  const all = await get('/v1/tasks?limit=200');
+  expect(all.status).toBe(200);
+  expect(all.body['tasks'].map((t: { taskId: string }) => t.taskId)).not.toContain(taskId);
+  expect((await post(task(taskId, 'claim'), {}, 'ann')).status).toBe(404);
+  expect((await post(task(taskId, 'complete'), { outcome: 'reached' }, 'ann')).status).toBe(404);
+});

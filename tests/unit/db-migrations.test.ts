@@ -13,6 +13,7 @@ const TABLES = [
   'work_tasks',
   'restorations',
   'alerts',
+  'litigation_cases',
   'provider_requests',
   'audit_events',
   'audit_chain_head',
