@@ -128,7 +128,12 @@ test('enrol, remind, pay: one payment row, attempt records, duplicates answered 
     const { rows } = await db.pool.query("SELECT * FROM collection_attempts WHERE account_id = 'E2E-1' AND action = 'sms'");
     return rows[0];
   });
-  const state = await (await get('/v1/accounts/E2E-1/collection')).json();
+  // the attempt row is written inside the activity; the episode records the rung once the activity
+  // has answered, so wait for the episode itself rather than read it at once
+  const state = await waitFor(async () => {
+    const s = (await (await get('/v1/accounts/E2E-1/collection')).json()) as { stage?: string };
+    return s.stage === 'sms' ? s : undefined;
+  });
   expect(state).toMatchObject({ status: 'open', balance: 12_050, stage: 'sms', next: { action: 'voice' } });
 
   const payment = { paymentId: 'E2E-P1', accountId: 'E2E-1', amount: 12_050, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'online' };
