@@ -28,7 +28,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  // a failed beforeAll leaves no server: do not wait for a close that never comes
+  if (server) await new Promise((r) => server!.close(r));
   await db?.drop();
 });
 

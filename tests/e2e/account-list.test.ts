@@ -89,7 +89,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  // a failed beforeAll leaves no server: do not wait for a close that never comes
+  if (server) await new Promise((r) => server!.close(r));
   await db?.drop();
 });
 

@@ -16,8 +16,7 @@ import { apiKeys } from '../../db/stores/api-keys';
 import { verifyAuditChain } from '../../db/stores/audit';
 import { ledger } from '../../db/stores/ledger';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { temporalCliPath } from '../../scripts/temporal-bins';
+import type { DevServer } from '../../scripts/dev-server';
 import { createCollectionWorker } from '../../worker/create-worker';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { zoneAtLocalHour } from '../support/clock';
@@ -26,7 +25,7 @@ import { ROUTES } from '../../api/routes/table';
 import { contractFetch } from '../support/contract';
 import { OPS_ROUTES_COVERED } from './ops-routes.covered';
 import { freshDatabase, type FreshDatabase } from '../support/db';
-import { freePort } from '../support/ports';
+import { startTestDevServer } from '../support/dev-server';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
 
 /** Every answer this suite gets is checked against its route's response schema (tests/support/contract.ts). */
@@ -48,10 +47,10 @@ const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-${process.
 
 beforeAll(async () => {
   quietTemporalLogs();
-  const [database, bundle, port] = await Promise.all([freshDatabase(), bundleWorkflows(), freePort()]);
+  const [database, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
   db = database;
   for (const role of ['billing', 'ops', 'finance', 'legal'] as const) keys[role] = await apiKeys(db.pool).create(`e2e-${role}`, [role]);
-  dev = await startDevServer({ cli: temporalCliPath(), dataDir, port, uiPort: port + 1, headless: true });
+  dev = await startTestDevServer(dataDir);
   nativeConnection = await NativeConnection.connect({ address: dev.address });
   const taskQueue = 'e2e';
   worker = await createCollectionWorker({
@@ -81,7 +80,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  // a failed beforeAll leaves no server: do not wait for a close that never comes
+  if (server) await new Promise((r) => server!.close(r));
   await delivery?.stop();
   worker?.shutdown();
   await running;

@@ -14,13 +14,12 @@ import { ROUTES } from '../../api/routes/table';
 import { apiKeys } from '../../db/stores/api-keys';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { temporalCliPath } from '../../scripts/temporal-bins';
+import type { DevServer } from '../../scripts/dev-server';
 import { createCollectionWorker } from '../../worker/create-worker';
 import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { freshDatabase, type FreshDatabase } from '../support/db';
-import { freePort } from '../support/ports';
+import { startTestDevServer } from '../support/dev-server';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
@@ -42,10 +41,10 @@ const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-legal-${pr
 
 beforeAll(async () => {
   quietTemporalLogs();
-  const [database, bundle, port] = await Promise.all([freshDatabase(), bundleWorkflows(), freePort()]);
+  const [database, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
   db = database;
   for (const role of ['billing', 'ops', 'legal'] as const) keys[role] = (await apiKeys(db.pool).create(`legal-e2e-${role}`, [role])).key;
-  dev = await startDevServer({ cli: temporalCliPath(), dataDir, port, uiPort: port + 1, headless: true });
+  dev = await startTestDevServer(dataDir);
   nativeConnection = await NativeConnection.connect({ address: dev.address });
   const taskQueue = 'e2e-legal';
   worker = await createCollectionWorker({
@@ -73,7 +72,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  // a failed beforeAll leaves no server: do not wait for a close that never comes
+  if (server) await new Promise((r) => server!.close(r));
   worker?.shutdown();
   await running;
   await nativeConnection?.close();

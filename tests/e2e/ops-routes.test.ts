@@ -14,13 +14,12 @@ import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { collectionRecords } from '../../db/stores/collection-records';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { temporalCliPath } from '../../scripts/temporal-bins';
+import type { DevServer } from '../../scripts/dev-server';
 import { createCollectionWorker } from '../../worker/create-worker';
 import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { freshDatabase, type FreshDatabase } from '../support/db';
-import { freePort } from '../support/ports';
+import { startTestDevServer } from '../support/dev-server';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
 import { waitFor } from '../support/wait';
 import { OPS_ROUTES_COVERED } from './ops-routes.covered';
@@ -42,10 +41,10 @@ const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-ops-${proc
 
 beforeAll(async () => {
   quietTemporalLogs();
-  const [database, bundle, port] = await Promise.all([freshDatabase(), bundleWorkflows(), freePort()]);
+  const [database, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
   db = database;
   for (const role of ['billing', 'ops', 'finance', 'admin'] as const) keys[role] = await apiKeys(db.pool).create(`ops-e2e-${role}`, [role]);
-  dev = await startDevServer({ cli: temporalCliPath(), dataDir, port, uiPort: port + 1, headless: true });
+  dev = await startTestDevServer(dataDir);
   nativeConnection = await NativeConnection.connect({ address: dev.address });
   const taskQueue = 'ops-e2e';
   worker = await createCollectionWorker({
@@ -66,7 +65,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  // a failed beforeAll leaves no server: do not wait for a close that never comes
+  if (server) await new Promise((r) => server!.close(r));
   worker?.shutdown();
   await running;
   await nativeConnection?.close();

@@ -15,8 +15,7 @@ import { CollectionClient } from '../../api/collection-client';
 import { apiKeys } from '../../db/stores/api-keys';
 import { collectionRecords, type WorkTask } from '../../db/stores/collection-records';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { temporalCliPath } from '../../scripts/temporal-bins';
+import type { DevServer } from '../../scripts/dev-server';
 import { createCollectionWorker } from '../../worker/create-worker';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import type { CollectionSnapshot } from '../../domain/episode/snapshot';
@@ -25,7 +24,7 @@ import { waitFor } from '../support/wait';
 import { ROUTES } from '../../api/routes/table';
 import { contractFetch } from '../support/contract';
 import { freshDatabase, type FreshDatabase } from '../support/db';
-import { freePort } from '../support/ports';
+import { startTestDevServer } from '../support/dev-server';
 import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
 
 const fetch = contractFetch(ROUTES);
@@ -45,12 +44,12 @@ const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-tasks-${pr
 
 beforeAll(async () => {
   quietTemporalLogs();
-  const [database, bundle, port] = await Promise.all([freshDatabase(), bundleWorkflows(), freePort()]);
+  const [database, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
   db = database;
   keys.billing = { ...(await apiKeys(db.pool).create('tasks-billing', ['billing'])), name: 'tasks-billing' };
   keys.ann = { ...(await apiKeys(db.pool).create('ann', ['ops'])), name: 'ann' };
   keys.bob = { ...(await apiKeys(db.pool).create('bob', ['ops'])), name: 'bob' };
-  dev = await startDevServer({ cli: temporalCliPath(), dataDir, port, uiPort: port + 1, headless: true });
+  dev = await startTestDevServer(dataDir);
   nativeConnection = await NativeConnection.connect({ address: dev.address });
   const taskQueue = 'e2e-tasks';
   worker = await createCollectionWorker({
@@ -72,7 +71,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  // a failed beforeAll leaves no server: do not wait for a close that never comes
+  if (server) await new Promise((r) => server!.close(r));
   worker?.shutdown();
   await running;
   await nativeConnection?.close();
