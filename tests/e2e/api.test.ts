@@ -1,95 +1,45 @@
 // End to end on the real Temporal dev server: HTTP API → client → workflow → activities →
 // PostgreSQL, with the provider simulator.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import type { Server } from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
 import pino from 'pino';
-import { ProviderSimulator } from '../../activities/providers/simulator';
 import { createApp } from '../../api/app';
 import { CollectionClient } from '../../api/collection-client';
-import { LitigationClient } from '../../api/litigation-client';
 import { startPaymentDelivery, type PaymentDelivery } from '../../api/payment-delivery';
 import { apiKeys } from '../../db/stores/api-keys';
 import { verifyAuditChain } from '../../db/stores/audit';
 import { ledger } from '../../db/stores/ledger';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
-import type { DevServer } from '../../scripts/dev-server';
-import { createCollectionWorker } from '../../worker/create-worker';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { zoneAtLocalHour } from '../support/clock';
 import { waitFor } from '../support/wait';
 import { ROUTES } from '../../api/routes/table';
 import { contractFetch } from '../support/contract';
 import { OPS_ROUTES_COVERED } from './ops-routes.covered';
-import { freshDatabase, type FreshDatabase } from '../support/db';
-import { startTestDevServer } from '../support/dev-server';
-import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
+import { type FreshDatabase } from '../support/db';
+import { useE2eStack } from '../support/e2e-stack';
 
 /** Every answer this suite gets is checked against its route's response schema (tests/support/contract.ts). */
 const fetch = contractFetch(ROUTES);
 
+const stack = useE2eStack({
+  name: 'api',
+  // the payment outbox's deliverer runs beside the API, as in production
+  extend: ({ db, collection }) => {
+    delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 500 });
+    return { deps: { onPaymentPending: delivery.nudge }, stop: () => delivery.stop() };
+  },
+});
 let db: FreshDatabase;
-let dev: DevServer;
-let worker: Worker;
-let running: Promise<void>;
-let nativeConnection: NativeConnection;
-let connection: Connection;
-let server: Server;
+let collection: CollectionClient;
 let base: string;
 let delivery: PaymentDelivery;
-let collection: CollectionClient;
 /** API keys by role, made through the store as `npm run keys` would. */
 const keys: Record<'billing' | 'ops' | 'finance' | 'legal', { keyId: string; key: string }> = {} as never;
-const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-${process.pid}`);
 
 beforeAll(async () => {
-  quietTemporalLogs();
-  const [database, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
-  db = database;
+  ({ db, collection, base } = stack);
   for (const role of ['billing', 'ops', 'finance', 'legal'] as const) keys[role] = await apiKeys(db.pool).create(`e2e-${role}`, [role]);
-  dev = await startTestDevServer(dataDir);
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
-  const taskQueue = 'e2e';
-  worker = await createCollectionWorker({
-    connection: nativeConnection,
-    taskQueue,
-    pool: db.pool,
-    providers: new ProviderSimulator(db.pool).providers(),
-    tuning: { workflowBundle: bundle },
-  });
-  running = worker.run();
-  connection = await Connection.connect({ address: dev.address });
-  collection = new CollectionClient(new Client({ connection }), taskQueue);
-  delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 500 });
-  const app = createApp({
-    pool: db.pool,
-    collection,
-    litigation: new LitigationClient(new Client({ connection }), taskQueue),
-    onPaymentPending: delivery.nudge,
-    policy: () => KNOWN_POLICIES['default']!,
-    log: pino({ level: 'silent' }),
-  });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-});
-
-afterAll(async () => {
-  // a failed beforeAll leaves no server: do not wait for a close that never comes
-  if (server) await new Promise((r) => server!.close(r));
-  await delivery?.stop();
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await connection?.close();
-  await dev?.stop();
-  await db?.drop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const auth = (role: keyof typeof keys) => ({ authorization: `Bearer ${keys[role].key}` });
@@ -358,7 +308,7 @@ test('a retried payment whose first delivery reached an episode that has since e
   });
   await waitFor(async () => ((await collection.state('E2E-10'))?.status === 'paid' ? true : undefined));
   // The paid episode ends (after its last read-model write); a bill before that would reopen it.
-  await new Client({ connection }).workflow.getHandle('collection-E2E-10').result();
+  await stack.client.workflow.getHandle('collection-E2E-10').result();
   // A new bill opens another episode before the retry.
   expect((await post('/v1/accounts/E2E-10/arrears', { ...arrears, billId: 'E2E-10-B2', amount: 3_000, region: 'E2E-EAST' })).status).toBe(201);
   await waitFor(async () => ((await collection.state('E2E-10'))?.episodeId === 'E2E-10-B2' ? true : undefined));

@@ -1,79 +1,29 @@
 // Operations routes end to end on the real Temporal dev server: alerts (list, acknowledge), a
 // late-fee waiver, closing an episode by hand, contact preferences carried into a later episode.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Server } from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
-import pino from 'pino';
-import { ProviderSimulator } from '../../activities/providers/simulator';
-import { createApp } from '../../api/app';
 import { CollectionClient } from '../../api/collection-client';
 import { ROUTES } from '../../api/routes/table';
-import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { collectionRecords } from '../../db/stores/collection-records';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
-import type { DevServer } from '../../scripts/dev-server';
-import { createCollectionWorker } from '../../worker/create-worker';
 import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
-import { freshDatabase, type FreshDatabase } from '../support/db';
-import { startTestDevServer } from '../support/dev-server';
-import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
+import { type FreshDatabase } from '../support/db';
+import { useE2eStack } from '../support/e2e-stack';
 import { waitFor } from '../support/wait';
 import { OPS_ROUTES_COVERED } from './ops-routes.covered';
 
 const fetch = contractFetch(ROUTES);
 type Role = 'billing' | 'ops' | 'finance' | 'admin';
 
+const stack = useE2eStack({ name: 'ops' });
 let db: FreshDatabase;
-let dev: DevServer;
-let worker: Worker;
-let running: Promise<void>;
-let nativeConnection: NativeConnection;
-let connection: Connection;
-let server: Server;
-let base: string;
 let collection: CollectionClient;
+let base: string;
 const keys = {} as Record<Role, { keyId: string; key: string }>;
-const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-ops-${process.pid}`);
 
 beforeAll(async () => {
-  quietTemporalLogs();
-  const [database, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
-  db = database;
+  ({ db, collection, base } = stack);
   for (const role of ['billing', 'ops', 'finance', 'admin'] as const) keys[role] = await apiKeys(db.pool).create(`ops-e2e-${role}`, [role]);
-  dev = await startTestDevServer(dataDir);
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
-  const taskQueue = 'ops-e2e';
-  worker = await createCollectionWorker({
-    connection: nativeConnection,
-    taskQueue,
-    pool: db.pool,
-    providers: new ProviderSimulator(db.pool).providers(),
-    tuning: { workflowBundle: bundle },
-  });
-  running = worker.run();
-  connection = await Connection.connect({ address: dev.address });
-  collection = new CollectionClient(new Client({ connection }), taskQueue);
-  const app = createApp({ pool: db.pool, collection, policy: () => KNOWN_POLICIES['default']!, log: pino({ level: 'silent' }) });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-
-afterAll(async () => {
-  // a failed beforeAll leaves no server: do not wait for a close that never comes
-  if (server) await new Promise((r) => server!.close(r));
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await connection?.close();
-  await dev?.stop();
-  await db?.drop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function call(method: string, url: string, role: Role, body?: unknown) {

@@ -3,83 +3,32 @@
 // answers the same. Call and visit tasks are written with the activities' own store call
 // (createTask, as createCallTask and dispatchFieldVisit write them), since on the real clock the
 // ladder reaches its call rungs only weeks after the due date.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Server } from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
-import pino from 'pino';
-import { ProviderSimulator } from '../../activities/providers/simulator';
-import { createApp } from '../../api/app';
 import { CollectionClient } from '../../api/collection-client';
 import { apiKeys } from '../../db/stores/api-keys';
 import { collectionRecords, type WorkTask } from '../../db/stores/collection-records';
-import { KNOWN_POLICIES } from '../../config/policy-schema';
-import type { DevServer } from '../../scripts/dev-server';
-import { createCollectionWorker } from '../../worker/create-worker';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import type { CollectionSnapshot } from '../../domain/episode/snapshot';
 import { zoneAtLocalHour } from '../support/clock';
 import { waitFor } from '../support/wait';
 import { ROUTES } from '../../api/routes/table';
 import { contractFetch } from '../support/contract';
-import { freshDatabase, type FreshDatabase } from '../support/db';
-import { startTestDevServer } from '../support/dev-server';
-import { bundleWorkflows, quietTemporalLogs } from '../support/temporal';
+import { type FreshDatabase } from '../support/db';
+import { useE2eStack } from '../support/e2e-stack';
 
 const fetch = contractFetch(ROUTES);
 
+const stack = useE2eStack({ name: 'tasks' });
 let db: FreshDatabase;
-let dev: DevServer;
-let worker: Worker;
-let running: Promise<void>;
-let nativeConnection: NativeConnection;
-let connection: Connection;
-let server: Server;
-let base: string;
 let collection: CollectionClient;
+let base: string;
 type Who = 'billing' | 'ann' | 'bob';
 const keys: Record<Who, { keyId: string; key: string; name: string }> = {} as never;
-const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-tasks-${process.pid}`);
 
 beforeAll(async () => {
-  quietTemporalLogs();
-  const [database, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
-  db = database;
+  ({ db, collection, base } = stack);
   keys.billing = { ...(await apiKeys(db.pool).create('tasks-billing', ['billing'])), name: 'tasks-billing' };
   keys.ann = { ...(await apiKeys(db.pool).create('ann', ['ops'])), name: 'ann' };
   keys.bob = { ...(await apiKeys(db.pool).create('bob', ['ops'])), name: 'bob' };
-  dev = await startTestDevServer(dataDir);
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
-  const taskQueue = 'e2e-tasks';
-  worker = await createCollectionWorker({
-    connection: nativeConnection,
-    taskQueue,
-    pool: db.pool,
-    providers: new ProviderSimulator(db.pool).providers(),
-    tuning: { workflowBundle: bundle },
-  });
-  running = worker.run();
-  connection = await Connection.connect({ address: dev.address });
-  collection = new CollectionClient(new Client({ connection }), taskQueue);
-  const app = createApp({ pool: db.pool, collection, policy: () => KNOWN_POLICIES['default']!, log: pino({ level: 'silent' }) });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-});
-
-afterAll(async () => {
-  // a failed beforeAll leaves no server: do not wait for a close that never comes
-  if (server) await new Promise((r) => server!.close(r));
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await connection?.close();
-  await dev?.stop();
-  await db?.drop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const actor = (who: Who) => `key:${keys[who].keyId}:${keys[who].name}`;

@@ -1,0 +1,101 @@
+// The whole system for an e2e file: a fresh database, a Temporal dev server, the production worker
+// with the provider simulator, and the HTTP app on an ephemeral port. One copy for every e2e file,
+// so setup and teardown (including after a half-failed start) are fixed in one place.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Server } from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { ProviderSimulator } from '../../activities/providers/simulator';
+import { createApp, type AppDeps } from '../../api/app';
+import { CollectionClient } from '../../api/collection-client';
+import { LitigationClient } from '../../api/litigation-client';
+import { KNOWN_POLICIES } from '../../config/policy-schema';
+import type { DevServer } from '../../scripts/dev-server';
+import { createCollectionWorker } from '../../worker/create-worker';
+import { freshDatabase, type FreshDatabase } from './db';
+import { startTestDevServer } from './dev-server';
+import { bundleWorkflows, quietTemporalLogs } from './temporal';
+
+export interface E2eStack {
+  db: FreshDatabase;
+  dev: DevServer;
+  /** A client on the dev server (for what the API does not expose, e.g. awaiting a run). */
+  client: Client;
+  collection: CollectionClient;
+  /** The API's base URL. */
+  base: string;
+}
+
+export interface E2eStackOptions {
+  /** Names the task queue and the dev server's data folder. */
+  name: string;
+  /** Extra app dependencies started with the stack (the payment deliverer), and how to stop them. */
+  extend?: (s: Omit<E2eStack, 'base'>) => { deps: Partial<AppDeps>; stop: () => Promise<void> };
+}
+
+/**
+ * Registers the file's beforeAll/afterAll and returns the stack, filled once beforeAll has run
+ * (hooks the file registers after this call see it ready).
+ */
+export function useE2eStack(opts: E2eStackOptions): E2eStack {
+  const stack = {} as E2eStack;
+  const dataDir = path.resolve(__dirname, '../../.data', `test-temporal-${opts.name}-${process.pid}`);
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  let connection: Connection | undefined;
+  let server: Server | undefined;
+  let stopExtra: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    quietTemporalLogs();
+    const [db, bundle] = await Promise.all([freshDatabase(), bundleWorkflows()]);
+    stack.db = db;
+    stack.dev = await startTestDevServer(dataDir);
+    nativeConnection = await NativeConnection.connect({ address: stack.dev.address });
+    const taskQueue = `e2e-${opts.name}`;
+    worker = await createCollectionWorker({
+      connection: nativeConnection,
+      taskQueue,
+      pool: db.pool,
+      providers: new ProviderSimulator(db.pool).providers(),
+      tuning: { workflowBundle: bundle },
+    });
+    running = worker.run();
+    connection = await Connection.connect({ address: stack.dev.address });
+    stack.client = new Client({ connection });
+    stack.collection = new CollectionClient(stack.client, taskQueue);
+    const extra = opts.extend?.(stack);
+    stopExtra = extra?.stop;
+    const app = createApp({
+      pool: db.pool,
+      collection: stack.collection,
+      litigation: new LitigationClient(stack.client, taskQueue),
+      policy: () => KNOWN_POLICIES['default']!,
+      log: pino({ level: 'silent' }),
+      ...extra?.deps,
+    });
+    const listening = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    server = listening;
+    stack.base = `http://127.0.0.1:${(listening.address() as { port: number }).port}`;
+  });
+
+  afterAll(async () => {
+    // Each part only if it started: a failed beforeAll must not hang here waiting for it.
+    if (server) await new Promise((r) => server!.close(r));
+    await stopExtra?.();
+    worker?.shutdown();
+    await running;
+    await nativeConnection?.close();
+    await connection?.close();
+    await stack.dev?.stop();
+    await stack.db?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  return stack;
+}
