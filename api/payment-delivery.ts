@@ -4,13 +4,11 @@
 // retried with backoff; a refusal by the episode is stored as the payment's answer.
 import type { Logger } from 'pino';
 import type { Ledger } from '../db/stores/ledger';
+import { startBackgroundLoop, type BackgroundLoop } from './background-loop';
 import type { CollectionClient } from './collection-client';
 import { deliverPayment, rejectedAnswer } from './services/payments';
 
-export interface PaymentDelivery {
-  nudge: () => void;
-  stop: () => Promise<void>;
-}
+export type PaymentDelivery = BackgroundLoop;
 
 export function startPaymentDelivery(deps: {
   ledger: Ledger;
@@ -19,10 +17,6 @@ export function startPaymentDelivery(deps: {
   intervalMs?: number;
   concurrency?: number;
 }): PaymentDelivery {
-  const intervalMs = deps.intervalMs ?? 1000;
-  let stopped = false;
-  let wake: (() => void) | undefined;
-
   const deliverOne = () =>
     deps.ledger.withNextUndeliveredPayment(async (p, tx) => {
       const delivery = await deliverPayment(deps, tx, p);
@@ -32,37 +26,19 @@ export function startPaymentDelivery(deps: {
       }
     });
 
-  const loop = (async () => {
-    while (!stopped) {
-      // Drain: each of `concurrency` workers takes the next due payment until none is left; a worker
-      // that fails ends its pass alone, so a pass never leaves workers running into the next one.
-      await Promise.all(
+  // Drain: each of `concurrency` workers takes the next due payment until none is left; a worker
+  // that fails ends its pass alone, so a pass never leaves workers running into the next one.
+  return startBackgroundLoop(
+    (stopped) =>
+      Promise.all(
         Array.from({ length: deps.concurrency ?? 8 }, async () => {
           try {
-            while (!stopped && (await deliverOne()));
+            while (!stopped() && (await deliverOne()));
           } catch (err) {
             deps.log.error({ err: (err as Error).message }, 'payment delivery pass failed; retrying');
           }
         }),
-      );
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  })();
-
-  return {
-    nudge: () => wake?.(),
-    async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
-    },
-  };
+      ).then(() => undefined),
+    deps.intervalMs ?? 1000,
+  );
 }

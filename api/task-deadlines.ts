@@ -4,6 +4,7 @@
 // several API processes at once (rows are taken with SKIP LOCKED, the alert is keyed by the task).
 import type { Logger } from 'pino';
 import type { WorkTasks } from '../db/stores/work-tasks';
+import { startBackgroundLoop } from './background-loop';
 
 export interface TaskDeadlines {
   /** One pass now (tests; the loop runs them on its own); `asOf` a clock other than the database's. */
@@ -12,9 +13,7 @@ export interface TaskDeadlines {
 }
 
 export function startTaskDeadlines(deps: { tasks: WorkTasks; log: Logger; intervalMs?: number }): TaskDeadlines {
-  const intervalMs = deps.intervalMs ?? 60_000;
-  let stopped = false;
-  let wake: (() => void) | undefined;
+  let stopped = false; // ends a long sweep early once stop() is called
 
   const sweep = async (asOf?: Date) => {
     let n = 0;
@@ -25,31 +24,19 @@ export function startTaskDeadlines(deps: { tasks: WorkTasks; log: Logger; interv
     return n;
   };
 
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        await sweep();
-      } catch (err) {
-        deps.log.error({ err: (err as Error).message }, 'task deadline pass failed; retrying');
-      }
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+  const loop = startBackgroundLoop(async () => {
+    try {
+      await sweep();
+    } catch (err) {
+      deps.log.error({ err: (err as Error).message }, 'task deadline pass failed; retrying');
     }
-  })();
+  }, deps.intervalMs ?? 60_000);
 
   return {
     sweep,
-    async stop() {
+    stop() {
       stopped = true;
-      wake?.();
-      await loop;
+      return loop.stop();
     },
   };
 }

@@ -3,24 +3,19 @@
 // older than the row (a retried activity that lands late, an older episode) changes nothing. The
 // list answers from this table only, never from the workflows.
 import type { Pool } from 'pg';
+import type { EpisodeView } from '../../domain/episode/read-model';
 
-/** What the workflow writes at each change of status, stage, service, balance or next action. */
-export interface EpisodeViewRecord {
+/**
+ * What the workflow writes at each change of status, stage, service, balance or next action: the
+ * domain's view of the episode (domain/episode/read-model.ts) with its key, order and times in UTC.
+ */
+export interface EpisodeViewRecord extends Omit<EpisodeView, 'nextActionAt'> {
   accountId: string;
   episodeId: string;
   /** Workflow time the episode first wrote its view (ISO, UTC): orders episodes of one account. */
   episodeStartedAt: string;
   /** Monotonic within the episode, carried across continue-as-new. */
   version: number;
-  status: string;
-  stage: string;
-  service: string;
-  balance: number;
-  currency: string;
-  segment: string;
-  lists: string[];
-  anchorDueDate: string;
-  nextAction: string | null;
   /** ISO, UTC; null when nothing is planned. */
   nextActionAt: string | null;
   /** Workflow time of the change (ISO, UTC). */
