@@ -11,6 +11,7 @@ import type { CollectionSnapshot } from '../domain/episode/snapshot';
 import type {
   AgencyReport,
   DisputeRequest,
+  EpisodeStart,
   EpisodeState,
   FeeAdjustment,
   PlanRequest,
@@ -18,7 +19,7 @@ import type {
   ReviewDecisionRequest,
   WriteOffRequest,
 } from '../domain/episode/state';
-import type { Bill, CollectionPolicy, Customer, EpisodeStatus, Payment, ServiceState } from '../domain/policy/types';
+import type { Bill, Customer, EpisodeStatus, Payment, ServiceState } from '../domain/policy/types';
 
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
 export function collectionWorkflowId(accountId: string): string {
@@ -27,14 +28,8 @@ export function collectionWorkflowId(accountId: string): string {
 
 // --- the workflow's input and result
 
-export interface CollectionInput {
-  accountId: string;
-  episodeId: string;
-  policy: CollectionPolicy;
-  customer: Customer;
-  firstBill: Bill;
-  /** The account's stored opt-out of reminders (`contact_preferences`), for a new episode's initial state. */
-  optedOut?: boolean;
+/** What starts an episode (the domain's EpisodeStart: account, episode, policy, customer, first bill, stored opt-out), plus what the run itself needs. */
+export interface CollectionInput extends EpisodeStart {
   /** State carried over by continue-as-new. */
   carried?: EpisodeState;
   /** Continue-as-new once history passes this many events (default 2,000; tests set it low). */
