@@ -43,8 +43,13 @@ export type PoolOptions = Omit<pg.PoolConfig, 'connectionString' | 'types'>;
 /** A pg.Pool whose bigint/numeric values (and arrays of them) come back as JS numbers. */
 export function createPool(databaseUrl: string, opts: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({ max: 10, ...opts, connectionString: databaseUrl, types: { getTypeParser } });
-  // An idle client losing its connection (e.g. server restart) must not crash the process.
+  // A client losing its connection (server restart, outage, pg_terminate_backend) must not crash
+  // the process. The pool listens on idle clients only; a client checked out by withTransaction
+  // (held across a workflow update) emits 'error' with no listener, which Node turns into an
+  // uncaught exception. Every client gets a listener from birth: its pending query rejects anyway,
+  // and withTransaction then destroys it instead of returning it to the pool.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
