@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import { KNOWN_POLICIES } from '../config/policy-schema';
 import { createApp } from './app';
+import { closeGracefully } from './graceful-close';
 import { ledger } from '../db/stores/ledger';
 import { CollectionClient } from './collection-client';
 import { LitigationClient } from './litigation-client';
@@ -48,7 +49,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
     server,
     url: `http://${config.api.host}:${port}`,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeGracefully(server);
       await delivery.stop();
       await deadlines.stop();
       await connection.close();

@@ -27,6 +27,9 @@ export function createCollectionWorker(opts: CollectionWorkerOptions): Promise<W
     ...(opts.tuning?.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
     // the collection episodes' activities and the litigation cases' (workflows/index.ts has both workflows)
     activities: { ...createActivities({ pool: opts.pool, providers: opts.providers }), ...createLitigationActivities(opts.pool) },
+    // On SIGTERM the worker stops polling and lets running activities finish for this long, then
+    // cancels them (they are idempotent by key, so the retry elsewhere is safe): shutdown is bounded.
+    shutdownGraceTime: '10s',
     ...opts.tuning,
   });
 }

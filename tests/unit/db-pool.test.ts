@@ -21,7 +21,7 @@ describe('database pool', () => {
     let killedPid = 0;
     const transaction = withTransaction(pool, async (client) => {
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      killedPid = rows[0].pid;
+      killedPid = rows[0]!.pid;
       // Listening for 'end' (not 'error', which would hide the bug) to wait for the effect itself.
       const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
       await db.pool.query('SELECT pg_terminate_backend($1)', [killedPid]);
@@ -31,7 +31,7 @@ describe('database pool', () => {
     await expect(transaction).rejects.toThrow();
 
     const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    expect(rows[0].pid).not.toBe(killedPid);
+    expect(rows[0]!.pid).not.toBe(killedPid);
     expect(pool.totalCount).toBeLessThanOrEqual(2);
   });
 });
