@@ -5,6 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import { createLitigationActivities } from '../activities/litigation';
+import { createLinkActivities } from '../activities/litigation-link';
 import type { Providers } from '../activities/providers/types';
 
 export interface CollectionWorkerOptions {
@@ -26,7 +27,11 @@ export function createCollectionWorker(opts: CollectionWorkerOptions): Promise<W
     taskQueue: opts.taskQueue,
     ...(opts.tuning?.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
     // the collection episodes' activities and the litigation cases' (workflows/index.ts has both workflows)
-    activities: { ...createActivities({ pool: opts.pool, providers: opts.providers }), ...createLitigationActivities(opts.pool) },
+    activities: {
+      ...createActivities({ pool: opts.pool, providers: opts.providers }),
+      ...createLitigationActivities(opts.pool),
+      ...createLinkActivities(opts.pool),
+    },
     // On SIGTERM the worker stops polling and lets running activities finish for this long, then
     // cancels them (they are idempotent by key, so the retry elsewhere is safe): shutdown is bounded.
     shutdownGraceTime: '10s',

@@ -1,7 +1,8 @@
 // The litigation case workflow's messages, defined once for the workflow and its clients (the
 // collection workflow's are in ./messages). Plain data only; the domain's shapes are imported.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseState, CaseStep, Deadline, HistoryEntry, LitigationCase, OpenCaseRequest, StepName } from '../domain/litigation';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseMoney } from '../domain/episode/practice/litigation-link';
+import type { CaseMoneyView, CaseState, CaseStep, Deadline, HistoryEntry, LitigationCase, OpenCaseRequest, StepName } from '../domain/litigation';
 
 /** One workflow per case, its own (not a child of the episode): see docs/adr/0008. */
 export function litigationWorkflowId(caseId: string): string {
@@ -30,8 +31,10 @@ export interface LitigationOutcome {
 }
 
 /** What the state query answers: the case as of `asOf`, the steps that fit, its deadlines and history. */
-export interface LitigationView extends Omit<LitigationCase, 'fired' | 'history' | 'deadlines'> {
+export interface LitigationView extends Omit<LitigationCase, 'fired' | 'history' | 'deadlines' | 'money'> {
   workflowId: string;
+  /** The case's money (ADR 12): principal, balance, late fee, costs, paid since referral. */
+  money: CaseMoneyView;
   allowedSteps: StepName[];
   nextDeadline: Deadline | null;
   deadlines: Deadline[];
@@ -51,3 +54,6 @@ export interface StepAnswer {
 
 export const applyStepUpdate = defineUpdate<StepAnswer, [CaseStep]>('applyStep');
 export const litigationStateQuery = defineQuery<LitigationView, [asOf?: number]>('litigationState');
+
+/** The episode tells its case the money (ADR 12): the case keeps the highest `seq`. */
+export const caseMoneySignal = defineSignal<[CaseMoney]>('caseMoney');

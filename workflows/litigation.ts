@@ -3,11 +3,14 @@
 // legal's steps as an update validated by the transition table, and keeps the court's deadlines
 // with timers: the objection window passing makes a payment order effective, the appeal window
 // passing makes a judgment effective, the enforcement deadline and hearings raise alerts and tasks.
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { LitigationActivities, LitigationCaseRow } from '../activities/litigation-contract';
 import {
   advance,
   allowedSteps,
+  applyMoney,
+  caseMoneyView,
+  closeByMoney,
   applyStep,
   isTerminal,
   nextDeadline,
@@ -17,8 +20,10 @@ import {
   type CaseStep,
   type LitigationCase,
 } from '../domain/litigation';
+import { afterStep, tellEnded, tellOpened } from './litigation-link';
 import {
   applyStepUpdate,
+  caseMoneySignal,
   litigationStateQuery,
   litigationWorkflowId,
   STEP_REFUSED,
@@ -60,13 +65,23 @@ function rowOf(c: LitigationCase): LitigationCaseRow {
 }
 
 export function litigationView(c: LitigationCase, asOf: number): LitigationView {
-  const { fired: _fired, ...rest } = advance(c, asOf).case;
-  return { ...rest, workflowId: litigationWorkflowId(c.caseId), allowedSteps: allowedSteps(rest.state), nextDeadline: nextDeadline(rest) };
+  const { fired: _fired, money: _money, ...rest } = advance(c, asOf).case;
+  return {
+    ...rest,
+    workflowId: litigationWorkflowId(c.caseId),
+    allowedSteps: allowedSteps(rest.state),
+    nextDeadline: nextDeadline(rest),
+    money: caseMoneyView(advance(c, asOf).case),
+  };
 }
 
 export async function litigationWorkflow(input: LitigationInput): Promise<LitigationOutcome> {
   let c: LitigationCase = input.carried ?? openCase(input.open, Date.now());
   let changed = false;
+  // The link with the episode (ADR 12); a case started before it keeps running as it did.
+  const linked = patched('litigation-link');
+  /** The money ended the case (paid in full, or the agreement paid): the key of its closing, until carried out. */
+  let closedByMoney: string | undefined;
 
   async function carryOut(effects: CaseEffect[]): Promise<void> {
     for (const e of effects) {
@@ -100,6 +115,7 @@ export async function litigationWorkflow(input: LitigationInput): Promise<Litiga
       changed = true;
       await carryOut(r.effects);
       await acts.recordLitigationCase(rowOf(c));
+      if (linked) await afterStep(c, step);
       return answer(step, false);
     },
     {
@@ -113,7 +129,16 @@ export async function litigationWorkflow(input: LitigationInput): Promise<Litiga
     },
   );
 
+  setHandler(caseMoneySignal, (money) => {
+    const r = applyMoney(c, money);
+    if (!r.changed) return;
+    c = r.close ? closeByMoney(r.case, r.close, `money:${money.seq}`, Date.now()) : r.case;
+    if (r.close && isTerminal(c.state)) closedByMoney = `money:${money.seq}`;
+    changed = true;
+  });
+
   await acts.recordLitigationCase(rowOf(c));
+  if (linked) await tellOpened(c);
 
   while (!isTerminal(c.state)) {
     const wake = nextWakeup(c);
@@ -127,6 +152,10 @@ export async function litigationWorkflow(input: LitigationInput): Promise<Litiga
     await acts.recordLitigationCase(rowOf(c));
   }
 
+  if (closedByMoney) {
+    await acts.recordLitigationCase(rowOf(c));
+    if (linked) await tellEnded(c, closedByMoney);
+  }
   await condition(allHandlersFinished);
   return { caseId: c.caseId, state: c.state, ...(c.outcome ? { outcome: c.outcome } : {}) };
 }

@@ -5,6 +5,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentResult } from '../domain/episode/ledger';
 import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { LateFeeView } from '../domain/episode/practice/late-fee';
+import type { CaseSignal } from '../domain/episode/practice/litigation-link';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
 import type { ReviewAnswer } from '../domain/episode/practice/review';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
@@ -140,3 +141,8 @@ export const decideReviewUpdate = defineUpdate<ReviewAnswer, [ReviewDecisionRequ
  * workflow's last task, which can be days old while it sleeps, and the late fee grows daily.
  */
 export const collectionStateQuery = defineQuery<CollectionSnapshot, [asOf?: number]>('collectionState');
+
+// --- the litigation case (ADR 12)
+
+/** The episode's litigation case tells it: opened, the court's case number, how it ended (idempotent by `signalId`). */
+export const litigationCaseSignal = defineSignal<[CaseSignal]>('litigationCase');

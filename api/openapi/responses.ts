@@ -224,6 +224,19 @@ export const collectionViewSchema = z
     lateFee: lateFeeSchema.nullable(),
     promises: z.array(z.object({ promiseId: z.string(), date: localDate, due: minor(), source: z.string(), status: z.string(), madeAt: utc })),
     brokenPromises: z.number().int(),
+    litigation: z
+      .object({
+        caseId: z.string(),
+        caseNumber: z.string(),
+        courtCaseNumber: z.string().nullable(),
+        status: z.string(),
+        outcome: z.string().nullable(),
+        reason: z.string().nullable(),
+        linkedAt: utc,
+        paidSinceReferral: z.number().int(),
+      })
+      .nullable()
+      .meta({ description: 'the litigation case (ADR 12): its id and number, the court case number once accepted; null when none' }),
     workflowUrl: z.url().optional().meta({ description: 'the episode in the Temporal Web UI, when the API knows its address' }),
   })
   .meta({ id: 'CollectionView', description: 'An episode: times in UTC (`at`) and in the customer’s zone (`atLocal`).' });
@@ -456,6 +469,17 @@ export const litigationViewSchema = z
     declineReason: z.string().optional(),
     terminationReason: z.string().optional(),
     outcome: z.enum(OUTCOMES).optional(),
+    money: z.object({
+      currency,
+      principal: minor('the debt at opening'),
+      balance: minor('what is owed now (principal), as the episode last told the case'),
+      lateFee: minor('the late fee owed now'),
+      courtFee: minor(),
+      judgmentCosts: minor(),
+      paidSinceReferral: minor(),
+      collectedByEnforcement: minor(),
+      asOf: utc.nullable(),
+    }),
     allowedSteps: z.array(caseStepNameSchema),
     nextDeadline: deadlineSchema.nullable(),
     deadlines: z.array(deadlineSchema),

@@ -18,6 +18,10 @@ export interface EpisodeView {
   nextAction: string | null;
   /** Epoch ms; null when nothing is planned. */
   nextActionAt: number | null;
+  /** The litigation case (ADR 12); absent when the episode has none (older views are written as before). */
+  litigationCaseId?: string;
+  /** The court's case number once the court accepted the case, else the case's own number. */
+  litigationCaseNumber?: string;
 }
 
 export function episodeView(state: EpisodeState, move: NextMove | undefined): EpisodeView {
@@ -32,6 +36,9 @@ export function episodeView(state: EpisodeState, move: NextMove | undefined): Ep
     anchorDueDate: state.anchorDueDate,
     nextAction: move ? (move.kind === 'rung' ? move.plan.action : move.kind) : null,
     nextActionAt: move ? move.at : null,
+    ...(state.litigation
+      ? { litigationCaseId: state.litigation.caseId, litigationCaseNumber: state.litigation.courtCaseNumber ?? state.litigation.caseNumber }
+      : {}),
   };
 }
 

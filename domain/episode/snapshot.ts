@@ -58,6 +58,17 @@ export interface CollectionSnapshot {
   lateFee: LateFeeView | null;
   promises: { promiseId: string; date: string; due: number; source: string; status: string; madeAt: string }[];
   brokenPromises: number;
+  /** The litigation case (ADR 12): its id and number, the court's number once accepted, how it ended; null when none. */
+  litigation: {
+    caseId: string;
+    caseNumber: string;
+    courtCaseNumber: string | null;
+    status: string;
+    outcome: string | null;
+    reason: string | null;
+    linkedAt: string;
+    paidSinceReferral: number;
+  } | null;
 }
 
 /** The last rung taken (done), or `enrolled`. */
@@ -154,5 +165,17 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
       restoredAt: iso(r.restoredAt),
       latencyMs: r.restoredAt - r.seenAt,
     })),
+    litigation: state.litigation
+      ? {
+          caseId: state.litigation.caseId,
+          caseNumber: state.litigation.caseNumber,
+          courtCaseNumber: state.litigation.courtCaseNumber ?? null,
+          status: state.litigation.status,
+          outcome: state.litigation.outcome ?? null,
+          reason: state.litigation.reason ?? null,
+          linkedAt: iso(state.litigation.linkedAt),
+          paidSinceReferral: paid(state) - state.litigation.paidBefore,
+        }
+      : null,
   };
 }

@@ -258,3 +258,31 @@ export function upgradeCarried(state: EpisodeState): EpisodeState {
 export function closeEpisode(state: EpisodeState): void {
   if (state.status === 'legal' || state.status === 'open' || state.status === 'written_off') state.status = 'closed';
 }
+
+/** The litigation case of this episode (ADR 12): both sides hold the other's id; see ./practice/litigation-link. */
+export interface LitigationLink {
+  caseId: string;
+  /** The number legal quotes (案件编号). */
+  caseNumber: string;
+  /** The court's own case number, once the court accepted the case (`case_accepted`). */
+  courtCaseNumber?: string;
+  /** `open` while the case runs; then how it ended. */
+  status: 'open' | 'closed' | 'declined' | 'withdrawn';
+  outcome?: string;
+  /** Why the case was declined or withdrawn (the episode resumed collection). */
+  reason?: string;
+  /** Workflow time the episode learnt of the case (epoch ms). */
+  linkedAt: number;
+  /** Total paid when the case was opened: payments since count as "paid since referral". */
+  paidBefore: number;
+  /** Ids of the case's signals already applied (each applies once). */
+  seen: string[];
+  /** What the episode last told the case about the money, as a string, and how many times it did. */
+  told?: string;
+  toldSeq?: number;
+}
+
+export interface EpisodeState {
+  /** The litigation case, once one was opened for this episode (by the legal_referral rung or by hand). */
+  litigation?: LitigationLink;
+}

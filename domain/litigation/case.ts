@@ -6,6 +6,7 @@
 // period of N days from an event starts the next day and ends at the end of its Nth day
 // (民事诉讼法 art. 85). Extension over public holidays is not modelled yet.
 import { allowedSteps, LAPSES, stepTarget, TERMINAL_STATES, type CaseState } from './table';
+import type { CaseMoney } from '../episode/practice/litigation-link';
 import { OUTCOMES, PROCEDURES, type CaseOutcome, type CaseStep, type InstallmentLine, type Procedure, type StepName } from './steps';
 
 const DAY = 86_400_000;
@@ -80,6 +81,8 @@ export interface LitigationCase {
   declineReason?: string;
   terminationReason?: string;
   outcome?: CaseOutcome;
+  /** The money as the episode last told it (ADR 12); absent until it did. */
+  money?: CaseMoney;
   deadlines: Deadline[];
   /** Keys of the deadline events already fired (alerts, tasks, lapses): each fires once. */
   fired: string[];

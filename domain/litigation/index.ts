@@ -2,3 +2,4 @@
 export * from './steps';
 export * from './table';
 export * from './case';
+export * from './money';

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ProviderSimulator } from '../../activities/providers/simulator';
 import { CollectionClient } from '../../api/collection-client';
+import { LitigationClient } from '../../api/litigation-client';
+import type { CaseStep } from '../../domain/litigation';
 import { quietTemporalRuntime } from '../../config/logger';
 import { withThrowawayDatabase } from '../../db/throwaway';
 import { testServerPath } from '../../scripts/temporal-bins';
@@ -177,6 +179,37 @@ async function main(): Promise<void> {
         await env.sleep('1 day');
         await collection.postPayment('R6', { paymentId: 'R6-P1', amount: 20_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
         await r6.result();
+
+        // 7. black list to legal: the legal_referral rung opens the case by itself (ADR 12); the court
+        // accepts it (its number reaches the episode), enforcement collects part (a payment through
+        // the payment path), an ordinary payment clears the rest: case closed collected, episode paid
+        await collection.enrol({
+          accountId: 'R7',
+          customer: customer(['black']),
+          bill: { billId: 'R7-B1', amount: 40_000, currency: 'CNY', dueDate: addDays(localDateOf(await env.currentTimeMs(), ZONE), -1) },
+          policy: DEFAULT_POLICY,
+        });
+        let caseId: string | undefined;
+        for (let day = 0; day < 400 && !caseId; day++) {
+          caseId = (await collection.state('R7'))!.litigation?.caseId;
+          if (!caseId) await env.sleep('1 day');
+        }
+        if (!caseId) throw new Error('R7 did not reach legal_referral');
+        const cases = new LitigationClient(env.client, 'record');
+        const at = new Date(await env.currentTimeMs()).toISOString();
+        const r7steps: Record<string, unknown>[] = [
+          { step: 'accept' },
+          { step: 'demand_letter_sent', sentAt: at, deadlineDays: 10 },
+          { step: 'suit_filed', court: '朝阳区人民法院', claimAmount: 40_000, courtFee: 1_000, procedure: 'small_claims', filedAt: at },
+          { step: 'case_accepted', courtCaseNumber: '(2026)京0105民初9号' },
+          { step: 'judgment', amount: 40_000, costs: 500, servedAt: at },
+          { step: 'enforcement_applied', at },
+          { step: 'enforcement_collected', amount: 15_000 },
+        ];
+        for (const [i, st] of r7steps.entries()) await cases.step(caseId, { stepId: `R7-S${i}`, ...st } as CaseStep);
+        for (let i = 0; i < 100 && (await collection.state('R7'))!.paid < 15_000; i++) await env.sleep('1 minute');
+        await collection.postPayment('R7', { paymentId: 'R7-P1', amount: 25_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+        await env.client.workflow.getHandle(collectionWorkflowId('R7')).result();
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -189,6 +222,7 @@ async function main(): Promise<void> {
         ['R4', undefined],
         ['R5', undefined],
         ['R6', undefined],
+        ['R7', undefined],
       ];
       for (const [name, runId] of runs) {
         const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();

@@ -9,6 +9,7 @@ import { addCharge, applyPayment, balanceOf, paymentProblem } from '../../domain
 import { disputeById, disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute } from '../../domain/episode/practice/dispute';
 import { agreePlan, planProblem, settlePlanOnPayment } from '../../domain/episode/practice/installments';
 import { adjustmentProblem, lateFee, waiveLateFee } from '../../domain/episode/practice/late-fee';
+import { applyCaseSignal } from '../../domain/episode/practice/litigation-link';
 import { migratePolicy, migrationProblem } from '../../domain/episode/practice/policy-migration';
 import { makePromise, promiseProblem, settlePromiseOnPayment } from '../../domain/episode/practice/promise';
 import { decideReview, reviewProblem } from '../../domain/episode/practice/review';
@@ -32,6 +33,7 @@ import {
   waiveLateFeeUpdate,
   writeOffUpdate,
   wrongNumberSignal,
+  litigationCaseSignal,
   type DisputeAnswer,
 } from '../messages';
 
@@ -163,5 +165,6 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
   signal(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   signal(closeEpisodeSignal, () => closeEpisode(state));
   signal(wrongNumberSignal, () => recordWrongNumber(state));
+  signal(litigationCaseSignal, (sig) => applyCaseSignal(state, sig, Date.now()));
   setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
 }

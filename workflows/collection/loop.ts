@@ -14,6 +14,7 @@ import { newEpisode, upgradeCarried, type EpisodeState } from '../../domain/epis
 import type { CollectionInput, EpisodeOutcome } from '../messages';
 import { installHandlers } from './handlers';
 import { recordViewIfChanged } from './read-model';
+import { tellCaseIfChanged } from './litigation-link';
 import { recordChangedRegister } from './registers';
 import { remindOfPromise, restoreService, takeStep } from './rungs';
 
@@ -34,6 +35,8 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     }
     // Registers first, so a promise kept or a dispute upheld by the final payment is recorded too.
     if (await recordChangedRegister(state)) continue;
+    // Only an episode with a litigation case (ADR 12) tells it anything: older histories never have one.
+    if (await tellCaseIfChanged(state)) continue;
     const seen = revision;
     const changed = () => revision !== seen;
     const move = nextMove(state, Date.now());

@@ -1,6 +1,6 @@
 // Taking what the next move asks for: a rung of the ladder, a promise's reminder, the restoration
 // of a line after payment. Each calls its activity and records the outcome in the episode.
-import { ActivityFailure, condition, sleep } from '@temporalio/workflow';
+import { ActivityFailure, condition, patched, sleep } from '@temporalio/workflow';
 import { actionKey, recordRestored, recordStep } from '../../domain/episode/ladder';
 import { balanceOf } from '../../domain/episode/ledger';
 import { lateFee } from '../../domain/episode/practice/late-fee';
@@ -9,6 +9,7 @@ import type { EpisodeState, ReviewDecision } from '../../domain/episode/state';
 import type { PlannedStep } from '../../domain/policy/engine';
 import type { StepOutcome, StepRequest } from '../../activities/contract';
 import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
+import { openReferralCase } from './litigation-link';
 
 function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['action'], key: string): StepRequest {
   return {
@@ -49,6 +50,7 @@ export async function takeStep(state: EpisodeState, plan: PlannedStep, approved?
   try {
     const result = await ladder[ACTIVITY_FOR[plan.action]](request);
     recordStep(state, { ...base, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) }, advance);
+    if (plan.action === 'legal_referral' && result.outcome === 'done' && patched('litigation-link')) await openReferralCase(state);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const reason = err.cause?.message ?? err.message;

@@ -5,6 +5,7 @@
 import { balanceOf, paid } from '../ledger';
 import type { EpisodeState, Installment, PlanRequest, InstallmentPlan } from '../state';
 import { resumeStricter } from '../ladder';
+import { isCasePlanSource } from './litigation-link';
 import { addDays, atLocalTime, localDateOf } from '../../policy/calendar';
 import { installmentPolicy } from '../../policy/default-policy';
 import { isSuspended } from '../../policy/engine';
@@ -15,7 +16,9 @@ export function activePlan(state: EpisodeState): InstallmentPlan | undefined {
 
 export function planProblem(state: EpisodeState, req: PlanRequest, now: number): string | undefined {
   if (state.plan?.planId === req.planId) return undefined; // a repeat
-  if (state.status !== 'open') return `episode is ${state.status}`;
+  // a mediation agreement or settlement in the episode's litigation case is paid like a plan while the episode is in legal
+  const fromCase = isCasePlanSource(req.source);
+  if (state.status !== 'open' && !(fromCase && state.status === 'legal')) return `episode is ${state.status}`;
   if (activePlan(state)) return `plan ${state.plan!.planId} is already active`;
   const rules = installmentPolicy(state.policy);
   const list = req.installments;
@@ -29,7 +32,8 @@ export function planProblem(state: EpisodeState, req: PlanRequest, now: number):
   }
   if (list[list.length - 1]!.dueDate > addDays(today, rules.maxMonths * 31)) return `a plan may run at most ${rules.maxMonths} months`;
   const total = list.reduce((t, x) => t + x.amount, 0);
-  if (total < balanceOf(state)) return `installments total ${total}, less than the balance ${balanceOf(state)}`;
+  // a case's agreement may be for less than the debt: paid in full, it ends the case (settled) and the episode
+  if (!fromCase && total < balanceOf(state)) return `installments total ${total}, less than the balance ${balanceOf(state)}`;
   return undefined;
 }
 

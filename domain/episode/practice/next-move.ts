@@ -18,8 +18,9 @@ export type NextMove =
 
 /** The next move, or undefined when there is nothing to plan (not open, ladder done, or held by a dispute). */
 export function nextMove(state: EpisodeState, now: number): NextMove | undefined {
-  if (state.status !== 'open') return undefined;
-  const checkpoint = planCheckpoint(state, now);
+  const checkpoint = state.status === 'open' || state.status === 'legal' ? planCheckpoint(state, now) : undefined;
+  // in legal only a plan agreed in the litigation case is checked (older episodes in legal never have a plan)
+  if (state.status !== 'open') return checkpoint !== undefined ? { kind: 'installment_check', stepId: 'installment-check', at: checkpoint } : undefined;
   if (checkpoint !== undefined) return { kind: 'installment_check', stepId: 'installment-check', at: checkpoint };
   const hold = promiseMove(state, now);
   if (hold) {
