@@ -215,9 +215,10 @@ export const accountListQuery = z
     aging: z.enum(AGING_BUCKETS).optional().meta({ description: 'days past the anchor due date (UTC days): 0-30, 31-60, 61-90, 91-180, 180+' }),
     nextActionBefore: z.iso.datetime({ offset: true }).optional().meta({ description: 'the next planned action is due before this instant' }),
     assignee: z
-      .never({ error: 'not yet supported: accounts have no assignee until the work queues give tasks one' })
+      .string()
+      .regex(/^(me|key:[A-Za-z0-9._:-]{1,200})$/, '`me` or an actor (`key:<keyId>:<name>`)')
       .optional()
-      .meta({ description: 'not yet supported (needs work queues): any value is refused with 400' }),
+      .meta({ description: 'accounts with a task claimed by this actor; `me`: the calling key' }),
     sort: z.enum(SORT_KEYS).default('updated_at'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(LIST_PAGE_MAX).default(50),
