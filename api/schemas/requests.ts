@@ -332,3 +332,19 @@ export type CaseStepBodyChecks = [
   Holds<z.output<typeof caseStepBody> extends CaseStep ? true : false>,
   Holds<CaseStep extends z.output<typeof caseStepBody> ? true : false>,
 ];
+
+// ---- Money nobody can place (GET /v1/payments, POST /v1/payments/:paymentId/reassign)
+
+export const UNAPPLIED_LIST_MAX = 500;
+export const paymentListQuery = z.strictObject({
+  status: z.literal('unapplied').meta({ description: 'unapplied: kept for an account with no open episode, or refused on delivery' }),
+  accountId: idSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(UNAPPLIED_LIST_MAX).default(50),
+  cursor: z.string().max(512).optional().meta({ description: 'the `next` of the previous page' }),
+});
+
+export const paymentReassignBody = z.strictObject({
+  accountId: idSchema.meta({ description: 'the account the payment belongs to' }),
+  reason: text(500),
+});
+export type PaymentReassignBody = z.infer<typeof paymentReassignBody>;
