@@ -45,7 +45,12 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
       ? `${deps.temporalUiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/collection-${encodeURIComponent(params.accountId)}`
       : undefined;
     // An ended episode's overpayment is kept as the account's credit (idempotent), then shown.
-    if (state.status === 'paid' && state.balance < 0) await moneyRules.keepOverpayment(params.accountId);
+    if (state.status === 'paid' && state.balance < 0) {
+      await moneyRules.keepOverpayment(params.accountId).catch((err: Error) => {
+        // the next bill keeps it again before it starts an episode; the answer shows what is kept so far
+        deps.log.warn({ accountId: params.accountId, err: err.message }, 'overpayment credit not recorded yet');
+      });
+    }
     const accountCredit = await money.credit(params.accountId);
     return { status: 200, body: { ...state, ...(workflowUrl ? { workflowUrl } : {}), ...(accountCredit.length ? { accountCredit } : {}) } };
   });

@@ -78,7 +78,11 @@ export function arrearsService(deps: {
     }
     // Payments kept while no episode was open, and the account's credit, go into the start input:
     // applied before the first rung (a start that finds an episode running hands them back below).
-    const opening = deps.money ? await deps.money.openingFor(accountId, body.billId, { amount: body.amount, currency: body.currency }) : {};
+    const opening = deps.money
+      ? await deps.money.openingFor(accountId, body.billId, { amount: body.amount, currency: body.currency }).catch((err: Error) => {
+          throw unavailable(`bill recorded but the account's early payments could not be read (${err.message}); re-send it`);
+        })
+      : {};
     const { openingPayments, openingCredit } = opening;
     // If this fails the bill stays undelivered and a re-send delivers it.
     const { workflowId } = await deps.collection
