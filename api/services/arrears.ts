@@ -109,7 +109,7 @@ export function arrearsService(deps: {
         throw unavailable(`bill recorded but not yet delivered to the collection workflow (${err.message}); re-send it`);
       });
     // Before the bill is marked delivered: if this fails, a re-send confirms it.
-    await deps.money?.confirmOpening(accountId, body.billId, opening).catch((err: Error) => {
+    await deps.money?.confirmOpening(accountId, body.billId, body.currency, opening).catch((err: Error) => {
       throw unavailable(`bill delivered but its early payments are not confirmed yet (${err.message}); re-send it`);
     });
     const result: ArrearsResult = { status: created ? 'accepted' : 'duplicate', accountId, billId: body.billId, workflowId };

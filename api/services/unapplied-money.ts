@@ -59,16 +59,19 @@ export function moneyService(deps: { pool: Pool; money: UnappliedMoney; ledger: 
 
     /**
      * After the start: the episode's own state says what it took. Payments it holds are applied
-     * (with its id), the others go to the outbox; the credit it holds is taken off the account.
+     * (with its id), the others (and any kept since the claim) go to the outbox, whose deliverer
+     * applies them to a running episode; the credit it holds is taken off the account.
      */
-    async confirmOpening(accountId: string, episodeId: string, opening: Opening): Promise<void> {
-      if (!opening.openingPayments && !opening.credit) return;
+    async confirmOpening(accountId: string, episodeId: string, currency: string, opening: Opening): Promise<void> {
+      // nothing carried in, and no payment kept since the claim: nothing to confirm
+      if (!opening.openingPayments && !opening.credit && !(await deps.money.hasUnclaimed(accountId, currency))) return;
       const state = await deps.collection.state(accountId);
       if (!state) throw new Error(`episode of ${accountId} not found right after its start`);
       const ours = state.episodeId === episodeId;
       const { released } = await deps.money.confirmOpening({
         accountId,
         claimedFor: episodeId,
+        currency,
         episode: {
           episodeId: state.episodeId,
           balance: state.balance,

@@ -122,14 +122,17 @@ export function unappliedMoney(pool: Pool) {
     async confirmOpening(c: {
       accountId: string;
       claimedFor: string;
+      currency: string;
       episode: { episodeId: string; balance: number; status: string; service: string; paymentIds: string[]; creditIds: string[] };
       credit?: { creditId: string; amount: number; currency: string };
     }): Promise<{ applied: string[]; released: string[] }> {
       return withTransaction(pool, async (tx) => {
         await lockAccount(tx, c.accountId);
         const { rows } = await tx.query<{ paymentId: string }>(
-          `SELECT payment_id AS "paymentId" FROM payments WHERE account_id = $1 AND opening_episode_id = $2 AND ${UNAPPLIED} FOR UPDATE`,
-          [c.accountId, c.claimedFor],
+          // also those kept since the claim (a payment that found no episode just before this start)
+          `SELECT payment_id AS "paymentId" FROM payments
+           WHERE account_id = $1 AND ${UNAPPLIED} AND (opening_episode_id = $2 OR (opening_episode_id IS NULL AND currency = $3)) FOR UPDATE`,
+          [c.accountId, c.claimedFor, c.currency],
         );
         const held = new Set(c.episode.paymentIds);
         const applied = rows.map((r) => r.paymentId).filter((id) => held.has(id));
@@ -164,6 +167,15 @@ export function unappliedMoney(pool: Pool) {
         }
         return { applied, released };
       });
+    },
+
+    /** Whether the account has unapplied payments in `currency` no start has claimed. */
+    async hasUnclaimed(accountId: string, currency: string): Promise<boolean> {
+      const { rows } = await pool.query(
+        `SELECT 1 FROM payments WHERE account_id = $1 AND currency = $2 AND opening_episode_id IS NULL AND ${UNAPPLIED} LIMIT 1`,
+        [accountId, currency],
+      );
+      return rows.length > 0;
     },
 
     /**

@@ -172,6 +172,25 @@ test('a move to an account with no open episode keeps it unapplied there, applie
   expect((await get('/v1/payments/MP-5', 'billing')).body).toMatchObject({ status: 'applied', episodeId: 'M-5-B1' });
 });
 
+test('a bill that joins a running episode hands the account’s kept payments to the outbox, which applies them there', async () => {
+  expect((await post('/v1/accounts/M-7/arrears', bill('M-7', 'M-7-B1', 10_000))).status).toBe(201);
+  await waitFor(async () => ((await get('/v1/accounts/M-7/collection')).status === 200 ? true : undefined));
+  // kept as if it had found no episode a moment before this one started (the race a start can lose)
+  await stack.db.pool.query(
+    `INSERT INTO payments (payment_id, account_id, amount_minor, currency, paid_at, channel, request_hash, result)
+     VALUES ('MP-7', 'M-7', 1500, 'CNY', now(), 'counter', 'h', $1)`,
+    [JSON.stringify({ paymentId: 'MP-7', accountId: 'M-7', applied: false, outcome: 'recorded', reason: 'no open collection episode for this account' })],
+  );
+  // the running episode ignores the start input: the payment is not held by it, so it is delivered
+  expect((await post('/v1/accounts/M-7/arrears', bill('M-7', 'M-7-B2', 2_000))).status).toBe(201);
+  const status = await waitFor(async () => {
+    const p = (await get('/v1/payments/MP-7', 'billing')).body;
+    return p['status'] === 'applied' ? p : undefined;
+  });
+  expect(status).toMatchObject({ accountId: 'M-7', result: { applied: true, outcome: 'applied' } });
+  expect((await get('/v1/accounts/M-7/collection')).body).toMatchObject({ episodeId: 'M-7-B1', balance: 10_500 });
+});
+
 test('an overpayment is kept as the account’s credit and carried into the next episodes, first bill first', async () => {
   expect((await post('/v1/accounts/M-6/arrears', bill('M-6', 'M-6-B1', 10_000))).status).toBe(201);
   await waitFor(async () => ((await get('/v1/accounts/M-6/collection')).status === 200 ? true : undefined));
