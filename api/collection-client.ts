@@ -181,6 +181,22 @@ export class CollectionClient {
     return undefined;
   }
 
+  /**
+   * The state of the account's latest episode if its workflow has ended (undefined while it runs or
+   * when the account was never enrolled): what an ended episode left, e.g. an overpayment's credit.
+   */
+  async endedState(accountId: string): Promise<CollectionSnapshot | undefined> {
+    try {
+      const handle = this.client.workflow.getHandle(collectionWorkflowId(accountId));
+      const description = await handle.describe();
+      if (description.status.name === 'RUNNING') return undefined;
+      return await handle.query(collectionStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
   async reportWrongNumber(accountId: string, stepId: string): Promise<void> {
     await this.client.workflow.getHandle(collectionWorkflowId(accountId)).signal(wrongNumberSignal, { stepId });
   }

@@ -10,6 +10,8 @@ import type { AlertRow } from '../../db/stores/alerts';
 import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
 import type { ContactPreferences } from '../../db/stores/contact-preferences';
 import type { PaymentStatus } from '../../db/stores/ledger';
+import type { UnappliedPage } from '../../db/stores/unapplied-money';
+import type { ReassignAnswer } from '../services/unapplied-money';
 import type { AccountListItem, AccountListPage } from '../../db/stores/read-model';
 import { TASK_QUEUES, TASK_STATUSES, type TaskRow } from '../../db/stores/work-tasks';
 import type { TaskCompletionAnswer } from '../services/tasks';
@@ -113,6 +115,8 @@ export const paymentStatusSchema = z
     deliveryAttempts: z.number().int().min(0).meta({ description: 'earlier deliveries that failed' }),
     lastDeliveryError: z.string().nullable(),
     result: paymentOutcomeSchema.nullable().meta({ description: 'the episode’s answer once delivered' }),
+    status: z.enum(['pending', 'applied', 'unapplied']).meta({ description: 'unapplied: kept, applied by no episode (GET /v1/payments?status=unapplied)' }),
+    episodeId: z.string().nullable().meta({ description: 'the episode that applied it, when known' }),
   })
   .meta({ id: 'PaymentStatus' });
 
@@ -238,6 +242,10 @@ export const collectionViewSchema = z
       .nullable()
       .meta({ description: 'the litigation case (ADR 12): its id and number, the court case number once accepted; null when none' }),
     workflowUrl: z.url().optional().meta({ description: 'the episode in the Temporal Web UI, when the API knows its address' }),
+    accountCredit: z
+      .array(z.object({ amount: minor(), currency }))
+      .optional()
+      .meta({ description: 'money the account overpaid in ended episodes, kept for its next episode (one entry per currency; absent when none)' }),
   })
   .meta({ id: 'CollectionView', description: 'An episode: times in UTC (`at`) and in the customer’s zone (`atLocal`).' });
 
@@ -499,6 +507,37 @@ export const stepAnswerSchema = z
   })
   .meta({ id: 'CaseStepAnswer' });
 
+// ---- Money nobody can place (unapplied payments, reassignment)
+export const unappliedPaymentSchema = z
+  .object({
+    paymentId: z.string(),
+    accountId: z.string(),
+    amount: minor(),
+    currency,
+    paidAt: utc,
+    receivedAt: utc,
+    reason: z.string().meta({ description: 'why it is not applied (no open episode, or refused on delivery)' }),
+    originalAccountId: z.string().nullable().meta({ description: 'the account billing posted it for, once moved' }),
+  })
+  .meta({ id: 'UnappliedPayment' });
+
+export const unappliedPageSchema = z
+  .object({
+    payments: z.array(unappliedPaymentSchema),
+    next: z.string().optional().meta({ description: 'pass as `cursor` for the next page; absent on the last page' }),
+  })
+  .meta({ id: 'UnappliedPaymentPage' });
+
+export const reassignAnswerSchema = z
+  .object({
+    paymentId: z.string(),
+    fromAccountId: z.string(),
+    accountId: z.string(),
+    status: z.enum(['applied', 'unapplied', 'pending']).meta({ description: 'applied by the account’s open episode, still unapplied, or kept for delivery' }),
+    result: paymentOutcomeSchema.nullable(),
+  })
+  .meta({ id: 'PaymentReassignAnswer' });
+
 /** This document itself (`/openapi.json`): only its frame is described. */
 export const openApiDocumentSchema = z
   .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
@@ -528,7 +567,7 @@ export type SchemaTypeChecks = [
   Agree<Same<z.infer<typeof installmentPlanAnswerSchema>, Answer<typeof agreeInstallmentsUpdate>>>,
   Agree<Same<z.infer<typeof writeOffAnswerSchema>, Answer<typeof writeOffUpdate>>>,
   Agree<Same<z.infer<typeof lateFeeSchema>, LateFeeView>>,
-  Agree<Same<Omit<z.infer<typeof collectionViewSchema>, 'workflowUrl'>, CollectionSnapshot>>,
+  Agree<Same<Omit<z.infer<typeof collectionViewSchema>, 'workflowUrl' | 'accountCredit'>, CollectionSnapshot>>,
   Agree<Same<z.infer<typeof auditEventSchema>, AuditEventRow>>,
   Agree<Same<z.infer<typeof taskSchema>, TaskRow>>,
   Agree<Same<z.infer<typeof taskCompletionAnswerSchema>, TaskCompletionAnswer>>,
@@ -541,4 +580,6 @@ export type SchemaTypeChecks = [
   Agree<Same<z.infer<typeof litigationCaseSchema>, LitigationCaseRow>>,
   Agree<Same<z.infer<typeof litigationViewSchema>, LitigationView>>,
   Agree<Same<z.infer<typeof stepAnswerSchema>, StepAnswer>>,
+  Agree<Same<z.infer<typeof unappliedPageSchema>, UnappliedPage>>,
+  Agree<Same<Omit<z.infer<typeof reassignAnswerSchema>, 'result'>, Omit<ReassignAnswer, 'result'>>>,
 ];

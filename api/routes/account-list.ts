@@ -8,8 +8,10 @@ import type { RouteMounter } from './mount';
 
 export function accountListRouter(routes: RouteMounter, deps: AppDeps): Router {
   const router = Router();
-  routes.mount(router, 'listAccounts', async ({ query }) => {
-    const { sort, order, limit, cursor, assignee: _unsupported, ...filter } = query;
+  routes.mount(router, 'listAccounts', async ({ query, caller }) => {
+    const { sort, order, limit, cursor, assignee, ...rest } = query;
+    // `assignee=me`: the accounts with a task the calling key has claimed
+    const filter = assignee ? { ...rest, assignee: assignee === 'me' ? caller.actor : assignee } : rest;
     try {
       const page = await listAccounts(deps.pool, { filter, sort, order, limit, ...(cursor ? { cursor } : {}) });
       return { status: 200, body: page };

@@ -6,11 +6,22 @@ import { arrearsService } from '../services/arrears';
 import { collectionRecords } from '../../db/stores/collection-records';
 import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
+import { unappliedMoney } from '../../db/stores/unapplied-money';
+import { moneyService } from '../services/unapplied-money';
 import type { RouteMounter } from './mount';
 
 export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
   const router = Router();
+  const money = unappliedMoney(deps.pool);
+  const moneyRules = moneyService({
+    pool: deps.pool,
+    money,
+    ledger: ledger(deps.pool),
+    collection: deps.collection,
+    ...(deps.onPaymentPending ? { onPending: deps.onPaymentPending } : {}),
+  });
   const postArrears = arrearsService({
+    money: moneyRules,
     ledger: ledger(deps.pool),
     records: collectionRecords(deps.pool),
     collection: deps.collection,
@@ -33,7 +44,15 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
     const workflowUrl = deps.temporalUiUrl
       ? `${deps.temporalUiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/collection-${encodeURIComponent(params.accountId)}`
       : undefined;
-    return { status: 200, body: { ...state, ...(workflowUrl ? { workflowUrl } : {}) } };
+    // An ended episode's overpayment is kept as the account's credit (idempotent), then shown.
+    if (state.status === 'paid' && state.balance < 0) {
+      await moneyRules.keepOverpayment(params.accountId).catch((err: Error) => {
+        // the next bill keeps it again before it starts an episode; the answer shows what is kept so far
+        deps.log.warn({ accountId: params.accountId, err: err.message }, 'overpayment credit not recorded yet');
+      });
+    }
+    const accountCredit = await money.credit(params.accountId);
+    return { status: 200, body: { ...state, ...(workflowUrl ? { workflowUrl } : {}), ...(accountCredit.length ? { accountCredit } : {}) } };
   });
 
   return router;

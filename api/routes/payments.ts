@@ -1,9 +1,11 @@
 // Payments: posted by billing (answered by the episode, or kept for delivery), and their status.
 import { Router } from 'express';
 import type { AppDeps } from '../app';
-import { notFound } from '../errors';
+import { HttpError, notFound } from '../errors';
 import { paymentService, type PaymentAnswer } from '../services/payments';
 import { ledger } from '../../db/stores/ledger';
+import { UnappliedCursorError, unappliedMoney } from '../../db/stores/unapplied-money';
+import { moneyService } from '../services/unapplied-money';
 import type { RouteMounter } from './mount';
 
 // 201 applied now, 200 a re-send (the first answer), 202 kept for delivery: asked for with
@@ -37,6 +39,35 @@ export function paymentsRouter(routes: RouteMounter, deps: AppDeps): Router {
     const status = await store.paymentStatus(params.paymentId);
     if (!status) throw notFound(`no payment ${params.paymentId}`);
     return { status: 200, body: status };
+  });
+
+  const money = moneyService({
+    pool: deps.pool,
+    money: unappliedMoney(deps.pool),
+    ledger: store,
+    collection: deps.collection,
+    ...(deps.onPaymentPending ? { onPending: deps.onPaymentPending } : {}),
+  });
+
+  routes.mount(router, 'listUnappliedPayments', async ({ query }) => {
+    try {
+      const page = await money.list({
+        limit: query.limit,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(query.accountId ? { accountId: query.accountId } : {}),
+      });
+      return { status: 200, body: page };
+    } catch (err) {
+      if (err instanceof UnappliedCursorError) {
+        throw new HttpError(400, 'Bad Request', `invalid query.cursor: ${err.message}`, { errors: [{ field: 'query.cursor', message: err.message }] });
+      }
+      throw err;
+    }
+  });
+
+  routes.mount(router, 'reassignPayment', async ({ params, body, caller, auditIn }) => {
+    const answer = await money.reassign(params.paymentId, body, caller.actor, (tx, status, outcome) => auditIn(tx, status, outcome, body.accountId));
+    return { status: 200, body: answer, outcome: `moved to ${answer.accountId}: ${answer.status}` };
   });
 
   return router;

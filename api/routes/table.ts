@@ -39,6 +39,8 @@ import {
   litigationCaseSchema,
   litigationViewSchema,
   stepAnswerSchema,
+  unappliedPageSchema,
+  reassignAnswerSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -58,6 +60,8 @@ import {
   taskParams,
   taskQuery,
   writeOffBody,
+  paymentListQuery,
+  paymentReassignBody,
   acknowledgeBody,
   alertParams,
   alertsQuery,
@@ -421,6 +425,31 @@ export const ROUTES = [
       404: answer('no such case'),
       409: answer('the step does not fit the case’s state (`state`, `allowedSteps`), or the step id was used for another step'),
       422: answer('the step’s fields are refused by the case'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/payments',
+    operationId: 'listUnappliedPayments',
+    summary: 'Money nobody can place: payments kept without an episode to apply them, oldest first',
+    tags: ['payments'],
+    roles: ['billing', 'ops', 'finance'],
+    request: { query: paymentListQuery },
+    responses: { 200: answer('a page of unapplied payments and the cursor of the next one', unappliedPageSchema), ...PROTECTED },
+  },
+  {
+    method: 'post',
+    path: '/v1/payments/:paymentId/reassign',
+    operationId: 'reassignPayment',
+    summary: 'Move an unapplied payment to the right account (applied there if it has an open episode)',
+    tags: ['payments'],
+    roles: ['ops', 'finance'],
+    request: { params: paymentParams, body: paymentReassignBody },
+    responses: {
+      200: answer('moved; `status` says whether the account’s episode applied it', reassignAnswerSchema),
+      ...PROTECTED,
+      404: answer('unknown payment'),
+      409: answer('the payment is not unapplied (already applied, or being delivered)'),
     },
   },
 ] as const satisfies readonly RouteSpec[];

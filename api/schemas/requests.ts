@@ -215,9 +215,10 @@ export const accountListQuery = z
     aging: z.enum(AGING_BUCKETS).optional().meta({ description: 'days past the anchor due date (UTC days): 0-30, 31-60, 61-90, 91-180, 180+' }),
     nextActionBefore: z.iso.datetime({ offset: true }).optional().meta({ description: 'the next planned action is due before this instant' }),
     assignee: z
-      .never({ error: 'not yet supported: accounts have no assignee until the work queues give tasks one' })
+      .string()
+      .regex(/^(me|key:[A-Za-z0-9._:-]{1,200})$/, '`me` or an actor (`key:<keyId>:<name>`)')
       .optional()
-      .meta({ description: 'not yet supported (needs work queues): any value is refused with 400' }),
+      .meta({ description: 'accounts with a task claimed by this actor; `me`: the calling key' }),
     sort: z.enum(SORT_KEYS).default('updated_at'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(LIST_PAGE_MAX).default(50),
@@ -331,3 +332,19 @@ export type CaseStepBodyChecks = [
   Holds<z.output<typeof caseStepBody> extends CaseStep ? true : false>,
   Holds<CaseStep extends z.output<typeof caseStepBody> ? true : false>,
 ];
+
+// ---- Money nobody can place (GET /v1/payments, POST /v1/payments/:paymentId/reassign)
+
+export const UNAPPLIED_LIST_MAX = 500;
+export const paymentListQuery = z.strictObject({
+  status: z.literal('unapplied').meta({ description: 'unapplied: kept for an account with no open episode, or refused on delivery' }),
+  accountId: idSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(UNAPPLIED_LIST_MAX).default(50),
+  cursor: z.string().max(512).optional().meta({ description: 'the `next` of the previous page' }),
+});
+
+export const paymentReassignBody = z.strictObject({
+  accountId: idSchema.meta({ description: 'the account the payment belongs to' }),
+  reason: text(500),
+});
+export type PaymentReassignBody = z.infer<typeof paymentReassignBody>;

@@ -11,6 +11,7 @@ import type { CollectionClient } from '../collection-client';
 import { conflict, unavailable, unprocessable } from '../errors';
 import type { ArrearsBody } from '../schemas/requests';
 import { requestHash } from './request-hash';
+import type { MoneyService } from './unapplied-money';
 
 export interface ArrearsResult {
   status: 'accepted' | 'duplicate';
@@ -26,6 +27,8 @@ export function arrearsService(deps: {
   policy: () => CollectionPolicy;
   /** The account's stored contact preferences: a new episode starts with the opt-out. */
   preferences: Pick<ContactPreferencesStore, 'current'>;
+  /** Early payments and the account's credit: a new episode starts with them applied. */
+  money?: Pick<MoneyService, 'openingFor' | 'confirmOpening'>;
 }) {
   /** `onDelivered` runs inside the transaction that marks the bill delivered (the audit row). */
   return async function postArrears(
@@ -73,6 +76,14 @@ export function arrearsService(deps: {
     if (!created && row.deliveredAt) {
       return { status: 'duplicate', accountId, billId: body.billId, workflowId: `collection-${accountId}` };
     }
+    // Payments kept while no episode was open, and the account's credit, go into the start input:
+    // applied before the first rung (a start that finds an episode running hands them back below).
+    const opening = deps.money
+      ? await deps.money.openingFor(accountId, body.billId, { amount: body.amount, currency: body.currency }).catch((err: Error) => {
+          throw unavailable(`bill recorded but the account's early payments could not be read (${err.message}); re-send it`);
+        })
+      : {};
+    const { openingPayments, openingCredit } = opening;
     // If this fails the bill stays undelivered and a re-send delivers it.
     const { workflowId } = await deps.collection
       .enrol(
@@ -88,11 +99,19 @@ export function arrearsService(deps: {
           },
           policy,
         },
-        preferences?.optOut ? { optedOut: true } : {},
+        {
+          ...(preferences?.optOut ? { optedOut: true } : {}),
+          ...(openingPayments ? { openingPayments } : {}),
+          ...(openingCredit ? { openingCredit } : {}),
+        },
       )
       .catch((err: Error) => {
         throw unavailable(`bill recorded but not yet delivered to the collection workflow (${err.message}); re-send it`);
       });
+    // Before the bill is marked delivered: if this fails, a re-send confirms it.
+    await deps.money?.confirmOpening(accountId, body.billId, body.currency, opening).catch((err: Error) => {
+      throw unavailable(`bill delivered but its early payments are not confirmed yet (${err.message}); re-send it`);
+    });
     const result: ArrearsResult = { status: created ? 'accepted' : 'duplicate', accountId, billId: body.billId, workflowId };
     await deps.ledger.markBillDelivered(body.billId, onDelivered && ((tx) => onDelivered(tx, result)));
     return result;

@@ -48,6 +48,10 @@ export interface PaymentStatus extends Omit<PaymentFields, 'channel'> {
   deliveryAttempts: number;
   lastDeliveryError: string | null;
   result: Record<string, unknown> | null;
+  /** pending: not answered yet; applied: an episode applied it; unapplied: kept, applied by none (GET /v1/payments?status=unapplied). */
+  status: 'pending' | 'applied' | 'unapplied';
+  /** The episode that applied it, when known. */
+  episodeId: string | null;
 }
 
 /** The columns of a payment as billing posted it (without the channel), and their JS types. */
@@ -180,19 +184,24 @@ export function ledger(pool: Pool) {
           deliveryAttempts: number;
           lastDeliveryError: string | null;
           result: Record<string, unknown> | null;
+          appliedAt: Date | null;
+          episodeId: string | null;
         }
       >(
-        `SELECT ${PAYMENT_FIELDS}, received_at AS "receivedAt", delivery_attempts AS "deliveryAttempts", delivery_error AS "lastDeliveryError", result
+        `SELECT ${PAYMENT_FIELDS}, received_at AS "receivedAt", delivery_attempts AS "deliveryAttempts", delivery_error AS "lastDeliveryError", result,
+                applied_at AS "appliedAt", episode_id AS "episodeId"
          FROM payments WHERE payment_id = $1`,
         [paymentId],
       );
       const r = rows[0];
       if (!r) return undefined;
+      const { appliedAt, ...rest } = r;
       return {
-        ...r,
+        ...rest,
         ...typedPaymentFields(r),
         receivedAt: r.receivedAt.toISOString(),
         delivery: r.result ? 'delivered' : 'pending',
+        status: appliedAt ? 'applied' : r.result ? 'unapplied' : 'pending',
       };
     },
   };

@@ -103,6 +103,8 @@ export interface AccountListFilter {
   aging?: AgingBucket;
   /** ISO instant: the next action is planned strictly before it. */
   nextActionBefore?: string;
+  /** Accounts with an open task claimed by this actor (`work_tasks.claimed_by`). */
+  assignee?: string;
 }
 
 export interface AccountListQuery {
@@ -232,6 +234,9 @@ export function listQuerySql(q: AccountListQuery): { text: string; values: unkno
     if (max !== undefined) where.push(`anchor_due_date >= ${p(asOf)}::date - ${p(max)}::int`);
   }
   if (f.nextActionBefore) where.push(`next_action_at < ${p(f.nextActionBefore)}::timestamptz`);
+  if (f.assignee) {
+    where.push(`EXISTS (SELECT 1 FROM work_tasks t WHERE t.status = 'claimed' AND t.claimed_by = ${p(f.assignee)} AND t.account_id = m.account_id)`);
+  }
 
   const column = SORT_COLUMN[q.sort];
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';

@@ -215,6 +215,16 @@ export interface EpisodeStart {
   firstBill: Bill;
   /** The account's stored opt-out: a new episode starts with it (no command changes: no patch needed). */
   optedOut?: boolean;
+  /** Payments kept while the account had no open episode: applied at the start (./opening), before any rung. */
+  openingPayments?: Payment[];
+  /** Credit the account overpaid in earlier episodes, carried in (./opening): taken off the first bill. */
+  openingCredit?: OpeningCredit;
+}
+
+/** An account's credit carried into a new episode. */
+export interface OpeningCredit {
+  creditId: string;
+  amount: number;
 }
 
 export function newEpisode(start: EpisodeStart): EpisodeState {

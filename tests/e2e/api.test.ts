@@ -369,6 +369,15 @@ test('bad input gets 400 naming the fields; unknown accounts 404; payments witho
   expect(rows[0].paid_at.toISOString()).toBe('2026-01-01T00:00:00.000Z');
 });
 
+test('a payment without an episode is listed as unapplied and can be moved to another account (the whole of it: tests/e2e/unapplied-money.test.ts)', async () => {
+  const listed = (await (await fetch(`${base}/v1/payments?status=unapplied&accountId=NOBODY`, { headers: auth('finance') })).json()) as {
+    payments: { paymentId: string }[];
+  };
+  expect(listed.payments.map((p) => p.paymentId)).toEqual(['E2E-P9']);
+  const moved = await post('/v1/payments/E2E-P9/reassign', { accountId: 'NOBODY-ELSE', reason: 'keyed the wrong account' }, 'ops');
+  expect(moved).toMatchObject({ status: 200, body: { fromAccountId: 'NOBODY', accountId: 'NOBODY-ELSE', status: 'unapplied' } });
+});
+
 test('random bodies never produce a 5xx', async () => {
   await fc.assert(
     fc.asyncProperty(fc.oneof(fc.anything(), fc.object()), fc.constantFrom('/v1/payments', '/v1/accounts/FUZZ/arrears'), async (body, url) => {

@@ -34,6 +34,7 @@ const fakeCollection = {
   migratePolicy: async () => undefined,
   state: async () => undefined,
   endedEpisodeWithPayment: async () => undefined,
+  endedState: async () => undefined,
 } as unknown as CollectionClient;
 
 async function serve(overrides: Partial<AppDeps> = {}): Promise<string> {

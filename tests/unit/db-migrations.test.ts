@@ -20,6 +20,8 @@ const TABLES = [
   'contact_preferences',
   'episode_closures',
   'episode_read_model',
+  'account_credits',
+  'payment_reassignments',
 ];
 
 describe('database schema', () => {

@@ -4,6 +4,7 @@
 // the handlers are in ./handlers, the rungs' activities in ./rungs, the register writes in ./registers.
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { balanceOf } from '../../domain/episode/ledger';
+import { applyOpening } from '../../domain/episode/opening';
 import { flagIfAbnormal } from '../../domain/episode/practice/dispute';
 import { checkPlan } from '../../domain/episode/practice/installments';
 import { lateFee } from '../../domain/episode/practice/late-fee';
@@ -25,7 +26,11 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
   // Bumped by a handler that changed the episode, so a sleep below wakes and the loop re-plans.
   let revision = 0;
 
-  if (!input.carried) flagIfAbnormal(state, input.firstBill, Date.now());
+  if (!input.carried) {
+    // Early payments and carried credit first: no rung is planned before they are applied.
+    applyOpening(state, input, Date.now());
+    flagIfAbnormal(state, input.firstBill, Date.now());
+  }
   installHandlers(state, () => revision++);
 
   for (;;) {
