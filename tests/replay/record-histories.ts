@@ -177,6 +177,40 @@ async function main(): Promise<void> {
         await env.sleep('1 day');
         await collection.postPayment('R6', { paymentId: 'R6-P1', amount: 20_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
         await r6.result();
+
+        // 7. the limitation period (诉讼时效): a partial payment restarts it, then nothing for three
+        // years: the alert 90 days before the expiry (a timer), the legal referral refused as
+        // time-barred (with an alert), then closed by legal. A ladder whose referral comes late.
+        const due7 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        const slowLegal = {
+          ...DEFAULT_POLICY,
+          id: 'slow-legal',
+          ladders: {
+            standard: [
+              { id: 'sms', action: 'sms' as const, at: { kind: 'days_after_due' as const, days: 1 } },
+              { id: 'legal-referral', action: 'legal_referral' as const, at: { kind: 'days_after_due' as const, days: 1_200 } },
+            ],
+            black: DEFAULT_POLICY.ladders['black']!,
+          },
+        };
+        await collection.enrol({
+          accountId: 'R7',
+          customer: customer([]),
+          bill: { billId: 'R7-B1', amount: 10_000, currency: 'CNY', dueDate: due7 },
+          policy: slowLegal,
+        });
+        await env.sleep('10 days');
+        await collection.postPayment('R7', {
+          paymentId: 'R7-P1',
+          amount: 2_000,
+          currency: 'CNY',
+          paidAt: new Date(await env.currentTimeMs()).toISOString(),
+          channel: 'bank',
+        });
+        await env.sleep('1210 days');
+        const r7 = env.client.workflow.getHandle(collectionWorkflowId('R7'));
+        await r7.signal('closeEpisode', { reason: 'time-barred: not pursued' });
+        await r7.result();
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -189,6 +223,7 @@ async function main(): Promise<void> {
         ['R4', undefined],
         ['R5', undefined],
         ['R6', undefined],
+        ['R7', undefined],
       ];
       for (const [name, runId] of runs) {
         const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();
