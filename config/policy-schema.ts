@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { isValidTimeZone } from '../domain/policy/calendar';
-import { LADDER_ACTIONS, SEGMENTS, TASK_QUEUE_NAMES, type CollectionPolicy, type LadderStep } from '../domain/policy/types';
+import { LADDER_ACTIONS, LIMITATION_INTERRUPTIONS, SEGMENTS, TASK_QUEUE_NAMES, type CollectionPolicy, type LadderStep } from '../domain/policy/types';
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, customer-local)');
 const window = z.object({ start: localTime, end: localTime }).refine((w) => w.start < w.end, { message: 'window start must be before its end' });
@@ -151,6 +151,15 @@ export const policySchema = z
         .min(1)
         .max(24 * 60),
     }),
+    limitation: z
+      .object({
+        // Civil Code art. 188: three years; a contract cannot shorten it.
+        years: z.number().int().min(3).max(20),
+        interruptedBy: z.array(z.enum(LIMITATION_INTERRUPTIONS)),
+        demandActions: z.array(z.enum(LADDER_ACTIONS)),
+        alertDaysBefore: z.number().int().min(1).max(365),
+      })
+      .optional(),
     legal: z.object({
       // Floors may be raised by contract, never lowered below the regulations.
       minDaysAfterDueBeforeSuspension: z.number().int().min(30),

@@ -23,7 +23,7 @@ import type { agreeInstallmentsUpdate, DisputeAnswer, PolicyMigrationAnswer, Pro
 import type { LitigationCaseRow } from '../../db/stores/litigation-cases';
 import { CASE_STATES, OUTCOMES, PROCEDURES, STEP_NAMES } from '../../domain/litigation';
 import type { LitigationView, StepAnswer } from '../../workflows/litigation-messages';
-import { LADDER_ACTIONS, type ActionName, type EpisodeStatus, type LadderAction, type ServiceState } from '../../domain/policy/types';
+import { LADDER_ACTIONS, LIMITATION_INTERRUPTIONS, type ActionName, type EpisodeStatus, type LadderAction, type ServiceState } from '../../domain/policy/types';
 
 const minor = (description = 'minor units (e.g. fen)') => z.number().int().meta({ description });
 const currency = z
@@ -241,6 +241,20 @@ export const collectionViewSchema = z
       })
       .nullable()
       .meta({ description: 'the litigation case (ADR 12): its id and number, the court case number once accepted; null when none' }),
+    limitation: z
+      .object({
+        billId: z.string(),
+        dueDate: localDate,
+        expiresAt: utc.meta({ description: 'from this instant the claim is time-barred (诉讼时效, Civil Code art. 188)' }),
+        expiresAtLocal: local,
+        timeBarred: z.boolean(),
+        lastInterruption: z
+          .object({ kind: z.enum(LIMITATION_INTERRUPTIONS), at: utc })
+          .nullable()
+          .meta({ description: 'what last restarted the period (art. 195); null when untouched since the due date' }),
+      })
+      .nullable()
+      .meta({ description: 'the earliest expiry among the unpaid bills; null when nothing is owed' }),
     workflowUrl: z.url().optional().meta({ description: 'the episode in the Temporal Web UI, when the API knows its address' }),
     accountCredit: z
       .array(z.object({ amount: minor(), currency }))
@@ -341,6 +355,9 @@ export const accountListItemSchema = z
     nextActionAt: utc.nullable(),
     version: z.number().int().meta({ description: 'the episode’s read-model version (increases with each change)' }),
     updatedAt: utc.meta({ description: 'workflow time of the last change written' }),
+    limitationExpiresAt: utc
+      .nullable()
+      .meta({ description: '诉讼时效: when the earliest unpaid bill becomes time-barred; null when nothing is owed or not yet known' }),
   })
   .meta({ id: 'AccountListItem', description: 'An account’s current episode as the read model holds it (ADR 8).' });
 

@@ -223,6 +223,10 @@ export const accountListQuery = z
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(LIST_PAGE_MAX).default(50),
     cursor: z.string().max(512).optional().meta({ description: 'the `next` of the previous page (same sort and order)' }),
+    limitationBefore: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .meta({ description: 'the claim becomes time-barred (诉讼时效) before this instant (accounts with nothing owed never match)' }),
   })
   .refine((q) => q.balanceMin === undefined || q.balanceMax === undefined || q.balanceMin <= q.balanceMax, {
     path: ['balanceMax'],

@@ -9,7 +9,7 @@ import type { EpisodeView } from '../../domain/episode/read-model';
  * What the workflow writes at each change of status, stage, service, balance or next action: the
  * domain's view of the episode (domain/episode/read-model.ts) with its key, order and times in UTC.
  */
-export interface EpisodeViewRecord extends Omit<EpisodeView, 'nextActionAt'> {
+export interface EpisodeViewRecord extends Omit<EpisodeView, 'nextActionAt' | 'limitationExpiresAt'> {
   accountId: string;
   episodeId: string;
   /** Workflow time the episode first wrote its view (ISO, UTC): orders episodes of one account. */
@@ -20,21 +20,25 @@ export interface EpisodeViewRecord extends Omit<EpisodeView, 'nextActionAt'> {
   nextActionAt: string | null;
   /** Workflow time of the change (ISO, UTC). */
   updatedAt: string;
+  /** 诉讼时效 (ISO, UTC); null when nothing is owed; absent from episodes before the `limitation` patch (the column is left as it was). */
+  limitationExpiresAt?: string | null;
 }
 
 /** Writes the view unless the row already holds the same or a newer one; true when it was written. */
 export async function recordEpisodeView(pool: Pool, v: EpisodeViewRecord): Promise<boolean> {
   const { rowCount } = await pool.query(
     `INSERT INTO episode_read_model AS m (account_id, episode_id, episode_started_at, version, status, stage, service, balance_minor, currency,
-       segment, lists, anchor_due_date, next_action, next_action_at, region, updated_at, litigation_case_id, litigation_case_number)
+       segment, lists, anchor_due_date, next_action, next_action_at, region, updated_at, litigation_case_id, litigation_case_number,
+       limitation_expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, 'infinity'),
-       (SELECT region FROM accounts WHERE account_id = $1), $15, $16, $17)
+       (SELECT region FROM accounts WHERE account_id = $1), $15, $16, $17, $18::timestamptz)
      ON CONFLICT (account_id) DO UPDATE SET
        episode_id = excluded.episode_id, episode_started_at = excluded.episode_started_at, version = excluded.version,
        status = excluded.status, stage = excluded.stage, service = excluded.service, balance_minor = excluded.balance_minor,
        currency = excluded.currency, segment = excluded.segment, lists = excluded.lists, anchor_due_date = excluded.anchor_due_date,
        next_action = excluded.next_action, next_action_at = excluded.next_action_at, region = excluded.region, updated_at = excluded.updated_at,
-       litigation_case_id = excluded.litigation_case_id, litigation_case_number = excluded.litigation_case_number
+       litigation_case_id = excluded.litigation_case_id, litigation_case_number = excluded.litigation_case_number,
+       limitation_expires_at = CASE WHEN $19::boolean THEN excluded.limitation_expires_at ELSE m.limitation_expires_at END
      WHERE (excluded.episode_started_at, excluded.version) > (m.episode_started_at, m.version)`,
     [
       v.accountId,
@@ -54,6 +58,8 @@ export async function recordEpisodeView(pool: Pool, v: EpisodeViewRecord): Promi
       v.updatedAt,
       v.litigationCaseId ?? null,
       v.litigationCaseNumber ?? null,
+      v.limitationExpiresAt ?? null,
+      v.limitationExpiresAt !== undefined,
     ],
   );
   return rowCount === 1;
@@ -105,6 +111,8 @@ export interface AccountListFilter {
   nextActionBefore?: string;
   /** Accounts with an open task claimed by this actor (`work_tasks.claimed_by`). */
   assignee?: string;
+  /** ISO instant: the claim becomes time-barred (诉讼时效) strictly before it. */
+  limitationBefore?: string;
 }
 
 export interface AccountListQuery {
@@ -135,6 +143,8 @@ export interface AccountListItem {
   nextActionAt: string | null;
   version: number;
   updatedAt: string;
+  /** 诉讼时效: when the earliest unpaid bill becomes time-barred (ISO, UTC); null when unknown or nothing is owed. */
+  limitationExpiresAt: string | null;
 }
 
 export interface AccountListPage {
@@ -202,6 +212,7 @@ interface Row {
   next_action_at: string | null;
   version: number;
   updated_at: string;
+  limitation_expires_at: string | null;
   sort_value: string;
 }
 
@@ -237,6 +248,7 @@ export function listQuerySql(q: AccountListQuery): { text: string; values: unkno
   if (f.assignee) {
     where.push(`EXISTS (SELECT 1 FROM work_tasks t WHERE t.status = 'claimed' AND t.claimed_by = ${p(f.assignee)} AND t.account_id = m.account_id)`);
   }
+  if (f.limitationBefore) where.push(`limitation_expires_at < ${p(f.limitationBefore)}::timestamptz`);
 
   const column = SORT_COLUMN[q.sort];
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';
@@ -250,7 +262,7 @@ export function listQuerySql(q: AccountListQuery): { text: string; values: unkno
   const text = `SELECT account_id, episode_id, status, stage, service, balance_minor, currency, segment, lists, region,
       to_char(anchor_due_date, 'YYYY-MM-DD') AS anchor_due_date, (${p(asOf)}::date - anchor_due_date) AS days_past_due,
       next_action, CASE WHEN next_action_at = 'infinity' THEN NULL ELSE to_json(next_action_at)#>>'{}' END AS next_action_at,
-      version, to_json(updated_at)#>>'{}' AS updated_at,
+      version, to_json(updated_at)#>>'{}' AS updated_at, to_json(limitation_expires_at)#>>'{}' AS limitation_expires_at,
       ${SORT_TEXT[q.sort]} AS sort_value
     FROM episode_read_model m
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -283,6 +295,7 @@ export async function listAccounts(pool: Pool, q: AccountListQuery): Promise<Acc
     nextActionAt: iso(r.next_action_at),
     version: r.version,
     updatedAt: iso(r.updated_at)!,
+    limitationExpiresAt: iso(r.limitation_expires_at),
   }));
   const last = page[page.length - 1];
   return rows.length > limit && last ? { accounts, next: encodeCursor({ s: q.sort, o: q.order, v: last.sort_value, id: last.account_id }) } : { accounts };

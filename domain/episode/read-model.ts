@@ -3,6 +3,7 @@
 // write, with a version one higher. Pure.
 import { balanceOf } from './ledger';
 import type { NextMove } from './practice/next-move';
+import { limitationOf } from './practice/limitation';
 import { stageOf } from './snapshot';
 import type { EpisodeState } from './state';
 
@@ -22,9 +23,11 @@ export interface EpisodeView {
   litigationCaseId?: string;
   /** The court's case number once the court accepted the case, else the case's own number. */
   litigationCaseNumber?: string;
+  /** 诉讼时效: epoch ms the earliest unpaid bill becomes time-barred; null when nothing is owed; absent before the `limitation` patch. */
+  limitationExpiresAt?: number | null;
 }
 
-export function episodeView(state: EpisodeState, move: NextMove | undefined): EpisodeView {
+export function episodeView(state: EpisodeState, move: NextMove | undefined, limitation = false): EpisodeView {
   return {
     status: state.status,
     stage: stageOf(state),
@@ -39,6 +42,7 @@ export function episodeView(state: EpisodeState, move: NextMove | undefined): Ep
     ...(state.litigation
       ? { litigationCaseId: state.litigation.caseId, litigationCaseNumber: state.litigation.courtCaseNumber ?? state.litigation.caseNumber }
       : {}),
+    ...(limitation ? { limitationExpiresAt: limitationOf(state)?.expiresAt ?? null } : {}),
   };
 }
 
@@ -47,8 +51,9 @@ export function viewToWrite(
   state: EpisodeState,
   move: NextMove | undefined,
   now: number,
+  limitation = false,
 ): { view: EpisodeView; version: number; startedAt: number } | undefined {
-  const view = episodeView(state, move);
+  const view = episodeView(state, move, limitation);
   const written = JSON.stringify(view);
   if (state.readModel?.written === written) return undefined;
   const mark = { startedAt: state.readModel?.startedAt ?? now, version: (state.readModel?.version ?? 0) + 1, written };

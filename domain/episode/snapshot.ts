@@ -7,8 +7,9 @@ import { lateFee, type LateFeeView } from './practice/late-fee';
 import { recoveredAfterWriteOff } from './practice/write-off';
 import { nextMove } from './practice/next-move';
 import { brokenPromises } from './practice/promise';
+import { limitationOf } from './practice/limitation';
 import { toLocalIso } from '../policy/calendar';
-import type { ActionName, Bill, EpisodeStatus, LadderAction, ServiceState } from '../policy/types';
+import type { ActionName, Bill, EpisodeStatus, LadderAction, LimitationInterruption, ServiceState } from '../policy/types';
 
 export interface SnapshotStep {
   cycle: number;
@@ -68,6 +69,15 @@ export interface CollectionSnapshot {
     reason: string | null;
     linkedAt: string;
     paidSinceReferral: number;
+  } | null;
+  /** 诉讼时效: the earliest expiry among the unpaid bills and what last restarted it; null when nothing is owed. */
+  limitation: {
+    billId: string;
+    dueDate: string;
+    expiresAt: string;
+    expiresAtLocal: string;
+    timeBarred: boolean;
+    lastInterruption: { kind: LimitationInterruption; at: string } | null;
   } | null;
 }
 
@@ -159,6 +169,7 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     lateFee: lateFee(state, Math.max(now, asOf ?? 0)) ?? null,
     promises: state.promises.map((p) => ({ promiseId: p.promiseId, date: p.date, due: p.due, source: p.source, status: p.status, madeAt: iso(p.madeAt) })),
     brokenPromises: brokenPromises(state),
+    limitation: limitationView(state, Math.max(now, asOf ?? 0)),
     restorations: state.restorations.map((r) => ({
       paymentId: r.paymentId,
       paymentSeenAt: iso(r.seenAt),
@@ -177,5 +188,18 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
           paidSinceReferral: paid(state) - state.litigation.paidBefore,
         }
       : null,
+  };
+}
+
+function limitationView(state: EpisodeState, now: number): CollectionSnapshot['limitation'] {
+  const l = limitationOf(state);
+  if (!l) return null;
+  return {
+    billId: l.billId,
+    dueDate: l.dueDate,
+    expiresAt: new Date(l.expiresAt).toISOString(),
+    expiresAtLocal: toLocalIso(l.expiresAt, state.customer.timezone),
+    timeBarred: now >= l.expiresAt,
+    lastInterruption: l.lastInterruption ? { kind: l.lastInterruption.kind, at: new Date(l.lastInterruption.at).toISOString() } : null,
   };
 }

@@ -3,7 +3,7 @@
 // migrations, late-fee waivers), and how an episode starts and is closed. The rules that change it live in
 // ./ledger (money), ./ladder (rungs) and ./practice; nothing here touches Temporal.
 import { ladderName } from '../policy/engine';
-import type { Bill, CollectionPolicy, Customer, EpisodeStatus, LadderAction, Payment, ServiceState, StepRecord } from '../policy/types';
+import type { Bill, CollectionPolicy, Customer, EpisodeStatus, LadderAction, LimitationInterruption, Payment, ServiceState, StepRecord } from '../policy/types';
 
 export interface AppliedPayment extends Payment {
   /** Workflow time the payment reached the episode (epoch ms): the start of the restoration clock. */
@@ -175,6 +175,10 @@ export interface EpisodeState {
   restorations: { paymentId: string; seenAt: number; restoredAt: number }[];
   /** The list read model's last write (see ./read-model): carried across continue-as-new. */
   readModel?: ReadModelMark;
+  /** Limitation-period events reported from outside the ladder (a filing), see ./practice/limitation. */
+  limitationEvents?: { kind: LimitationInterruption; at: number }[];
+  /** Expiry instants (epoch ms) the limitation alert was raised for, see ./practice/limitation. */
+  limitationAlerts?: number[];
 }
 
 /** What the episode last wrote to the list read model. */

@@ -1,7 +1,7 @@
 // The default collection policy, built from the field documents in shared/seeds (see the README
 // table "Default policy"). Plain data: it travels into each workflow as its start argument, which
 // pins the version the episode started with.
-import type { CollectionPolicy, InstallmentPolicy, LadderStep, PromisePolicy } from './types';
+import type { CollectionPolicy, InstallmentPolicy, LadderStep, LimitationPolicy, PromisePolicy } from './types';
 
 const standard: LadderStep[] = [
   // Soon after the due date passes: a reminder text with amount, date and how to pay.
@@ -51,7 +51,7 @@ const blackList: LadderStep[] = [
 
 export const DEFAULT_POLICY: CollectionPolicy = {
   id: 'default',
-  version: 5,
+  version: 6,
   description: 'Seed-derived ladder: SMS, voice on the 15th, 3 calls from the 25th, visit on the 6th, suspension after 30 days.',
   highBalanceThreshold: 10_000, // 100 yuan: the seeds' "over 100" field-work group
   paidTolerance: 0,
@@ -124,6 +124,15 @@ export const DEFAULT_POLICY: CollectionPolicy = {
   // day, a dispute or bill review within ten days (art. 39 asks for an answer within 15).
   taskDueHours: { manual_call: 48, field_visit: 120, manual_review: 24, dispute_review: 240, bill_review: 240 },
   legal: { minDaysAfterDueBeforeSuspension: 30, minDaysSuspendedBeforeDeregistration: 60 },
+  // 诉讼时效: three years (Civil Code art. 188), restarted (art. 195) by a payment, a promise, an agreed
+  // plan, a demand that reached the customer (the lawyer's letter, an answered call) or a filing;
+  // legal is alerted 90 days before, and a time-barred debt is never referred automatically.
+  limitation: {
+    years: 3,
+    interruptedBy: ['payment', 'promise', 'plan', 'demand_delivered', 'filing'],
+    demandActions: ['demand_letter', 'manual_call'],
+    alertDaysBefore: 90,
+  },
 };
 
 /** Promise rules for a policy that has none of its own. */
@@ -143,4 +152,16 @@ export const DEFAULT_INSTALLMENT_POLICY: InstallmentPolicy = { maxInstallments: 
 
 export function installmentPolicy(policy: CollectionPolicy): InstallmentPolicy {
   return policy.installments ?? DEFAULT_INSTALLMENT_POLICY;
+}
+
+/** Limitation rules for a policy older than v6 (none of its own): the law's defaults. */
+export const DEFAULT_LIMITATION_POLICY: LimitationPolicy = {
+  years: 3,
+  interruptedBy: ['payment', 'promise', 'plan', 'demand_delivered', 'filing'],
+  demandActions: ['demand_letter', 'manual_call'],
+  alertDaysBefore: 90,
+};
+
+export function limitationPolicy(policy: CollectionPolicy): LimitationPolicy {
+  return policy.limitation ?? DEFAULT_LIMITATION_POLICY;
 }

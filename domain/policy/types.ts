@@ -116,6 +116,8 @@ export interface CollectionPolicy {
   installments?: InstallmentPolicy;
   /** Promise to pay (预约缴费); absent in policies older than field practice: defaults apply. */
   promise?: PromisePolicy;
+  /** The limitation period (诉讼时效); absent in policies before v6: the defaults apply. */
+  limitation?: LimitationPolicy;
   /** Legal floors (Telecommunications Regulations art. 34), checked when the policy is validated. */
   legal: {
     minDaysAfterDueBeforeSuspension: number;
@@ -209,4 +211,20 @@ export interface InstallmentPolicy {
   graceDays: number;
   /** Lift a suspension as soon as a plan is agreed (else it stays until paid). */
   restoreOnAgreement: boolean;
+}
+
+/** What interrupts and restarts the limitation period (诉讼时效, Civil Code art. 195). */
+export const LIMITATION_INTERRUPTIONS = ['payment', 'promise', 'plan', 'demand_delivered', 'filing'] as const;
+export type LimitationInterruption = (typeof LIMITATION_INTERRUPTIONS)[number];
+
+/** The limitation period (诉讼时效): rules as data, applied by domain/episode/practice/limitation. */
+export interface LimitationPolicy {
+  /** Civil Code art. 188: three years from the day after the due date (or after the last interruption). */
+  years: number;
+  /** Art. 195: the kinds of event that interrupt and restart the period; others are ignored. */
+  interruptedBy: LimitationInterruption[];
+  /** Rungs whose `done` outcome is a demand that reached the customer; a `manual_call` counts only when answered. */
+  demandActions: LadderAction[];
+  /** Raise an alert this many days before the claim becomes time-barred. */
+  alertDaysBefore: number;
 }

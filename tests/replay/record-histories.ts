@@ -210,6 +210,40 @@ async function main(): Promise<void> {
         for (let i = 0; i < 100 && (await collection.state('R7'))!.paid < 15_000; i++) await env.sleep('1 minute');
         await collection.postPayment('R7', { paymentId: 'R7-P1', amount: 25_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
         await env.client.workflow.getHandle(collectionWorkflowId('R7')).result();
+
+        // 8. the limitation period (诉讼时效): a partial payment restarts it, then nothing for three
+        // years: the alert 90 days before the expiry (a timer), the legal referral refused as
+        // time-barred (with an alert), then closed by legal. A ladder whose referral comes late.
+        const due8 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        const slowLegal = {
+          ...DEFAULT_POLICY,
+          id: 'slow-legal',
+          ladders: {
+            standard: [
+              { id: 'sms', action: 'sms' as const, at: { kind: 'days_after_due' as const, days: 1 } },
+              { id: 'legal-referral', action: 'legal_referral' as const, at: { kind: 'days_after_due' as const, days: 1_200 } },
+            ],
+            black: DEFAULT_POLICY.ladders['black']!,
+          },
+        };
+        await collection.enrol({
+          accountId: 'R8',
+          customer: customer([]),
+          bill: { billId: 'R8-B1', amount: 10_000, currency: 'CNY', dueDate: due8 },
+          policy: slowLegal,
+        });
+        await env.sleep('10 days');
+        await collection.postPayment('R8', {
+          paymentId: 'R8-P1',
+          amount: 2_000,
+          currency: 'CNY',
+          paidAt: new Date(await env.currentTimeMs()).toISOString(),
+          channel: 'bank',
+        });
+        await env.sleep('1210 days');
+        const r8 = env.client.workflow.getHandle(collectionWorkflowId('R8'));
+        await r8.signal('closeEpisode', { reason: 'time-barred: not pursued' });
+        await r8.result();
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -223,6 +257,7 @@ async function main(): Promise<void> {
         ['R5', undefined],
         ['R6', undefined],
         ['R7', undefined],
+        ['R8', undefined],
       ];
       for (const [name, runId] of runs) {
         const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();

@@ -8,6 +8,7 @@ import { applyOpening } from '../../domain/episode/opening';
 import { flagIfAbnormal } from '../../domain/episode/practice/dispute';
 import { checkPlan } from '../../domain/episode/practice/installments';
 import { lateFee } from '../../domain/episode/practice/late-fee';
+import { limitationAlert } from '../../domain/episode/practice/limitation';
 import { nextMove } from '../../domain/episode/practice/next-move';
 import { breakPromise } from '../../domain/episode/practice/promise';
 import { pendingApproval } from '../../domain/episode/practice/review';
@@ -16,6 +17,7 @@ import type { CollectionInput, EpisodeOutcome } from '../messages';
 import { installHandlers } from './handlers';
 import { recordViewIfChanged } from './read-model';
 import { tellCaseIfChanged } from './litigation-link';
+import { raiseLimitationAlert } from './limitation';
 import { recordChangedRegister } from './registers';
 import { remindOfPromise, restoreService, takeStep } from './rungs';
 
@@ -45,19 +47,28 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     const seen = revision;
     const changed = () => revision !== seen;
     const move = nextMove(state, Date.now());
+    // 诉讼时效 (ADR 13): the limitation alert's timer, the read model's expiry and the referral guard.
+    const limitation = patched('limitation');
     // The list read model (ADR 8); a handler that ran during the write means the move is stale: re-plan.
-    if (patched('read-model') && (await recordViewIfChanged(state, move)) && changed()) continue;
+    if (patched('read-model') && (await recordViewIfChanged(state, move, limitation)) && changed()) continue;
     if (state.status === 'paid' || state.status === 'closed') break;
     if (historyIsLong(input)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof collectionWorkflow>({ ...input, carried: state });
     }
+    const alert = limitation ? limitationAlert(state) : undefined;
+    if (alert && alert.at <= Date.now()) {
+      await raiseLimitationAlert(state, alert);
+      continue;
+    }
 
     if (!move) {
-      // Nothing to plan (ladder done, handed to legal, written off, held by a dispute): wait for a change.
-      await condition(changed);
+      // Nothing to plan (ladder done, handed to legal, written off, held by a dispute): wait for a change
+      // (or for the limitation alert).
+      if (alert) await condition(changed, alert.at - Date.now());
+      else await condition(changed);
     } else if (move.at > Date.now()) {
-      await condition(changed, move.at - Date.now());
+      await condition(changed, Math.min(move.at, alert?.at ?? Infinity) - Date.now());
     } else if (move.kind === 'installment_check') {
       checkPlan(state, Date.now());
     } else if (move.kind === 'promise_reminder') {
@@ -66,9 +77,9 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       breakPromise(state);
     } else if (move.kind === 'approved_action') {
       // Only after a red-list review was approved (an update no older history holds): no guard needed.
-      await takeStep(state, move.plan, pendingApproval(state)!.decision);
+      await takeStep(state, move.plan, pendingApproval(state)!.decision, limitation);
     } else {
-      await takeStep(state, move.plan);
+      await takeStep(state, move.plan, undefined, limitation);
     }
   }
 

@@ -7,14 +7,16 @@ import type { EpisodeState } from '../../domain/episode/state';
 import { records } from './activity-proxies';
 
 /** Writes the episode's view if it changed since the last write; true when it wrote. */
-export async function recordViewIfChanged(state: EpisodeState, move: NextMove | undefined): Promise<boolean> {
+/** `limitation`: the view holds the limitation expiry (under `patched('limitation')`). */
+export async function recordViewIfChanged(state: EpisodeState, move: NextMove | undefined, limitation = false): Promise<boolean> {
   const now = Date.now();
   // A move already due is taken first and its outcome written after: writing it now would only add a
   // write per rung (the wake-up of a timer lands a few ms after the planned instant, which moves `at`).
   if (move && move.at <= now) return false;
-  const write = viewToWrite(state, move, now);
+  const write = viewToWrite(state, move, now, limitation);
   if (!write) return false;
-  const { view, version, startedAt } = write;
+  const { view: full, version, startedAt } = write;
+  const { limitationExpiresAt, ...view } = full;
   await records.recordEpisodeView({
     accountId: state.accountId,
     episodeId: state.episodeId,
@@ -22,6 +24,7 @@ export async function recordViewIfChanged(state: EpisodeState, move: NextMove | 
     version,
     ...view,
     nextActionAt: view.nextActionAt === null ? null : new Date(view.nextActionAt).toISOString(),
+    ...(limitationExpiresAt !== undefined ? { limitationExpiresAt: limitationExpiresAt === null ? null : new Date(limitationExpiresAt).toISOString() } : {}),
     updatedAt: new Date(now).toISOString(),
   });
   return true;

@@ -10,6 +10,7 @@ import type { PlannedStep } from '../../domain/policy/engine';
 import type { StepOutcome, StepRequest } from '../../activities/contract';
 import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
 import { openReferralCase } from './litigation-link';
+import { refuseTimeBarredReferral } from './limitation';
 
 function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['action'], key: string): StepRequest {
   return {
@@ -36,7 +37,7 @@ function taskDue(state: EpisodeState, action: StepRequest['action']): { taskDueI
 }
 
 /** `approved`: the action of a red-list rung a person approved; the ladder has already moved past it. */
-export async function takeStep(state: EpisodeState, plan: PlannedStep, approved?: ReviewDecision): Promise<void> {
+export async function takeStep(state: EpisodeState, plan: PlannedStep, approved?: ReviewDecision, limitation = false): Promise<void> {
   const at = Date.now();
   const advance = approved === undefined;
   if (approved) approved.done = true;
@@ -47,6 +48,8 @@ export async function takeStep(state: EpisodeState, plan: PlannedStep, approved?
     return;
   }
   const request = stepRequest(state, plan.step.id, plan.action, actionKey(state, plan.step.id, plan.action));
+  // 诉讼时效 (under `patched('limitation')`, decided by the loop): a time-barred debt is not referred.
+  if (limitation && (await refuseTimeBarredReferral(state, plan, base, request.key, advance))) return;
   try {
     const result = await ladder[ACTIVITY_FOR[plan.action]](request);
     recordStep(state, { ...base, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) }, advance);
