@@ -151,6 +151,7 @@ export const policySchema = z
         .min(1)
         .max(24 * 60),
     }),
+    steering: z.object({ restoreHoldDays: z.number().int().min(0).max(90), defaultAgencyId: z.string().min(1).max(100) }).optional(),
     legal: z.object({
       // Floors may be raised by contract, never lowered below the regulations.
       minDaysAfterDueBeforeSuspension: z.number().int().min(30),

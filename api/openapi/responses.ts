@@ -224,6 +224,22 @@ export const collectionViewSchema = z
     lateFee: lateFeeSchema.nullable(),
     promises: z.array(z.object({ promiseId: z.string(), date: localDate, due: minor(), source: z.string(), status: z.string(), madeAt: utc })),
     brokenPromises: z.number().int(),
+    paused: z
+      .object({ since: utc, until: utc.nullable(), reason: z.string(), by: z.string() })
+      .nullable()
+      .meta({ description: 'paused by a person: no rung, reminder or contact until `until` (null: until resumed); `next` is null meanwhile' }),
+    agency: z.string().nullable().meta({ description: 'the agency the account was referred to (the agency_referral rung), or null' }),
+    steering: z.array(
+      z.object({
+        requestId: z.string(),
+        kind: z.enum(['pause', 'resume', 'escalate', 'skip', 'emergency_restore']),
+        reason: z.string(),
+        by: z.string(),
+        at: utc,
+        until: utc.optional(),
+        stepId: z.string().optional(),
+      }),
+    ),
     workflowUrl: z.url().optional().meta({ description: 'the episode in the Temporal Web UI, when the API knows its address' }),
   })
   .meta({ id: 'CollectionView', description: 'An episode: times in UTC (`at`) and in the customer’s zone (`atLocal`).' });

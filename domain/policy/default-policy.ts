@@ -124,6 +124,8 @@ export const DEFAULT_POLICY: CollectionPolicy = {
   // day, a dispute or bill review within ten days (art. 39 asks for an answer within 15).
   taskDueHours: { manual_call: 48, field_visit: 120, manual_review: 24, dispute_review: 240, bill_review: 240 },
   legal: { minDaysAfterDueBeforeSuspension: 30, minDaysSuspendedBeforeDeregistration: 60 },
+  // Steering by hand: a line restored by ops is spared a new suspension for a week; referrals go to one agency.
+  steering: { restoreHoldDays: 7, defaultAgencyId: 'agency-default' },
 };
 
 /** Promise rules for a policy that has none of its own. */

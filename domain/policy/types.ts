@@ -116,6 +116,8 @@ export interface CollectionPolicy {
   installments?: InstallmentPolicy;
   /** Promise to pay (预约缴费); absent in policies older than field practice: defaults apply. */
   promise?: PromisePolicy;
+  /** Steering by hand (issue 11); absent: defaults apply (domain/policy/steering-policy). */
+  steering?: SteeringPolicy;
   /** Legal floors (Telecommunications Regulations art. 34), checked when the policy is validated. */
   legal: {
     minDaysAfterDueBeforeSuspension: number;
@@ -209,4 +211,12 @@ export interface InstallmentPolicy {
   graceDays: number;
   /** Lift a suspension as soon as a plan is agreed (else it stays until paid). */
   restoreOnAgreement: boolean;
+}
+
+/** Steering by hand (issue 11). */
+export interface SteeringPolicy {
+  /** After an emergency restore by hand, no suspension rung is taken for this many days. */
+  restoreHoldDays: number;
+  /** The agency the agency_referral rung refers accounts to. */
+  defaultAgencyId: string;
 }

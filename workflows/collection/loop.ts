@@ -48,6 +48,12 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     if (!move) {
       // Nothing to plan (ladder done, handed to legal, written off, held by a dispute): wait for a change.
       await condition(changed);
+    } else if (move.kind === 'paused') {
+      // Paused by a person (an update no older history holds; the marker names the change): until
+      // resumed, or until the pause's end, after which the loop re-plans as before.
+      const steering = patched('steering');
+      if (steering && move.until !== undefined) await condition(changed, move.until - Date.now());
+      else await condition(changed);
     } else if (move.at > Date.now()) {
       await condition(changed, move.at - Date.now());
     } else if (move.kind === 'installment_check') {
