@@ -534,3 +534,30 @@ export type SchemaTypeChecks = [
   Agree<Same<z.infer<typeof litigationViewSchema>, LitigationView>>,
   Agree<Same<z.infer<typeof stepAnswerSchema>, StepAnswer>>,
 ];
+
+// ---- Steering an episode by hand (issue 11)
+
+export const steeringAnswerSchema = z
+  .object({
+    accountId: z.string(),
+    episodeId: z.string(),
+    requestId: z.string(),
+    kind: z.enum(['pause', 'resume', 'escalate', 'skip', 'emergency_restore']),
+    paused: z
+      .object({ since: utc, until: utc.nullable(), reason: z.string() })
+      .nullable()
+      .meta({ description: 'the pause in force after the request (`until` null: until resumed)' }),
+    stepId: z.string().optional().meta({ description: 'the rung skipped, or due now after an escalation' }),
+    service: serviceStateSchema,
+  })
+  .meta({ id: 'SteeringAnswer' });
+
+export const agencyOutcomeAnswerSchema = z
+  .object({
+    accountId: z.string(),
+    episodeId: z.string(),
+    agency: z.string(),
+    outcome: z.enum(['collected', 'returned', 'uncollectable']),
+    recorded: z.literal(true).meta({ description: 'sent to the episode' }),
+  })
+  .meta({ id: 'AgencyOutcomeAnswer' });

@@ -40,6 +40,7 @@ export interface SkipRequest extends SteeringRequest {
 }
 
 export interface SteeringAnswer {
+  episodeId: string;
   requestId: string;
   kind: SteeringKind;
   /** The pause in force after the request, if any (epoch ms; `until` absent: until resumed). */
@@ -62,6 +63,7 @@ function known(state: EpisodeState, requestId: string): SteeringEntry | undefine
 function answerOf(state: EpisodeState, entry: SteeringEntry, now: number): SteeringAnswer {
   const p = pausedNow(state, now);
   return {
+    episodeId: state.episodeId,
     requestId: entry.requestId,
     kind: entry.kind,
     paused: p ? { since: p.at, reason: p.reason, ...(p.until !== undefined ? { until: p.until } : {}) } : null,
