@@ -26,7 +26,13 @@ import {
   waiveLateFeeUpdate,
   writeOffUpdate,
   wrongNumberSignal,
+  pauseEpisodeUpdate,
+  resumeEpisodeUpdate,
+  escalateEpisodeUpdate,
+  skipRungUpdate,
+  emergencyRestoreUpdate,
 } from '../../workflows/messages';
+import type { CollectionSnapshot } from '../../domain/episode/snapshot';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import type { ListFlag } from '../../domain/policy/types';
@@ -177,6 +183,37 @@ async function main(): Promise<void> {
         await env.sleep('1 day');
         await collection.postPayment('R6', { paymentId: 'R6-P1', amount: 20_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
         await r6.result();
+
+        // 7. steering by hand (v6-steering): paused after the SMS and resumed, escalated (the voice
+        // now), paused until a date (ends by itself), the next rung skipped, the suspension restored
+        // by hand in an emergency, then paid in full
+        const due7 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        await collection.enrol({
+          accountId: 'R7',
+          customer: customer([]),
+          bill: { billId: 'R7-B1', amount: 20_000, currency: 'CNY', dueDate: due7 },
+          policy: DEFAULT_POLICY,
+        });
+        const r7 = env.client.workflow.getHandle(collectionWorkflowId('R7'));
+        const until7 = async (ok: (s: CollectionSnapshot) => boolean) => {
+          for (let day = 0; day < 90 && !ok((await collection.state('R7'))!); day++) await env.sleep('1 day');
+        };
+        const steer = (requestId: string) => ({ requestId, reason: 'record', by: 'key:record' });
+        await until7((s) => s.steps.some((x) => x.stepId === 'sms'));
+        await r7.executeUpdate(pauseEpisodeUpdate, { args: [steer('R7-S1')] });
+        await env.sleep('10 days');
+        await r7.executeUpdate(resumeEpisodeUpdate, { args: [steer('R7-S2')] });
+        await r7.executeUpdate(escalateEpisodeUpdate, { args: [steer('R7-S3')] });
+        await until7((s) => s.steps.some((x) => x.stepId === 'voice'));
+        await r7.executeUpdate(pauseEpisodeUpdate, { args: [{ ...steer('R7-S4'), until: (await env.currentTimeMs()) + 3 * 86_400_000 }] });
+        await env.sleep('4 days');
+        await r7.executeUpdate(skipRungUpdate, { args: [steer('R7-S5')] });
+        await until7((s) => s.service === 'outgoing_barred');
+        await r7.executeUpdate(emergencyRestoreUpdate, { args: [steer('R7-S6')] });
+        await until7((s) => s.service === 'active');
+        await env.sleep('1 day');
+        await collection.postPayment('R7', { paymentId: 'R7-P1', amount: 20_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+        await r7.result();
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -189,6 +226,7 @@ async function main(): Promise<void> {
         ['R4', undefined],
         ['R5', undefined],
         ['R6', undefined],
+        ['R7', undefined],
       ];
       for (const [name, runId] of runs) {
         const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();
