@@ -17,6 +17,7 @@ import { alertsRouter } from './routes/alerts';
 import { contactPreferencesRouter } from './routes/contact-preferences';
 import { auditRouter } from './routes/audit';
 import { episodeActionsRouter } from './routes/episode-actions';
+import { steeringRouter } from './routes/steering';
 import { healthRouter } from './routes/health';
 import { legalRouter } from './routes/legal';
 import { buildOpenApiDocument } from './openapi/document';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(accountListRouter(routes, deps));
   app.use(paymentsRouter(routes, deps));
   app.use(episodeActionsRouter(routes, deps));
+  app.use(steeringRouter(routes, deps));
   app.use(auditRouter(routes, deps));
   app.use(alertsRouter(routes, deps));
   app.use(contactPreferencesRouter(routes, deps));

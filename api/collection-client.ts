@@ -6,10 +6,18 @@ import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest, FeeA
 import type { LateFeeView } from '../domain/episode/practice/late-fee';
 import type { ReviewAnswer } from '../domain/episode/practice/review';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
+import type { PauseRequest, SkipRequest, SteeringAnswer, SteeringRequest } from '../domain/episode/practice/steering';
+import type { AgencyReport } from '../domain/episode/state';
 import type { DisputeResolution } from '../domain/episode/practice/dispute';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import {
   addChargeSignal,
+  agencyOutcomeSignal,
+  emergencyRestoreUpdate,
+  escalateEpisodeUpdate,
+  pauseEpisodeUpdate,
+  resumeEpisodeUpdate,
+  skipRungUpdate,
   agreeInstallmentsUpdate,
   callOutcomeSignal,
   closeEpisodeSignal,
@@ -140,6 +148,32 @@ export class CollectionClient {
   /** A decision on a red-list review (a `manual_review` task). */
   decideReview(accountId: string, req: ReviewDecisionRequest, requestId: string): Promise<ReviewAnswer | undefined> {
     return this.update(accountId, decideReviewUpdate, req, `review-${requestId}`);
+  }
+
+  /** Steering by hand (issue 11): each request's id is its update id, so a retried request is the same update. */
+  pause(accountId: string, req: PauseRequest): Promise<SteeringAnswer | undefined> {
+    return this.update(accountId, pauseEpisodeUpdate, req, `steer-${req.requestId}`);
+  }
+
+  resume(accountId: string, req: SteeringRequest): Promise<SteeringAnswer | undefined> {
+    return this.update(accountId, resumeEpisodeUpdate, req, `steer-${req.requestId}`);
+  }
+
+  escalate(accountId: string, req: SteeringRequest): Promise<SteeringAnswer | undefined> {
+    return this.update(accountId, escalateEpisodeUpdate, req, `steer-${req.requestId}`);
+  }
+
+  skip(accountId: string, req: SkipRequest): Promise<SteeringAnswer | undefined> {
+    return this.update(accountId, skipRungUpdate, req, `steer-${req.requestId}`);
+  }
+
+  emergencyRestore(accountId: string, req: SteeringRequest): Promise<SteeringAnswer | undefined> {
+    return this.update(accountId, emergencyRestoreUpdate, req, `steer-${req.requestId}`);
+  }
+
+  /** The agency's outcome to the open episode; false when none is open. */
+  recordAgencyOutcome(accountId: string, report: AgencyReport): Promise<boolean> {
+    return this.signal(accountId, agencyOutcomeSignal, report);
   }
 
   /** Sends an update to the account's episode: undefined when none is open, `Refused` when its validator says no. */

@@ -160,6 +160,7 @@ export const policySchema = z
         alertDaysBefore: z.number().int().min(1).max(365),
       })
       .optional(),
+    steering: z.object({ restoreHoldDays: z.number().int().min(0).max(90), defaultAgencyId: z.string().min(1).max(100) }).optional(),
     legal: z.object({
       // Floors may be raised by contract, never lowered below the regulations.
       minDaysAfterDueBeforeSuspension: z.number().int().min(30),

@@ -8,10 +8,11 @@ import { withLocalDatabase } from '../db/local';
 import { ROLES, type Role } from '../api/routes/route-spec';
 
 const USAGE = `usage:
-  npm run keys -- create --name <name> --role <role> [--role <role> …]
+  npm run keys -- create --name <name> --role <role> [--role <role> …] [--agency <agency id>]
   npm run keys -- list
   npm run keys -- revoke <key id>
-roles: ${ROLES.join(', ')}`;
+roles: ${ROLES.join(', ')} (\`--roles\` is accepted for \`--role\`)
+an agency key (role agency) needs --agency: it reaches only the accounts referred to that agency`;
 
 class UsageError extends Error {}
 
@@ -19,7 +20,13 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, role: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      name: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      roles: { type: 'string', multiple: true },
+      agency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
@@ -27,15 +34,21 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'create') {
-    const name = values.name?.trim();
+    // An agency key may go without --name: it is then named after its agency.
+    const name = values.name?.trim() ?? (values.agency?.trim() ? `agency-${values.agency.trim()}` : undefined);
     if (!name || name.length > 100) throw new UsageError('create needs --name (1–100 characters)');
-    const roles = values.role ?? [];
+    const roles = [...(values.role ?? []), ...(values.roles ?? []).flatMap((r) => r.split(','))];
     const bad = roles.filter((r) => !isRole(r));
     if (roles.length === 0 || bad.length) throw new UsageError(bad.length ? `unknown role ${bad.join(', ')}` : 'create needs at least one --role');
     if (rest.length) throw new UsageError(`unexpected ${rest.join(' ')}`);
+    const agency = values.agency?.trim();
+    if (roles.includes('agency') && !agency) throw new UsageError('an agency key needs --agency <agency id>');
+    if (agency !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(agency))
+      throw new UsageError('--agency: 1–100 letters, digits, ".", "_", ":" or "-"');
     await withLocalDatabase(loadConfig(), async (pool) => {
-      const key = await apiKeys(pool).create(name, roles as Role[]);
-      console.log(`created key ${key.keyId} (${key.name}: ${key.roles.join(', ')}); it is shown only now:\n\n  ${key.key}\n`);
+      const key = await apiKeys(pool).create(name, roles as Role[], agency ? { agency } : {});
+      const of = key.agency ? `, agency ${key.agency}` : '';
+      console.log(`created key ${key.keyId} (${key.name}: ${key.roles.join(', ')}${of}); it is shown only now:\n\n  ${key.key}\n`);
       console.log(`use it as: curl -H "Authorization: Bearer ${key.key}" …`);
     });
   } else if (command === 'list') {
@@ -44,7 +57,9 @@ async function main(argv: string[]): Promise<void> {
       if (!keys.length) console.log('no keys');
       for (const k of keys) {
         const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
-        console.log(`${k.keyId}  ${k.name.padEnd(20)}  ${k.roles.join(',').padEnd(24)}  created ${k.createdAt.toISOString()}  ${state}`);
+        console.log(
+          `${k.keyId}  ${k.name.padEnd(20)}  ${k.roles.join(',').padEnd(24)}  ${k.agency ? `agency ${k.agency}  ` : ''}created ${k.createdAt.toISOString()}  ${state}`,
+        );
       }
     });
   } else if (command === 'revoke') {

@@ -8,6 +8,7 @@ import type { LateFeeView } from '../domain/episode/practice/late-fee';
 import type { CaseSignal } from '../domain/episode/practice/litigation-link';
 import type { PolicyMigrationRequest } from '../domain/episode/practice/policy-migration';
 import type { ReviewAnswer } from '../domain/episode/practice/review';
+import type { PauseRequest, SkipRequest, SteeringAnswer, SteeringRequest } from '../domain/episode/practice/steering';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
 import type {
   AgencyReport,
@@ -133,6 +134,16 @@ export const agreeInstallmentsUpdate = defineUpdate<PlanAnswer, [PlanRequest]>('
 export const migratePolicyUpdate = defineUpdate<PolicyMigrationAnswer, [PolicyMigrationRequest]>('migratePolicy');
 /** A person's decision on a red-list review: approved, the rung's action is taken (inside windows and legal floors); rejected, skipped. */
 export const decideReviewUpdate = defineUpdate<ReviewAnswer, [ReviewDecisionRequest]>('decideReview');
+
+// --- steering by hand (issue 11; domain/episode/practice/steering): ops, a reason always, one id per request
+
+export const pauseEpisodeUpdate = defineUpdate<SteeringAnswer, [PauseRequest]>('pauseEpisode');
+export const resumeEpisodeUpdate = defineUpdate<SteeringAnswer, [SteeringRequest]>('resumeEpisode');
+/** The next rung is due now: inside its window and the legal floors, not held back by the spacing between rungs. */
+export const escalateEpisodeUpdate = defineUpdate<SteeringAnswer, [SteeringRequest]>('escalateEpisode');
+export const skipRungUpdate = defineUpdate<SteeringAnswer, [SkipRequest]>('skipRung');
+/** A suspended line restored by hand: the ladder treats it as a restoration. */
+export const emergencyRestoreUpdate = defineUpdate<SteeringAnswer, [SteeringRequest]>('emergencyRestore');
 
 // --- the query
 

@@ -255,6 +255,22 @@ export const collectionViewSchema = z
       })
       .nullable()
       .meta({ description: 'the earliest expiry among the unpaid bills; null when nothing is owed' }),
+    paused: z
+      .object({ since: utc, until: utc.nullable(), reason: z.string(), by: z.string() })
+      .nullable()
+      .meta({ description: 'paused by a person: no rung, reminder or contact until `until` (null: until resumed); `next` is null meanwhile' }),
+    agency: z.string().nullable().meta({ description: 'the agency the account was referred to (the agency_referral rung), or null' }),
+    steering: z.array(
+      z.object({
+        requestId: z.string(),
+        kind: z.enum(['pause', 'resume', 'escalate', 'skip', 'emergency_restore']),
+        reason: z.string(),
+        by: z.string(),
+        at: utc,
+        until: utc.optional(),
+        stepId: z.string().optional(),
+      }),
+    ),
     workflowUrl: z.url().optional().meta({ description: 'the episode in the Temporal Web UI, when the API knows its address' }),
     accountCredit: z
       .array(z.object({ amount: minor(), currency }))
@@ -600,3 +616,30 @@ export type SchemaTypeChecks = [
   Agree<Same<z.infer<typeof unappliedPageSchema>, UnappliedPage>>,
   Agree<Same<Omit<z.infer<typeof reassignAnswerSchema>, 'result'>, Omit<ReassignAnswer, 'result'>>>,
 ];
+
+// ---- Steering an episode by hand (issue 11)
+
+export const steeringAnswerSchema = z
+  .object({
+    accountId: z.string(),
+    episodeId: z.string(),
+    requestId: z.string(),
+    kind: z.enum(['pause', 'resume', 'escalate', 'skip', 'emergency_restore']),
+    paused: z
+      .object({ since: utc, until: utc.nullable(), reason: z.string() })
+      .nullable()
+      .meta({ description: 'the pause in force after the request (`until` null: until resumed)' }),
+    stepId: z.string().optional().meta({ description: 'the rung skipped, or due now after an escalation' }),
+    service: serviceStateSchema,
+  })
+  .meta({ id: 'SteeringAnswer' });
+
+export const agencyOutcomeAnswerSchema = z
+  .object({
+    accountId: z.string(),
+    episodeId: z.string(),
+    agency: z.string(),
+    outcome: z.enum(['collected', 'returned', 'uncollectable']),
+    recorded: z.literal(true).meta({ description: 'sent to the episode' }),
+  })
+  .meta({ id: 'AgencyOutcomeAnswer' });

@@ -18,6 +18,8 @@ export interface Caller {
   keyId: string;
   name: string;
   roles: Role[];
+  /** An agency key's agency id (issue 11): it reaches only the accounts referred to that agency. */
+  agency?: string;
   /** Who did it, for the records the episode keeps (write-off approver, policy-migration actor). */
   actor: string;
 }

@@ -8,9 +8,10 @@
 // runs collection (reads episodes, takes promises, opens disputes, agrees plans, moves policies,
 // reads the audit trail); legal decides disputes (ops too, for the simple cases); finance writes
 // off, and finance and ops waive late fees; ops acknowledge alerts and record contact preferences;
-// closing an episode by hand is admin's alone (an empty role list). `agency` is in no route yet: an
-// agency sees only the accounts referred to it, and there is no agency-facing route (its outcomes
-// arrive in issue 11); an agency key is refused (403) everywhere.
+// closing an episode by hand is admin's alone (an empty role list). `agency` reaches one route only,
+// its outcome (`postAgencyOutcome`), and only for accounts referred to its agency (the key's `agency`
+// column against the episode's `agency`): another account answers 403; every other route refuses it.
+// Steering an episode (pause, resume, escalate, skip, emergency restore; issue 11) is ops', with a reason.
 // Litigation cases (issue 12): legal opens cases and records their steps; ops reads them too.
 import type { z } from 'zod';
 import {
@@ -41,6 +42,8 @@ import {
   stepAnswerSchema,
   unappliedPageSchema,
   reassignAnswerSchema,
+  steeringAnswerSchema,
+  agencyOutcomeAnswerSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -72,6 +75,10 @@ import {
   caseParams,
   caseStepBody,
   openCaseBody,
+  steeringBody,
+  pauseBody,
+  skipBody,
+  agencyOutcomeBody,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -90,6 +97,19 @@ const EPISODE_ACTION = {
   404: answer('no open collection episode for the account'),
   422: answer('refused by the episode'),
 } as const;
+
+/** A steering request to the account's open episode (ops; a reason always). */
+const steering = <P extends string, Id extends string, B extends z.ZodType>(path: P, operationId: Id, summary: string, body: B, what: string) =>
+  ({
+    method: 'post',
+    path: `/v1/accounts/:accountId/${path}`,
+    operationId,
+    summary,
+    tags: ['steering'],
+    roles: ['ops'],
+    request: { params: accountParams, body },
+    responses: { 201: answer(what, steeringAnswerSchema), ...EPISODE_ACTION },
+  }) as const;
 
 export const ROUTES = [
   {
@@ -450,6 +470,50 @@ export const ROUTES = [
       ...PROTECTED,
       404: answer('unknown payment'),
       409: answer('the payment is not unapplied (already applied, or being delivered)'),
+    },
+  },
+  steering(
+    'pause',
+    'postPauseEpisode',
+    'Pause the episode until a date (`until`) or until resumed: no rung, reminder or contact meanwhile; payments, promises, disputes and restorations go on',
+    pauseBody,
+    'paused (the same `requestId` again: the same answer)',
+  ),
+  steering('resume', 'postResumeEpisode', 'Resume a paused episode', steeringBody, 'resumed'),
+  steering(
+    'escalate',
+    'postEscalateEpisode',
+    'The next rung is due now: inside its contact window and the legal floors, not held back by the spacing between rungs',
+    steeringBody,
+    'escalated: `stepId` is the rung now due',
+  ),
+  steering(
+    'skip',
+    'postSkipRung',
+    'Skip the pending rung (recorded `skipped` with the reason); the ladder moves on',
+    skipBody,
+    'skipped: `stepId` is the rung',
+  ),
+  steering(
+    'emergency-restore',
+    'postEmergencyRestore',
+    'Restore a suspended line by hand: the ladder treats it as a restoration and takes no suspension during the policy’s hold',
+    steeringBody,
+    'restoration under way',
+  ),
+  {
+    method: 'post',
+    path: '/v1/accounts/:accountId/agency-outcomes',
+    operationId: 'postAgencyOutcome',
+    summary: 'The collection agency’s outcome (collected, returned, uncollectable); only for an account referred to the key’s agency',
+    tags: ['agency'],
+    roles: ['agency'],
+    request: { params: accountParams, body: agencyOutcomeBody },
+    responses: {
+      202: answer('sent to the episode', agencyOutcomeAnswerSchema),
+      ...PROTECTED,
+      403: answer('the key lacks the role, or the account is not referred to the key’s agency'),
+      404: answer('no open collection episode for the account'),
     },
   },
 ] as const satisfies readonly RouteSpec[];

@@ -352,3 +352,14 @@ export const paymentReassignBody = z.strictObject({
   reason: text(500),
 });
 export type PaymentReassignBody = z.infer<typeof paymentReassignBody>;
+// ---- Steering an episode by hand (issue 11): a reason always; `requestId` makes a retry the same request
+
+const steeringFields = {
+  reason: text(500),
+  /** The request's own id: the same id again answers the same (absent: each request is new). */
+  requestId: idSchema.optional(),
+};
+export const steeringBody = z.object(steeringFields);
+export const pauseBody = z.object({ ...steeringFields, until: instant.optional() });
+export const skipBody = z.object({ ...steeringFields, stepId: idSchema.optional() });
+export const agencyOutcomeBody = z.object({ outcome: z.enum(['collected', 'returned', 'uncollectable']), note: text(500).optional() });

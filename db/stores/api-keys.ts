@@ -11,6 +11,8 @@ export interface ApiKey {
   keyId: string;
   name: string;
   roles: Role[];
+  /** An agency key's agency id: it reaches only the accounts referred to that agency. */
+  agency?: string;
 }
 
 export interface ApiKeyListing extends ApiKey {
@@ -36,30 +38,36 @@ export function isRole(value: string): value is Role {
 export function apiKeys(pool: Pool) {
   return {
     /** A new key; `key` is the only time the secret exists outside the caller's hands. */
-    async create(name: string, roles: readonly Role[]): Promise<ApiKey & { key: string }> {
+    async create(name: string, roles: readonly Role[], opts: { agency?: string } = {}): Promise<ApiKey & { key: string }> {
       const unique = [...new Set(roles)];
       if (unique.length === 0) throw new Error('a key needs at least one role');
       const keyId = randomBytes(8).toString('hex');
       const key = `ak_${keyId}_${randomBytes(32).toString('base64url')}`;
-      await pool.query('INSERT INTO api_keys (key_id, name, roles, key_hash) VALUES ($1, $2, $3, $4)', [keyId, name, unique, hashKey(key)]);
-      return { keyId, name, roles: unique, key };
+      await pool.query('INSERT INTO api_keys (key_id, name, roles, key_hash, agency) VALUES ($1, $2, $3, $4, $5)', [
+        keyId,
+        name,
+        unique,
+        hashKey(key),
+        opts.agency ?? null,
+      ]);
+      return { keyId, name, roles: unique, ...(opts.agency ? { agency: opts.agency } : {}), key };
     },
 
     /** The key a request presented, if it is well formed, known and not revoked. */
     async authenticate(key: string): Promise<ApiKey | undefined> {
       const keyId = keyIdOf(key);
       if (!keyId) return undefined;
-      const { rows } = await pool.query('SELECT name, roles, key_hash FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL', [keyId]);
-      const row = rows[0] as { name: string; roles: string[]; key_hash: Buffer } | undefined;
+      const { rows } = await pool.query('SELECT name, roles, key_hash, agency FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL', [keyId]);
+      const row = rows[0] as { name: string; roles: string[]; key_hash: Buffer; agency: string | null } | undefined;
       if (!row || !timingSafeEqual(row.key_hash, hashKey(key))) return undefined;
-      return { keyId, name: row.name, roles: row.roles.filter(isRole) };
+      return { keyId, name: row.name, roles: row.roles.filter(isRole), ...(row.agency ? { agency: row.agency } : {}) };
     },
 
     async list(): Promise<ApiKeyListing[]> {
       const { rows } = await pool.query(
-        'SELECT key_id AS "keyId", name, roles, created_at AS "createdAt", revoked_at AS "revokedAt" FROM api_keys ORDER BY created_at, key_id',
+        'SELECT key_id AS "keyId", name, roles, agency, created_at AS "createdAt", revoked_at AS "revokedAt" FROM api_keys ORDER BY created_at, key_id',
       );
-      return rows as ApiKeyListing[];
+      return (rows as (ApiKeyListing & { agency: string | null })[]).map(({ agency, ...k }) => ({ ...k, ...(agency ? { agency } : {}) }));
     },
 
     /** true if the key existed and was not revoked before. */

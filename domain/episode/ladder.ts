@@ -2,6 +2,7 @@
 // staff report back, the view the policy engine plans from, and the idempotency key of an action.
 import { isContact } from '../policy/contact-rules';
 import { isSuspended, serviceAfter, stricterPoint, type LadderView } from '../policy/engine';
+import { steeringPolicy } from '../policy/steering-policy';
 import type { ActionName, StepRecord } from '../policy/types';
 import { balanceOf, disputedAmount, openDisputes } from './ledger';
 import type { AgencyReport, EpisodeState } from './state';
@@ -22,6 +23,7 @@ export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'
   if (advance && onLadder && cycle === state.cycle) {
     state.index++;
     state.expedite = undefined;
+    state.escalated = undefined;
   }
   if (record.outcome === 'done') {
     const service = serviceAfter(record.action);
@@ -30,6 +32,8 @@ export function recordStep(state: EpisodeState, record: Omit<StepRecord, 'cycle'
       state.service = service;
     }
     if (record.action === 'legal_referral' && state.status === 'open') state.status = 'legal';
+    // The agency the account now belongs to: only it may report the outcome (issue 11).
+    if (record.action === 'agency_referral') state.agencyId ??= steeringPolicy(state.policy).defaultAgencyId;
     // A sanction that completed after the customer paid in full (it was in flight) is undone at once.
     if ((state.status === 'paid' || state.status === 'closed') && isSuspended(state.service) && !state.restoration) {
       const last = state.payments[state.payments.length - 1];
@@ -100,6 +104,8 @@ export function ladderView(state: EpisodeState): LadderView {
     ...(state.ladder ? { ladder: state.ladder } : {}),
     ...(state.suspendedAt !== undefined ? { suspendedAt: state.suspendedAt } : {}),
     ...(state.expedite ? { expedite: true } : {}),
+    ...(state.escalated ? { escalated: true } : {}),
+    ...(state.suspensionHoldUntil !== undefined ? { suspensionHoldUntil: state.suspensionHoldUntil } : {}),
     ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
     ...(state.optedOut ? { optedOut: true } : {}),
     ...(hasWrongNumber(state) ? { wrongNumber: true } : {}),

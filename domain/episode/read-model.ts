@@ -38,7 +38,8 @@ export function episodeView(state: EpisodeState, move: NextMove | undefined, lim
     lists: [...state.customer.lists],
     anchorDueDate: state.anchorDueDate,
     nextAction: move ? (move.kind === 'rung' ? move.plan.action : move.kind) : null,
-    nextActionAt: move ? move.at : null,
+    // A pause until resumed has no time (its `at` is Infinity).
+    nextActionAt: move ? (move.kind === 'paused' ? (move.until ?? null) : move.at) : null,
     ...(state.litigation
       ? { litigationCaseId: state.litigation.caseId, litigationCaseNumber: state.litigation.courtCaseNumber ?? state.litigation.caseNumber }
       : {}),

@@ -2,12 +2,13 @@
 // customer's own zone (stored in UTC, shown local).
 import { balanceOf, billed, credited, disputedAmount, paid } from './ledger';
 import { hasWrongNumber } from './ladder';
-import type { EpisodeState } from './state';
+import type { EpisodeState, SteeringKind } from './state';
 import { lateFee, type LateFeeView } from './practice/late-fee';
 import { recoveredAfterWriteOff } from './practice/write-off';
 import { nextMove } from './practice/next-move';
 import { brokenPromises } from './practice/promise';
 import { limitationOf } from './practice/limitation';
+import { pausedNow } from './practice/steering';
 import { toLocalIso } from '../policy/calendar';
 import type { ActionName, Bill, EpisodeStatus, LadderAction, LimitationInterruption, ServiceState } from '../policy/types';
 
@@ -79,6 +80,12 @@ export interface CollectionSnapshot {
     timeBarred: boolean;
     lastInterruption: { kind: LimitationInterruption; at: string } | null;
   } | null;
+  /** Paused by a person (steering): nothing is taken until `until` (null: until resumed); `next` is null meanwhile. */
+  paused: { since: string; until: string | null; reason: string; by: string } | null;
+  /** The agency the account was referred to, once the agency_referral rung was done. */
+  agency: string | null;
+  /** The steering requests the episode accepted (pause, resume, escalate, skip, emergency restore), oldest first. */
+  steering: { requestId: string; kind: SteeringKind; reason: string; by: string; at: string; until?: string; stepId?: string }[];
 }
 
 /** The last rung taken (done), or `enrolled`. */
@@ -105,14 +112,15 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
     stage: stageOf(state),
     cycle: state.cycle,
     timezone: zone,
-    next: move
-      ? {
-          stepId: move.stepId,
-          action: move.kind === 'rung' || move.kind === 'approved_action' ? move.plan.action : move.kind,
-          at: iso(move.at),
-          atLocal: toLocalIso(move.at, zone),
-        }
-      : null,
+    next:
+      move && move.kind !== 'paused'
+        ? {
+            stepId: move.stepId,
+            action: move.kind === 'rung' || move.kind === 'approved_action' ? move.plan.action : move.kind,
+            at: iso(move.at),
+            atLocal: toLocalIso(move.at, zone),
+          }
+        : null,
     steps: state.steps.map((s) => ({
       cycle: s.cycle,
       stepId: s.stepId,
@@ -176,6 +184,17 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
       restoredAt: iso(r.restoredAt),
       latencyMs: r.restoredAt - r.seenAt,
     })),
+    paused: pauseView(state, now, iso),
+    agency: state.agencyId ?? null,
+    steering: (state.steering ?? []).map((e) => ({
+      requestId: e.requestId,
+      kind: e.kind,
+      reason: e.reason,
+      by: e.by,
+      at: iso(e.at),
+      ...(e.until !== undefined ? { until: iso(e.until) } : {}),
+      ...(e.stepId ? { stepId: e.stepId } : {}),
+    })),
     litigation: state.litigation
       ? {
           caseId: state.litigation.caseId,
@@ -202,4 +221,9 @@ function limitationView(state: EpisodeState, now: number): CollectionSnapshot['l
     timeBarred: now >= l.expiresAt,
     lastInterruption: l.lastInterruption ? { kind: l.lastInterruption.kind, at: new Date(l.lastInterruption.at).toISOString() } : null,
   };
+}
+
+function pauseView(state: EpisodeState, now: number, iso: (ms: number) => string): CollectionSnapshot['paused'] {
+  const p = pausedNow(state, now);
+  return p ? { since: iso(p.at), until: p.until === undefined ? null : iso(p.until), reason: p.reason, by: p.by } : null;
 }

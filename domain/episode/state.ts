@@ -124,6 +124,28 @@ export interface FeeAdjustment {
   reason: string;
 }
 
+/** Steering by hand (./practice/steering). */
+export type SteeringKind = 'pause' | 'resume' | 'escalate' | 'skip' | 'emergency_restore';
+
+/** One steering request as the episode recorded it. */
+export interface SteeringEntry {
+  requestId: string;
+  kind: SteeringKind;
+  reason: string;
+  by: string;
+  at: number;
+  until?: number;
+  stepId?: string;
+}
+
+export interface Pause {
+  requestId: string;
+  reason: string;
+  by: string;
+  at: number;
+  until?: number;
+}
+
 export interface EpisodeState {
   accountId: string;
   episodeId: string;
@@ -179,6 +201,16 @@ export interface EpisodeState {
   limitationEvents?: { kind: LimitationInterruption; at: number }[];
   /** Expiry instants (epoch ms) the limitation alert was raised for, see ./practice/limitation. */
   limitationAlerts?: number[];
+  /** Steering by hand (./practice/steering): the pause in force (ended by itself at `until`). */
+  pause?: Pause;
+  /** Every steering request the episode accepted, oldest first. */
+  steering?: SteeringEntry[];
+  /** Set by an escalation: the next rung is not held back by the spacing between rungs either. */
+  escalated?: boolean;
+  /** After an emergency restore: no suspension rung before this (epoch ms). */
+  suspensionHoldUntil?: number;
+  /** The agency the account was referred to (set when the agency_referral rung is done). */
+  agencyId?: string;
 }
 
 /** What the episode last wrote to the list read model. */

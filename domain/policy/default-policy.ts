@@ -133,6 +133,8 @@ export const DEFAULT_POLICY: CollectionPolicy = {
     demandActions: ['demand_letter', 'manual_call'],
     alertDaysBefore: 90,
   },
+  // Steering by hand: a line restored by ops is spared a new suspension for a week; referrals go to one agency.
+  steering: { restoreHoldDays: 7, defaultAgencyId: 'agency-default' },
 };
 
 /** Promise rules for a policy that has none of its own. */

@@ -26,6 +26,10 @@ export interface LadderView {
   wrongNumber?: boolean;
   /** A broken promise: the next rung's own timing is ignored (it is due now). */
   expedite?: boolean;
+  /** A person escalated (steering): with `expedite`, the spacing between rungs is ignored too; windows and floors are not. */
+  escalated?: boolean;
+  /** After an emergency restore by hand: no suspension rung before this (epoch ms). */
+  suspensionHoldUntil?: number;
   /** When the line was first barred in this suspension (epoch ms). */
   suspendedAt?: number;
   /** Outstanding balance under pressure (minus what is disputed), minor units. */
@@ -155,6 +159,11 @@ function legalFloor(view: LadderView, action: LadderAction, time: string): numbe
   return 0;
 }
 
+/** A line restored by hand in an emergency is not suspended again before the hold ends. */
+function suspensionHold(view: LadderView, action: LadderAction): number {
+  return view.suspensionHoldUntil !== undefined && (action === 'suspend_outgoing' || action === 'suspend_full') ? view.suspensionHoldUntil : 0;
+}
+
 function preferredTime(policy: CollectionPolicy, action: ActionName): LocalTime {
   return policy.preferredTime[action] ?? policy.preferredTime.default;
 }
@@ -195,8 +204,9 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
   }
 
   // Spacing guards a late enrolment (or a restarted cycle) against a burst of overdue rungs.
-  if (view.lastStepAt !== undefined) at = Math.max(at, view.lastStepAt + policy.minHoursBetweenSteps * HOUR_MS);
-  at = Math.max(at, legalFloor(view, action, time));
+  // An escalation by a person is not held back by it (the windows and floors below still apply).
+  if (view.lastStepAt !== undefined && !view.escalated) at = Math.max(at, view.lastStepAt + policy.minHoursBetweenSteps * HOUR_MS);
+  at = Math.max(at, legalFloor(view, action, time), suspensionHold(view, action));
   at = allowedMoment(policy, action, at, now, zone, view.contacts ?? []);
 
   const reason = skipReason(view, step, action);
@@ -213,7 +223,8 @@ export function planApprovedAction(view: LadderView, step: LadderStep, now: numb
   if (view.balance <= policy.paidTolerance) return null;
   if (view.holdSanctions && SANCTIONS.includes(step.action)) return null;
   const time = preferredTime(policy, step.action);
-  const at = allowedMoment(policy, step.action, Math.max(now, legalFloor(view, step.action, time)), now, customer.timezone, view.contacts ?? []);
+  const floor = Math.max(legalFloor(view, step.action, time), suspensionHold(view, step.action));
+  const at = allowedMoment(policy, step.action, Math.max(now, floor), now, customer.timezone, view.contacts ?? []);
   const reason = skipReason(view, step, step.action);
   return reason ? { step, action: step.action, at, skipReason: reason } : { step, action: step.action, at };
 }

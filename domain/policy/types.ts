@@ -118,6 +118,8 @@ export interface CollectionPolicy {
   promise?: PromisePolicy;
   /** The limitation period (诉讼时效); absent in policies before v6: the defaults apply. */
   limitation?: LimitationPolicy;
+  /** Steering by hand (issue 11); absent: defaults apply (domain/policy/steering-policy). */
+  steering?: SteeringPolicy;
   /** Legal floors (Telecommunications Regulations art. 34), checked when the policy is validated. */
   legal: {
     minDaysAfterDueBeforeSuspension: number;
@@ -227,4 +229,12 @@ export interface LimitationPolicy {
   demandActions: LadderAction[];
   /** Raise an alert this many days before the claim becomes time-barred. */
   alertDaysBefore: number;
+}
+
+/** Steering by hand (issue 11). */
+export interface SteeringPolicy {
+  /** After an emergency restore by hand, no suspension rung is taken for this many days. */
+  restoreHoldDays: number;
+  /** The agency the agency_referral rung refers accounts to. */
+  defaultAgencyId: string;
 }

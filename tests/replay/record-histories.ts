@@ -28,7 +28,13 @@ import {
   waiveLateFeeUpdate,
   writeOffUpdate,
   wrongNumberSignal,
+  pauseEpisodeUpdate,
+  resumeEpisodeUpdate,
+  escalateEpisodeUpdate,
+  skipRungUpdate,
+  emergencyRestoreUpdate,
 } from '../../workflows/messages';
+import type { CollectionSnapshot } from '../../domain/episode/snapshot';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import type { ListFlag } from '../../domain/policy/types';
@@ -244,6 +250,37 @@ async function main(): Promise<void> {
         const r8 = env.client.workflow.getHandle(collectionWorkflowId('R8'));
         await r8.signal('closeEpisode', { reason: 'time-barred: not pursued' });
         await r8.result();
+
+        // 9. steering by hand (v6-steering): paused after the SMS and resumed, escalated (the voice
+        // now), paused until a date (ends by itself), the next rung skipped, the suspension restored
+        // by hand in an emergency, then paid in full
+        const due9 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        await collection.enrol({
+          accountId: 'R9',
+          customer: customer([]),
+          bill: { billId: 'R9-B1', amount: 20_000, currency: 'CNY', dueDate: due9 },
+          policy: DEFAULT_POLICY,
+        });
+        const r9 = env.client.workflow.getHandle(collectionWorkflowId('R9'));
+        const until9 = async (ok: (s: CollectionSnapshot) => boolean) => {
+          for (let day = 0; day < 90 && !ok((await collection.state('R9'))!); day++) await env.sleep('1 day');
+        };
+        const steer = (requestId: string) => ({ requestId, reason: 'record', by: 'key:record' });
+        await until9((s) => s.steps.some((x) => x.stepId === 'sms'));
+        await r9.executeUpdate(pauseEpisodeUpdate, { args: [steer('R9-S1')] });
+        await env.sleep('10 days');
+        await r9.executeUpdate(resumeEpisodeUpdate, { args: [steer('R9-S2')] });
+        await r9.executeUpdate(escalateEpisodeUpdate, { args: [steer('R9-S3')] });
+        await until9((s) => s.steps.some((x) => x.stepId === 'voice'));
+        await r9.executeUpdate(pauseEpisodeUpdate, { args: [{ ...steer('R9-S4'), until: (await env.currentTimeMs()) + 3 * 86_400_000 }] });
+        await env.sleep('4 days');
+        await r9.executeUpdate(skipRungUpdate, { args: [steer('R9-S5')] });
+        await until9((s) => s.service === 'outgoing_barred');
+        await r9.executeUpdate(emergencyRestoreUpdate, { args: [steer('R9-S6')] });
+        await until9((s) => s.service === 'active');
+        await env.sleep('1 day');
+        await collection.postPayment('R9', { paymentId: 'R9-P1', amount: 20_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+        await r9.result();
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -258,6 +295,7 @@ async function main(): Promise<void> {
         ['R6', undefined],
         ['R7', undefined],
         ['R8', undefined],
+        ['R9', undefined],
       ];
       for (const [name, runId] of runs) {
         const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();

@@ -14,6 +14,18 @@ import { migratePolicy, migrationProblem } from '../../domain/episode/practice/p
 import { makePromise, promiseProblem, settlePromiseOnPayment } from '../../domain/episode/practice/promise';
 import { decideReview, reviewProblem } from '../../domain/episode/practice/review';
 import { writeOff, writeOffProblem } from '../../domain/episode/practice/write-off';
+import {
+  emergencyRestore,
+  emergencyRestoreProblem,
+  escalate,
+  escalateProblem,
+  pause,
+  pauseProblem,
+  resume,
+  resumeProblem,
+  skip,
+  skipProblem,
+} from '../../domain/episode/practice/steering';
 import { snapshotOf } from '../../domain/episode/snapshot';
 import { closeEpisode, type Dispute, type EpisodeState } from '../../domain/episode/state';
 import {
@@ -25,7 +37,12 @@ import {
   collectionStateQuery,
   contactPreferenceSignal,
   decideReviewUpdate,
+  emergencyRestoreUpdate,
+  escalateEpisodeUpdate,
   migratePolicyUpdate,
+  pauseEpisodeUpdate,
+  resumeEpisodeUpdate,
+  skipRungUpdate,
   openDisputeUpdate,
   postPaymentUpdate,
   promiseToPayUpdate,
@@ -159,6 +176,32 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
     decideReviewUpdate,
     (req) => reviewProblem(state, req),
     (req) => decideReview(state, req, Date.now()),
+  );
+  // Steering by hand (./practice/steering): each validated by its rule, a repeated request id answers the same.
+  update(
+    pauseEpisodeUpdate,
+    (req) => pauseProblem(state, req, Date.now()),
+    (req) => pause(state, req, Date.now()),
+  );
+  update(
+    resumeEpisodeUpdate,
+    (req) => resumeProblem(state, req, Date.now()),
+    (req) => resume(state, req, Date.now()),
+  );
+  update(
+    escalateEpisodeUpdate,
+    (req) => escalateProblem(state, req, Date.now()),
+    (req) => escalate(state, req, Date.now()),
+  );
+  update(
+    skipRungUpdate,
+    (req) => skipProblem(state, req, Date.now()),
+    (req) => skip(state, req, Date.now()),
+  );
+  update(
+    emergencyRestoreUpdate,
+    (req) => emergencyRestoreProblem(state, req),
+    (req) => emergencyRestore(state, req, Date.now()),
   );
   signal(agencyOutcomeSignal, (report) => recordAgencyOutcome(state, report, Date.now()));
   signal(contactPreferenceSignal, ({ optOut }) => setContactPreference(state, optOut));

@@ -67,6 +67,13 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
       // (or for the limitation alert).
       if (alert) await condition(changed, alert.at - Date.now());
       else await condition(changed);
+    } else if (move.kind === 'paused') {
+      // Paused by a person (an update no older history holds; the marker names the change): until
+      // resumed, or until the pause's end or the limitation alert, after which the loop re-plans.
+      const steering = patched('steering');
+      const wakeAt = Math.min(steering && move.until !== undefined ? move.until : Infinity, alert?.at ?? Infinity);
+      if (wakeAt < Infinity) await condition(changed, wakeAt - Date.now());
+      else await condition(changed);
     } else if (move.at > Date.now()) {
       await condition(changed, Math.min(move.at, alert?.at ?? Infinity) - Date.now());
     } else if (move.kind === 'installment_check') {

@@ -6,6 +6,7 @@ import type { EpisodeState } from '../state';
 import { planCheckpoint } from './installments';
 import { promiseMove } from './promise';
 import { pendingApproval } from './review';
+import { pausedNow } from './steering';
 import { planApprovedAction, planNextStep, type PlannedStep } from '../../policy/engine';
 
 export type NextMove =
@@ -14,7 +15,9 @@ export type NextMove =
   | { kind: 'promise_expiry'; stepId: string; at: number }
   | { kind: 'rung'; stepId: string; at: number; plan: PlannedStep }
   /** The action of a red-list rung a person approved (./review): taken without moving the ladder on. */
-  | { kind: 'approved_action'; stepId: string; at: number; plan: PlannedStep };
+  | { kind: 'approved_action'; stepId: string; at: number; plan: PlannedStep }
+  /** Paused by a person (./steering): nothing is taken until `until` (absent: until resumed; `at` is then Infinity). */
+  | { kind: 'paused'; stepId: 'paused'; at: number; until?: number };
 
 /** The next move, or undefined when there is nothing to plan (not open, ladder done, or held by a dispute). */
 export function nextMove(state: EpisodeState, now: number): NextMove | undefined {
@@ -22,6 +25,9 @@ export function nextMove(state: EpisodeState, now: number): NextMove | undefined
   // in legal only a plan agreed in the litigation case is checked (older episodes in legal never have a plan)
   if (state.status !== 'open') return checkpoint !== undefined ? { kind: 'installment_check', stepId: 'installment-check', at: checkpoint } : undefined;
   if (checkpoint !== undefined) return { kind: 'installment_check', stepId: 'installment-check', at: checkpoint };
+  // A pause holds every contact and rung (installment checks above and restorations still go on).
+  const pause = pausedNow(state, now);
+  if (pause) return { kind: 'paused', stepId: 'paused', at: pause.until ?? Infinity, ...(pause.until !== undefined ? { until: pause.until } : {}) };
   const hold = promiseMove(state, now);
   if (hold) {
     return hold.kind === 'reminder'
