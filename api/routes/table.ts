@@ -12,6 +12,7 @@
 // agency sees only the accounts referred to it, and there is no agency-facing route (its outcomes
 // arrive in issue 11); an agency key is refused (403) everywhere.
 // Litigation cases (issue 12): legal opens cases and records their steps; ops reads them too.
+// An account's timeline: ops, legal and finance read it; a case's evidence pack: legal and ops.
 import type { z } from 'zod';
 import {
   accountListPageSchema,
@@ -39,6 +40,8 @@ import {
   litigationCaseSchema,
   litigationViewSchema,
   stepAnswerSchema,
+  timelinePageSchema,
+  evidencePackSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -68,6 +71,8 @@ import {
   caseParams,
   caseStepBody,
   openCaseBody,
+  timelineQuery,
+  evidenceQuery,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -422,6 +427,31 @@ export const ROUTES = [
       409: answer('the step does not fit the case’s state (`state`, `allowedSteps`), or the step id was used for another step'),
       422: answer('the step’s fields are refused by the case'),
     },
+  },
+  {
+    method: 'get',
+    path: '/v1/accounts/:accountId/timeline',
+    operationId: 'getAccountTimeline',
+    summary: 'The account’s whole story: database records and the workflows’ event histories (every run, every episode), in time order, paged',
+    tags: ['accounts'],
+    roles: ['ops', 'legal', 'finance'],
+    request: { params: accountParams, query: timelineQuery },
+    responses: {
+      200: answer('a page of entries and the cursor of the next; `temporal.complete: false` when Temporal could not be read', timelinePageSchema),
+      ...PROTECTED,
+      404: answer('unknown account'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/legal/cases/:caseId/evidence',
+    operationId: 'getLegalCaseEvidence',
+    summary:
+      'The evidence pack of a case: party, bills, notices with delivery, attempts, payments, promises, disputes, policy, demand letter (JSON; `Accept: text/html` or `?format=html` for a printable page)',
+    tags: ['legal'],
+    roles: ['legal', 'ops'],
+    request: { params: caseParams, query: evidenceQuery },
+    responses: { 200: answer('the evidence pack (JSON; text/html when asked)', evidencePackSchema), ...PROTECTED, 404: answer('no such case') },
   },
 ] as const satisfies readonly RouteSpec[];
 

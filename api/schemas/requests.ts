@@ -331,3 +331,19 @@ export type CaseStepBodyChecks = [
   Holds<z.output<typeof caseStepBody> extends CaseStep ? true : false>,
   Holds<CaseStep extends z.output<typeof caseStepBody> ? true : false>,
 ];
+
+/** Entries per timeline page at most. */
+export const TIMELINE_PAGE_MAX = 500;
+export const timelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(TIMELINE_PAGE_MAX).default(100),
+  /** The `next` cursor of the previous page: entries strictly after it. */
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,1000}$/, 'a cursor from the previous page')
+    .optional(),
+});
+
+export const evidenceQuery = z.object({
+  /** `html` for the printable page (also chosen by `Accept: text/html`); JSON by default. */
+  format: z.enum(['json', 'html']).optional(),
+});
