@@ -17,6 +17,7 @@ import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
 import { waitFor } from '../support/wait';
+import { STORY_ROUTES_COVERED } from './timeline.covered';
 
 /** Every JSON answer is checked against its route's response schema. */
 const cfetch = contractFetch(ROUTES);
@@ -281,4 +282,8 @@ test('the evidence pack: every section, the demand letter, HTML escaping every v
   expect((await call('GET', '/v1/legal/cases/STORY-C1/evidence', 'finance')).status).toBe(403);
   expect((await call('GET', '/v1/legal/cases/STORY-C1/evidence', 'billing')).status).toBe(403);
   expect((await call('GET', '/v1/legal/cases/STORY-C1/evidence?format=pdf', 'legal')).status).toBe(400);
+});
+
+test('the answers checked against their schemas cover the routes this file owns', () => {
+  expect([...cfetch.checked.keys()].filter((op) => STORY_ROUTES_COVERED.includes(op)).sort()).toEqual([...STORY_ROUTES_COVERED].sort());
 });
