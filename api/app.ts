@@ -25,6 +25,7 @@ import { docsRouter } from './openapi/docs';
 import { routeMounter, type AuditSink } from './routes/mount';
 import { paymentsRouter } from './routes/payments';
 import { tasksRouter } from './routes/tasks';
+import { storyRouter } from './routes/story';
 import { ROUTES } from './routes/table';
 
 export interface AppDeps {
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(contactPreferencesRouter(routes, deps));
   app.use(tasksRouter(routes, deps));
   app.use(legalRouter(routes, deps));
+  app.use(storyRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

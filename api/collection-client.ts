@@ -1,6 +1,6 @@
 // The one place that talks to the collection workflows from outside: enrol (signal-with-start),
 // post a payment (update, for a synchronous answer), read the state (query), report a call outcome.
-import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { PaymentResult } from '../domain/episode/ledger';
 import type { PromiseRequest, WriteOffRequest, PlanRequest, DisputeRequest, FeeAdjustment, ReviewDecisionRequest } from '../domain/episode/state';
 import type { LateFeeView } from '../domain/episode/practice/late-fee';
@@ -49,6 +49,14 @@ export interface EnrolRequest {
   bill: Bill;
   policy: CollectionPolicy;
 }
+
+export interface WorkflowRun {
+  workflowId: string;
+  runId: string;
+  status: string;
+  startTime: string;
+}
+export type RunHistory = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 
 /** Raised when the episode's validator refused an update (payment, promise, dispute) — the API maps it to 422. */
 export class UpdateRefused extends Error {}
@@ -229,6 +237,24 @@ export class CollectionClient {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * Every run of a workflow id, newest first as visibility lists them: each episode of an account
+   * and each continue-as-new run of an episode (the timeline reads their histories).
+   */
+  async runsOf(workflowId: string, max = 200): Promise<WorkflowRun[]> {
+    const runs: WorkflowRun[] = [];
+    for await (const run of this.client.workflow.list({ query: `WorkflowId = '${workflowId.replace(/'/g, '')}'` })) {
+      runs.push({ workflowId: run.workflowId, runId: run.runId, status: run.status.name, startTime: run.startTime.toISOString() });
+      if (runs.length >= max) break;
+    }
+    return runs;
+  }
+
+  /** The event history of one run (any workflow id: an episode's or a litigation case's). */
+  runHistory(workflowId: string, runId: string): Promise<RunHistory> {
+    return this.client.workflow.getHandle(workflowId, runId).fetchHistory();
   }
 
   async reportWrongNumber(accountId: string, stepId: string): Promise<void> {

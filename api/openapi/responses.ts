@@ -23,6 +23,8 @@ import type { agreeInstallmentsUpdate, DisputeAnswer, PolicyMigrationAnswer, Pro
 import type { LitigationCaseRow } from '../../db/stores/litigation-cases';
 import { CASE_STATES, OUTCOMES, PROCEDURES, STEP_NAMES } from '../../domain/litigation';
 import type { LitigationView, StepAnswer } from '../../workflows/litigation-messages';
+import type { TimelineEntry, TimelinePage } from '../services/timeline';
+import type { EvidencePack } from '../services/evidence-pack';
 import { LADDER_ACTIONS, LIMITATION_INTERRUPTIONS, type ActionName, type EpisodeStatus, type LadderAction, type ServiceState } from '../../domain/policy/types';
 
 const minor = (description = 'minor units (e.g. fen)') => z.number().int().meta({ description });
@@ -643,3 +645,145 @@ export const agencyOutcomeAnswerSchema = z
     recorded: z.literal(true).meta({ description: 'sent to the episode' }),
   })
   .meta({ id: 'AgencyOutcomeAnswer' });
+
+// ---- An account's whole story (timeline) and a case's evidence pack -------------------------
+const refValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const timelineEntrySchema = z
+  .object({
+    id: z.string().meta({ description: 'unique and stable: `db:…` or `temporal:<workflowId>:<runId>:<eventId>`' }),
+    at: utc,
+    source: z.enum(['database', 'temporal']),
+    kind: z.string().meta({ description: 'database: bill, attempt, notice, payment, promise, task, alert, audit, …; temporal: the event type' }),
+    summary: z.string(),
+    episodeId: z.string().optional(),
+    refs: z.record(z.string(), refValue),
+    detail: z.record(z.string(), z.unknown()).optional().meta({ description: 'a notice’s text or script, a task’s outcome, …' }),
+    workflowId: z.string().optional(),
+    runId: z.string().optional(),
+    eventId: z.number().int().optional(),
+    link: z.string().optional().meta({ description: 'the run’s history in the Temporal UI' }),
+  })
+  .meta({ id: 'TimelineEntry' });
+
+export const timelinePageSchema = z
+  .object({
+    accountId: z.string(),
+    entries: z.array(timelineEntrySchema),
+    next: z.string().optional().meta({ description: 'pass as `after` for the next page; absent on the last page' }),
+    temporal: z
+      .object({ complete: z.boolean(), runs: z.number().int(), missing: z.string().optional() })
+      .meta({ description: '`complete: false`: Temporal could not be read and the page holds database entries only' }),
+  })
+  .meta({ id: 'TimelinePage' });
+
+const nullableText = z.string().nullable();
+export const evidencePackSchema = z
+  .object({
+    generatedAt: utc,
+    case: z.object({
+      caseId: z.string(),
+      caseNumber: z.string(),
+      accountId: z.string(),
+      episodeId: z.string(),
+      workflowId: z.string(),
+      state: z.string(),
+      court: nullableText,
+      procedure: nullableText,
+      courtCaseNumber: nullableText,
+      currency,
+      principal: minor(),
+      outcome: nullableText,
+      terminal: z.boolean(),
+      openedAt: utc,
+      openedBy: z.string(),
+    }),
+    party: z.object({
+      accountId: z.string(),
+      customerName: nullableText,
+      phone: nullableText,
+      lines: z.array(z.string()),
+      segment: nullableText,
+      timezone: nullableText,
+    }),
+    bills: z.array(z.object({ billId: z.string(), amount: minor(), currency, dueDate: z.iso.date(), receivedAt: utc })),
+    notices: z.array(
+      z.object({
+        key: z.string(),
+        channel: z.string(),
+        operation: z.string(),
+        requestedAt: utc,
+        episodeId: nullableText,
+        stepId: nullableText,
+        text: nullableText,
+        content: z.record(z.string(), z.unknown()),
+        delivery: z.object({ outcome: z.string(), reason: nullableText, performedAt: utc, actor: z.string() }).nullable(),
+      }),
+    ),
+    attempts: z.array(
+      z.object({
+        key: z.string(),
+        episodeId: z.string(),
+        stepId: z.string(),
+        action: z.string(),
+        actor: z.string(),
+        scheduledFor: utc,
+        performedAt: utc,
+        outcome: z.string(),
+        reason: nullableText,
+      }),
+    ),
+    payments: z.array(z.object({ paymentId: z.string(), amount: minor(), currency, paidAt: utc, channel: z.string(), appliedAt: utc.nullable() })),
+    promises: z.array(
+      z.object({
+        promiseId: z.string(),
+        episodeId: z.string(),
+        promisedDate: z.iso.date(),
+        amount: minor(),
+        currency,
+        source: z.string(),
+        status: z.string(),
+        kept: z.boolean().nullable().meta({ description: 'null while the promise is open' }),
+        madeAt: utc,
+        resolvedAt: utc.nullable(),
+      }),
+    ),
+    disputes: z.array(
+      z.object({
+        disputeId: z.string(),
+        episodeId: z.string(),
+        kind: z.string(),
+        billId: nullableText,
+        amount: minor(),
+        currency,
+        reason: z.string(),
+        status: z.string(),
+        resolution: nullableText,
+        openedAt: utc,
+        resolvedAt: utc.nullable(),
+      }),
+    ),
+    policy: z.object({ id: z.string(), version: z.number().int() }).nullable(),
+    demandLetter: z
+      .object({
+        stepId: z.string(),
+        sentAt: utc,
+        deadlineDays: z.number().int(),
+        deadline: utc,
+        debt: minor(),
+        currency,
+        overdueSince: z.iso.date().nullable(),
+        daysOverdue: z.number().int().nullable(),
+        lateFee: minor().nullable(),
+        text: z.string(),
+      })
+      .nullable(),
+    temporal: z.object({ complete: z.boolean(), missing: z.string().optional() }),
+  })
+  .meta({ id: 'EvidencePack' });
+
+export type StorySchemaTypeChecks = [
+  Agree<Same<z.infer<typeof timelineEntrySchema>, TimelineEntry>>,
+  Agree<Same<z.infer<typeof timelinePageSchema>, TimelinePage>>,
+  Agree<Same<z.infer<typeof evidencePackSchema>, EvidencePack>>,
+];

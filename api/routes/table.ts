@@ -13,6 +13,7 @@
 // column against the episode's `agency`): another account answers 403; every other route refuses it.
 // Steering an episode (pause, resume, escalate, skip, emergency restore; issue 11) is ops', with a reason.
 // Litigation cases (issue 12): legal opens cases and records their steps; ops reads them too.
+// An account's timeline: ops, legal and finance read it; a case's evidence pack: legal and ops.
 import type { z } from 'zod';
 import {
   accountListPageSchema,
@@ -44,6 +45,8 @@ import {
   reassignAnswerSchema,
   steeringAnswerSchema,
   agencyOutcomeAnswerSchema,
+  timelinePageSchema,
+  evidencePackSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -79,6 +82,8 @@ import {
   pauseBody,
   skipBody,
   agencyOutcomeBody,
+  timelineQuery,
+  evidenceQuery,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -515,6 +520,31 @@ export const ROUTES = [
       403: answer('the key lacks the role, or the account is not referred to the key’s agency'),
       404: answer('no open collection episode for the account'),
     },
+  },
+  {
+    method: 'get',
+    path: '/v1/accounts/:accountId/timeline',
+    operationId: 'getAccountTimeline',
+    summary: 'The account’s whole story: database records and the workflows’ event histories (every run, every episode), in time order, paged',
+    tags: ['accounts'],
+    roles: ['ops', 'legal', 'finance'],
+    request: { params: accountParams, query: timelineQuery },
+    responses: {
+      200: answer('a page of entries and the cursor of the next; `temporal.complete: false` when Temporal could not be read', timelinePageSchema),
+      ...PROTECTED,
+      404: answer('unknown account'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/legal/cases/:caseId/evidence',
+    operationId: 'getLegalCaseEvidence',
+    summary:
+      'The evidence pack of a case: party, bills, notices with delivery, attempts, payments, promises, disputes, policy, demand letter (JSON; `Accept: text/html` or `?format=html` for a printable page)',
+    tags: ['legal'],
+    roles: ['legal', 'ops'],
+    request: { params: caseParams, query: evidenceQuery },
+    responses: { 200: answer('the evidence pack (JSON; text/html when asked)', evidencePackSchema), ...PROTECTED, 404: answer('no such case') },
   },
 ] as const satisfies readonly RouteSpec[];
 

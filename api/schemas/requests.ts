@@ -363,3 +363,19 @@ export const steeringBody = z.object(steeringFields);
 export const pauseBody = z.object({ ...steeringFields, until: instant.optional() });
 export const skipBody = z.object({ ...steeringFields, stepId: idSchema.optional() });
 export const agencyOutcomeBody = z.object({ outcome: z.enum(['collected', 'returned', 'uncollectable']), note: text(500).optional() });
+
+/** Entries per timeline page at most. */
+export const TIMELINE_PAGE_MAX = 500;
+export const timelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(TIMELINE_PAGE_MAX).default(100),
+  /** The `next` cursor of the previous page: entries strictly after it. */
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,1000}$/, 'a cursor from the previous page')
+    .optional(),
+});
+
+export const evidenceQuery = z.object({
+  /** `html` for the printable page (also chosen by `Accept: text/html`); JSON by default. */
+  format: z.enum(['json', 'html']).optional(),
+});
