@@ -39,6 +39,8 @@ import {
   litigationCaseSchema,
   litigationViewSchema,
   stepAnswerSchema,
+  batchSchema,
+  batchPageSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -68,6 +70,9 @@ import {
   caseParams,
   caseStepBody,
   openCaseBody,
+  batchParams,
+  batchQuery,
+  ARREARS_BATCH_COLUMNS,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -422,6 +427,38 @@ export const ROUTES = [
       409: answer('the step does not fit the case’s state (`state`, `allowedSteps`), or the step id was used for another step'),
       422: answer('the step’s fields are refused by the case'),
     },
+  },
+  {
+    method: 'post',
+    path: '/v1/arrears/batches',
+    operationId: 'postArrearsBatch',
+    summary: 'Post many overdue bills at once (a month’s list): CSV or NDJSON, streamed, up to 500,000 rows; enrolled in the background',
+    tags: ['bulk intake'],
+    roles: ['billing'],
+    request: {
+      stream: {
+        media: ['text/csv', 'application/x-ndjson'],
+        description: `One bill per row, each validated like the body of POST /v1/accounts/:accountId/arrears plus its accountId. CSV: a header row naming the columns (any order; optional ones may be left out; empty cells are absent) out of ${ARREARS_BATCH_COLUMNS.join(', ')}; lists separated by "|" (e.g. red|black); amounts integers in minor units. NDJSON: one JSON object per line with the same fields. Rows are numbered from 1 (a CSV header is not a row). Optional header Idempotency-Key: the batch id (the same id with the same content answers the first batch, with other content 409); the same content again under any id answers the first batch.`,
+      },
+    },
+    responses: {
+      202: answer('received: every row kept (valid ones pending, invalid ones rejected with their row and field); enrolment follows', batchSchema),
+      200: answer('a re-send (the same content, or the same batch id and content): the first batch, nothing changed', batchSchema),
+      ...PROTECTED,
+      409: answer('the batch id was used for other content'),
+      413: answer('more than 500,000 rows, or a row longer than 16,384 characters'),
+      415: answer('the body is neither text/csv nor application/x-ndjson'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/arrears/batches/:batchId',
+    operationId: 'getArrearsBatch',
+    summary: 'A batch: its state, row counts and the rejected rows (row number, field, message), a page at a time',
+    tags: ['bulk intake'],
+    roles: ['billing', 'ops'],
+    request: { params: batchParams, query: batchQuery },
+    responses: { 200: answer('the batch and a page of its rejected rows', batchPageSchema), ...PROTECTED, 404: answer('unknown batch') },
   },
 ] as const satisfies readonly RouteSpec[];
 

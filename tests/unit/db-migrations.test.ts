@@ -20,6 +20,8 @@ const TABLES = [
   'contact_preferences',
   'episode_closures',
   'episode_read_model',
+  'batches',
+  'batch_rows',
 ];
 
 describe('database schema', () => {
