@@ -493,7 +493,7 @@ const batchCountsSchema = z
   .meta({ id: 'BatchCounts' });
 const batchFields = {
   batchId: z.string(),
-  kind: z.enum(['arrears']),
+  kind: z.enum(['arrears', 'payments']),
   format: z.enum(['csv', 'ndjson']),
   state: z.enum(['received', 'enrolling', 'done']).meta({ description: 'received: nothing enrolled yet; enrolling; done: no row pending' }),
   createdAt: utc,

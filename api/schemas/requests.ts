@@ -339,6 +339,8 @@ export const arrearsBatchRow = arrearsBody.extend({ accountId: idSchema });
 export type ArrearsBatchRow = z.infer<typeof arrearsBatchRow>;
 /** The CSV header's columns (any order; those of optional fields may be left out; `lists` separated by `|`). */
 export const ARREARS_BATCH_COLUMNS = ['accountId', ...Object.keys(arrearsBody.shape)] as readonly string[];
+/** The CSV header's columns of `POST /v1/payments/batches`: the body of `POST /v1/payments`. */
+export const PAYMENT_BATCH_COLUMNS = Object.keys(paymentBody.shape) as readonly string[];
 export const batchParams = z.object({ batchId: idSchema });
 export const batchQuery = z.object({
   after: z

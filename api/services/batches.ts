@@ -10,9 +10,10 @@ import { StringDecoder } from 'node:string_decoder';
 import type { PoolClient, Pool } from 'pg';
 import { parse as csvParse } from 'csv-parse';
 import { withTransaction } from '../../db/pool';
-import type { BatchCounts, BatchFormat, BatchKind, BatchRecord, BatchStore, NewBatchRow, RejectedRow, RowError } from '../../db/stores/batches';
+import type { BatchCounts, BatchFormat, BatchKind, BatchPayment, BatchRecord, BatchStore, NewBatchRow, RejectedRow, RowError } from '../../db/stores/batches';
 import { conflict, HttpError, notFound } from '../errors';
-import { arrearsBatchRow, ARREARS_BATCH_COLUMNS } from '../schemas/requests';
+import { arrearsBatchRow, ARREARS_BATCH_COLUMNS, paymentBody, PAYMENT_BATCH_COLUMNS, type PaymentBody } from '../schemas/requests';
+import { requestHash } from './request-hash';
 
 /** Most data rows one file may carry. */
 export const BATCH_ROWS_MAX = 500_000;
@@ -90,15 +91,18 @@ export function csvRecordToBody(record: Record<string, string>): Record<string, 
   return body;
 }
 
-function validateRow(rowNo: number, input: unknown): NewBatchRow {
-  const result = arrearsBatchRow.safeParse(input);
+const ROW_SCHEMA = { arrears: arrearsBatchRow, payments: paymentBody } as const;
+const COLUMNS: Record<BatchKind, readonly string[]> = { arrears: ARREARS_BATCH_COLUMNS, payments: PAYMENT_BATCH_COLUMNS };
+
+function validateRow(kind: BatchKind, rowNo: number, input: unknown): NewBatchRow {
+  const result = ROW_SCHEMA[kind].safeParse(input);
   if (result.success) return { rowNo, payload: result.data };
   const errors: RowError[] = result.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : 'row', message: i.message }));
   return { rowNo, errors };
 }
 
 /** The validated rows of the file, numbered from 1 (the first data row; a CSV header is not a row). */
-async function* parsedRows(format: BatchFormat, chunks: AsyncIterable<Buffer>): AsyncGenerator<NewBatchRow> {
+async function* parsedRows(kind: BatchKind, format: BatchFormat, chunks: AsyncIterable<Buffer>): AsyncGenerator<NewBatchRow> {
   let rowNo = 0;
   if (format === 'ndjson') {
     for await (const line of ndjsonLines(chunks)) {
@@ -112,7 +116,7 @@ async function* parsedRows(format: BatchFormat, chunks: AsyncIterable<Buffer>): 
         continue;
       }
       yield value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? validateRow(rowNo, value)
+        ? validateRow(kind, rowNo, value)
         : { rowNo, errors: [{ field: 'row', message: 'expected a JSON object' }] };
     }
     return;
@@ -126,11 +130,10 @@ async function* parsedRows(format: BatchFormat, chunks: AsyncIterable<Buffer>): 
       relax_column_count: true,
       max_record_size: BATCH_ROW_CHARS_MAX,
       columns: (header: string[]) => {
-        const known = new Set<string>(ARREARS_BATCH_COLUMNS);
+        const known = new Set<string>(COLUMNS[kind]);
         const unknown = header.filter((h) => !known.has(h));
         const dup = header.find((h, i) => header.indexOf(h) !== i);
-        if (unknown.length)
-          headerProblem = badFile('body.header', `unknown column(s) ${unknown.join(', ')}; the columns are ${ARREARS_BATCH_COLUMNS.join(', ')}`);
+        if (unknown.length) headerProblem = badFile('body.header', `unknown column(s) ${unknown.join(', ')}; the columns are ${COLUMNS[kind].join(', ')}`);
         else if (dup) headerProblem = badFile('body.header', `column ${dup} appears twice`);
         if (headerProblem) throw headerProblem;
         return header;
@@ -140,7 +143,7 @@ async function* parsedRows(format: BatchFormat, chunks: AsyncIterable<Buffer>): 
   try {
     for await (const record of parser as AsyncIterable<Record<string, string>>) {
       rowNo++;
-      yield validateRow(rowNo, csvRecordToBody(record));
+      yield validateRow(kind, rowNo, csvRecordToBody(record));
     }
   } catch (err) {
     if (headerProblem) throw headerProblem;
@@ -166,8 +169,43 @@ class Rollback extends Error {
 export function batchService(deps: { pool: Pool; store: BatchStore }) {
   const { pool, store } = deps;
 
+  /** A chunk of rows into batch_rows; a payments batch's valid rows first into the payments outbox, each with its result. */
+  async function flush(tx: PoolClient, batchId: string, kind: BatchKind, rows: NewBatchRow[]): Promise<void> {
+    if (kind === 'payments') {
+      const payments: BatchPayment[] = rows
+        .filter((r) => !r.errors)
+        .map((r) => {
+          const p = r.payload as PaymentBody;
+          return { rowNo: r.rowNo, ...p, requestHash: requestHash(p) };
+        });
+      const results = await store.insertPayments(tx, payments);
+      rows = rows.map((r) => {
+        const result = results.get(r.rowNo);
+        if (!result) return r;
+        const paymentId = (r.payload as PaymentBody).paymentId;
+        return result === 'conflict'
+          ? { rowNo: r.rowNo, errors: [{ field: 'paymentId', message: `payment ${paymentId} was already posted with different content` }] }
+          : { ...r, result, paymentId };
+      });
+    }
+    await store.insertRows(tx, batchId, rows);
+  }
+
   async function view(db: Pool | PoolClient, b: BatchRecord): Promise<BatchView> {
     const { touched, ...counts } = await store.counts(db, b.batchId);
+    if (b.kind === 'payments') {
+      // a payments batch is done when the episodes have answered every payment it carries (the deliverer)
+      const { undelivered, delivered } = await store.undeliveredPayments(db, b.batchId);
+      const state: BatchState = undelivered === 0 ? 'done' : delivered > 0 ? 'enrolling' : 'received';
+      return {
+        batchId: b.batchId,
+        kind: b.kind,
+        format: b.format,
+        state,
+        createdAt: b.createdAt,
+        counts: { ...counts, pending: undelivered, enrolled: delivered },
+      };
+    }
     const state: BatchState = counts.pending === 0 ? 'done' : touched > 0 ? 'enrolling' : 'received';
     return { batchId: b.batchId, kind: b.kind, format: b.format, state, createdAt: b.createdAt, counts };
   }
@@ -200,15 +238,15 @@ export function batchService(deps: { pool: Pool; store: BatchStore }) {
         }
         let rows = 0;
         let chunk: NewBatchRow[] = [];
-        for await (const row of parsedRows(req.format, chunks)) {
+        for await (const row of parsedRows(req.kind, req.format, chunks)) {
           if (++rows > BATCH_ROWS_MAX) throw tooLarge(`a batch holds at most ${BATCH_ROWS_MAX} rows`);
           chunk.push(row);
           if (chunk.length >= CHUNK) {
-            await store.insertRows(tx, batchId, chunk);
+            await flush(tx, batchId, req.kind, chunk);
             chunk = [];
           }
         }
-        await store.insertRows(tx, batchId, chunk);
+        await flush(tx, batchId, req.kind, chunk);
         if (rows === 0) throw badFile('body', 'the file has no data rows');
         const sha = hash.digest('hex');
         const fresh = { batchId, kind: req.kind, format: req.format, contentSha256: sha, rowCount: rows };
@@ -231,9 +269,9 @@ export function batchService(deps: { pool: Pool; store: BatchStore }) {
       return { created: false, batch: await view(pool, outcome.batch) };
     },
 
-    async page(batchId: string, after: number, limit: number): Promise<BatchPage> {
+    async page(kind: BatchKind, batchId: string, after: number, limit: number): Promise<BatchPage> {
       const b = await store.find(pool, batchId);
-      if (!b) throw notFound(`no batch ${batchId}`);
+      if (!b || b.kind !== kind) throw notFound(`no ${kind} batch ${batchId}`);
       const [v, rejectedRows] = await Promise.all([view(pool, b), store.rejected(pool, batchId, after, limit)]);
       return { ...v, rejectedRows, ...(rejectedRows.length === limit ? { next: String(rejectedRows[rejectedRows.length - 1]!.row) } : {}) };
     },

@@ -5,7 +5,7 @@
 // a row whose job died is taken again once its lease runs out.
 import type { Pool, PoolClient } from 'pg';
 
-export const BATCH_KINDS = ['arrears'] as const;
+export const BATCH_KINDS = ['arrears', 'payments'] as const;
 export type BatchKind = (typeof BATCH_KINDS)[number];
 export type BatchFormat = 'csv' | 'ndjson';
 export type RowResult = 'accepted' | 'updated' | 'unchanged';
@@ -39,6 +39,21 @@ export interface NewBatchRow {
   /** The validated request, or undefined when the row was rejected. */
   payload?: unknown;
   errors?: RowError[];
+  /** Decided at intake (payments): the row is done with this result. */
+  result?: RowResult;
+  paymentId?: string;
+}
+
+/** A validated payment row, as the payments outbox keeps it. */
+export interface BatchPayment {
+  rowNo: number;
+  paymentId: string;
+  accountId: string;
+  amount: number;
+  currency: string;
+  paidAt: string;
+  channel: string;
+  requestHash: string;
 }
 
 export interface ClaimedRow {
@@ -100,16 +115,66 @@ export function batchStore(pool: Pool) {
     async insertRows(tx: PoolClient, batchId: string, rows: readonly NewBatchRow[]): Promise<void> {
       if (rows.length === 0) return;
       await tx.query(
-        `INSERT INTO batch_rows (batch_id, row_no, state, payload, errors)
-         SELECT $1, r.row_no, CASE WHEN r.errors IS NULL THEN 'pending' ELSE 'rejected' END, r.payload, r.errors
-         FROM unnest($2::int[], $3::jsonb[], $4::jsonb[]) AS r(row_no, payload, errors)`,
+        `INSERT INTO batch_rows (batch_id, row_no, state, result, payload, errors, payment_id, done_at)
+         SELECT $1, r.row_no, CASE WHEN r.errors IS NOT NULL THEN 'rejected' WHEN r.result IS NOT NULL THEN 'enrolled' ELSE 'pending' END,
+                r.result, r.payload, r.errors, r.payment_id, CASE WHEN r.result IS NOT NULL OR r.errors IS NOT NULL THEN now() END
+         FROM unnest($2::int[], $3::jsonb[], $4::jsonb[], $5::text[], $6::text[]) AS r(row_no, payload, errors, result, payment_id)`,
         [
           batchId,
           rows.map((r) => r.rowNo),
-          rows.map((r) => (r.errors ? null : JSON.stringify(r.payload))),
+          // a payment row's payload is in the payments table: not kept twice
+          rows.map((r) => (r.errors || r.paymentId ? null : JSON.stringify(r.payload))),
           rows.map((r) => (r.errors ? JSON.stringify(r.errors) : null)),
+          rows.map((r) => r.result ?? null),
+          rows.map((r) => r.paymentId ?? null),
         ],
       );
+    },
+
+    /**
+     * A chunk of payments into the payments outbox (one multi-row INSERT; the deliverer applies
+     * them): each row's result by payment id. accepted: new; unchanged: the same payment was posted
+     * before (alone or in a batch, or earlier in this file); rejected: the id was posted with another body.
+     */
+    async insertPayments(tx: PoolClient, rows: readonly BatchPayment[]): Promise<Map<number, RowResult | 'conflict'>> {
+      const out = new Map<number, RowResult | 'conflict'>();
+      if (rows.length === 0) return out;
+      const { rows: inserted } = await tx.query<{ payment_id: string }>(
+        `INSERT INTO payments (payment_id, account_id, amount_minor, currency, paid_at, channel, request_hash)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+         ON CONFLICT (payment_id) DO NOTHING RETURNING payment_id`,
+        [
+          rows.map((r) => r.paymentId),
+          rows.map((r) => r.accountId),
+          rows.map((r) => r.amount),
+          rows.map((r) => r.currency),
+          rows.map((r) => r.paidAt),
+          rows.map((r) => r.channel),
+          rows.map((r) => r.requestHash),
+        ],
+      );
+      const fresh = new Set(inserted.map((r) => r.payment_id));
+      const { rows: stored } = await tx.query<{ payment_id: string; request_hash: string }>(
+        'SELECT payment_id, request_hash FROM payments WHERE payment_id = ANY($1::text[])',
+        [rows.map((r) => r.paymentId)],
+      );
+      const hashOf = new Map(stored.map((r) => [r.payment_id, r.request_hash]));
+      for (const r of rows) {
+        if (fresh.delete(r.paymentId))
+          out.set(r.rowNo, 'accepted'); // the first row with this id inserted it
+        else out.set(r.rowNo, hashOf.get(r.paymentId) === r.requestHash ? 'unchanged' : 'conflict');
+      }
+      return out;
+    },
+
+    /** Rows of a payments batch whose payment the episodes have not answered yet. */
+    async undeliveredPayments(db: Db, batchId: string): Promise<{ undelivered: number; delivered: number }> {
+      const { rows } = await db.query<{ undelivered: number; delivered: number }>(
+        `SELECT count(*) FILTER (WHERE p.result IS NULL)::int AS undelivered, count(*) FILTER (WHERE p.result IS NOT NULL)::int AS delivered
+         FROM batch_rows r JOIN payments p USING (payment_id) WHERE r.batch_id = $1 AND r.state = 'enrolled'`,
+        [batchId],
+      );
+      return rows[0]!;
     },
 
     /** The batch row, last: false when a batch with this id or this content exists already (the caller rolls back). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { BackgroundLoop } from '../../api/background-loop';
 import { startBatchEnrolment } from '../../api/batch-enrolment';
+import { startPaymentDelivery } from '../../api/payment-delivery';
 import type { CollectionClient } from '../../api/collection-client';
 import { ROUTES } from '../../api/routes/table';
 import { arrearsService } from '../../api/services/arrears';
@@ -54,7 +55,15 @@ const stack: E2eStack = useE2eStack({
       preferences: contactPreferencesStore(db.pool),
     });
     startJob();
-    return { deps: { onBatchReceived: () => job?.nudge() }, stop: async () => job?.stop() };
+    // batch payments are applied by the payment outbox's deliverer, as in production
+    const delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 200 });
+    return {
+      deps: { onBatchReceived: () => job?.nudge(), onPaymentPending: delivery.nudge },
+      stop: async () => {
+        await job?.stop();
+        await delivery.stop();
+      },
+    };
   },
 });
 
@@ -71,23 +80,23 @@ const HEADER = 'accountId,billId,customerName,phone,amount,currency,dueDate,time
 const csvLine = (acc: string, over: Partial<Record<'amount' | 'phone' | 'name' | 'currency' | 'lists', string>> = {}) =>
   [acc, `${acc}-B1`, over.name ?? '测试', over.phone ?? '13700000001', over.amount ?? '12050', over.currency ?? 'CNY', due, zone, over.lists ?? ''].join(',');
 
-async function send(body: string, type: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${stack.base}/v1/arrears/batches`, {
+async function send(body: string, type: string, headers: Record<string, string> = {}, route = '/v1/arrears/batches') {
+  const res = await fetch(`${stack.base}${route}`, {
     method: 'POST',
     headers: { 'content-type': type, authorization: `Bearer ${billing}`, ...headers },
     body,
   });
   return { status: res.status, body: (await res.json()) as BatchView & Record<string, unknown> };
 }
-async function read(batchId: string, q = '', key = ops): Promise<BatchPage> {
-  const res = await fetch(`${stack.base}/v1/arrears/batches/${batchId}${q}`, { headers: { authorization: `Bearer ${key}` } });
+async function read(batchId: string, q = '', key = ops, route = '/v1/arrears/batches/'): Promise<BatchPage> {
+  const res = await fetch(`${stack.base}${route}${batchId}${q}`, { headers: { authorization: `Bearer ${key}` } });
   expect(res.status).toBe(200);
   return (await res.json()) as BatchPage;
 }
-const done = (batchId: string) =>
+const done = (batchId: string, route?: string) =>
   waitFor(
     async () => {
-      const b = await read(batchId);
+      const b = await read(batchId, '', ops, route);
       return b.state === 'done' ? b : undefined;
     },
     { ms: 90_000, what: `batch ${batchId} done` },
@@ -236,4 +245,57 @@ test('npm run intake: the file streamed from disk, progress until done, counts a
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('batch payments: idempotent by payment id (duplicates of single payments too), stored in chunks, applied by the deliverer', async () => {
+  const arrears = (acc: string) =>
+    fetch(`${stack.base}/v1/accounts/${acc}/arrears`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${billing}` },
+      body: JSON.stringify({ billId: `${acc}-B1`, customerName: '测试', phone: '13700000005', amount: 12050, currency: 'CNY', dueDate: due, timezone: zone }),
+    });
+  expect((await arrears('BAT-5-A1')).status).toBe(201);
+  expect((await arrears('BAT-5-A2')).status).toBe(201);
+  const paidAt = new Date(Date.now() - 60_000).toISOString();
+  const single = await fetch(`${stack.base}/v1/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${billing}` },
+    body: JSON.stringify({ paymentId: 'BAT-5-P1', accountId: 'BAT-5-A1', amount: 2000, currency: 'CNY', paidAt, channel: 'bank' }),
+  });
+  expect(single.status).toBe(201);
+  const line = (id: string, acc: string, amount: string) => [id, acc, amount, 'CNY', paidAt, 'bank'].join(',');
+  const csv = [
+    'paymentId,accountId,amount,currency,paidAt,channel',
+    line('BAT-5-P1', 'BAT-5-A1', '2000'), // row 1: the single payment again
+    line('BAT-5-P2', 'BAT-5-A1', '3000'), // row 2: new
+    line('BAT-5-P1', 'BAT-5-A1', '999'), // row 3: a known payment id with another amount
+    line('BAT-5-P3', 'BAT-5-A2', '12050'), // row 4: pays A2 in full
+    line('BAT-5-P4', 'BAT-5-A2', '1.5'), // row 5: not minor units
+    line('BAT-5-P2', 'BAT-5-A1', '3000'), // row 6: row 2 again
+  ].join('\n');
+  const route = '/v1/payments/batches';
+  const first = await send(csv, 'text/csv', {}, route);
+  expect(first.status).toBe(202);
+  expect(first.body).toMatchObject({ kind: 'payments', counts: { rows: 6, accepted: 2, unchanged: 2, rejected: 2 } });
+  const end = await done(first.body.batchId, `${route}/`);
+  expect(end.counts).toEqual({ rows: 6, pending: 0, accepted: 2, updated: 0, unchanged: 2, rejected: 2, enrolled: 4 });
+  expect(end.rejectedRows.map((r) => [r.row, r.errors.map((e) => e.field)])).toEqual([
+    [3, ['paymentId']],
+    [5, ['amount']],
+  ]);
+  // each payment once in the outbox, applied once by its episode
+  const { rows } = await stack.db.pool.query("SELECT payment_id, amount_minor FROM payments WHERE payment_id LIKE 'BAT-5-%' ORDER BY payment_id");
+  expect(rows).toEqual([
+    { payment_id: 'BAT-5-P1', amount_minor: 2000 },
+    { payment_id: 'BAT-5-P2', amount_minor: 3000 },
+    { payment_id: 'BAT-5-P3', amount_minor: 12050 },
+  ]);
+  const a1 = await stack.collection.state('BAT-5-A1');
+  expect(a1).toMatchObject({ balance: 12050 - 2000 - 3000, paid: 5000 });
+  expect(a1!.payments.map((p) => p.paymentId).sort()).toEqual(['BAT-5-P1', 'BAT-5-P2']);
+  await waitFor(async () => ((await stack.collection.state('BAT-5-A2'))?.status === 'paid' ? true : undefined), { what: 'BAT-5-A2 paid' });
+  // a re-send changes nothing; an arrears batch id is not a payments batch
+  expect((await send(csv, 'text/csv', {}, route)).status).toBe(200);
+  const wrong = await fetch(`${stack.base}/v1/arrears/batches/${first.body.batchId}`, { headers: { authorization: `Bearer ${ops}` } });
+  expect(wrong.status).toBe(404);
 });
