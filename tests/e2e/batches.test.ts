@@ -24,6 +24,7 @@ import { runIntake } from '../../scripts/intake';
 import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { useE2eStack, type E2eStack } from '../support/e2e-stack';
+import { BATCH_ROUTES_COVERED } from './batches.covered';
 import { waitFor } from '../support/wait';
 
 const fetch = contractFetch(ROUTES);
@@ -298,4 +299,10 @@ test('batch payments: idempotent by payment id (duplicates of single payments to
   expect((await send(csv, 'text/csv', {}, route)).status).toBe(200);
   const wrong = await fetch(`${stack.base}/v1/arrears/batches/${first.body.batchId}`, { headers: { authorization: `Bearer ${ops}` } });
   expect(wrong.status).toBe(404);
+});
+
+test('the answers checked against their schemas cover exactly the batch routes', () => {
+  expect([...fetch.checked.keys()].filter((op) => op !== '(no route)' && op !== 'postArrears' && op !== 'postPayment').sort()).toEqual(
+    [...BATCH_ROUTES_COVERED].sort(),
+  );
 });
