@@ -16,6 +16,7 @@ import { accountsRouter } from './routes/accounts';
 import { alertsRouter } from './routes/alerts';
 import { contactPreferencesRouter } from './routes/contact-preferences';
 import { auditRouter } from './routes/audit';
+import { batchesRouter } from './routes/batches';
 import { episodeActionsRouter } from './routes/episode-actions';
 import { steeringRouter } from './routes/steering';
 import { healthRouter } from './routes/health';
@@ -40,6 +41,8 @@ export interface AppDeps {
   namespace?: string;
   /** Called when a payment was kept for later delivery (wakes the deliverer). */
   onPaymentPending?: () => void;
+  /** Called when a batch was received (wakes the batch enrolment job). */
+  onBatchReceived?: () => void;
   /** Where audit rows go (default: the `audit_events` table). */
   audit?: AuditSink;
 }
@@ -92,6 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(tasksRouter(routes, deps));
   app.use(legalRouter(routes, deps));
   app.use(storyRouter(routes, deps));
+  app.use(batchesRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

@@ -13,6 +13,11 @@ import { LitigationClient } from './litigation-client';
 import { startPaymentDelivery } from './payment-delivery';
 import { startTaskDeadlines } from './task-deadlines';
 import { workTasks } from '../db/stores/work-tasks';
+import { batchStore } from '../db/stores/batches';
+import { collectionRecords } from '../db/stores/collection-records';
+import { contactPreferencesStore } from '../db/stores/contact-preferences';
+import { startBatchEnrolment } from './batch-enrolment';
+import { arrearsService } from './services/arrears';
 
 export interface RunningApi {
   server: Server;
@@ -29,12 +34,23 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
   const delivery = startPaymentDelivery({ ledger: ledger(pool), collection, log });
   // So does the work queues' time keeper (task_overdue alerts).
   const deadlines = startTaskDeadlines({ tasks: workTasks(pool), log });
+  // And the batch enrolment job (bulk intake): rows of received batches, enrolled like single bills.
+  const policy = () => KNOWN_POLICIES['default']!;
+  const batches = startBatchEnrolment(
+    {
+      store: batchStore(pool),
+      postArrears: arrearsService({ ledger: ledger(pool), records: collectionRecords(pool), collection, policy, preferences: contactPreferencesStore(pool) }),
+      log,
+    },
+    { concurrency: config.batchEnrolConcurrency },
+  );
   const app = createApp({
     pool,
     collection,
     litigation,
     onPaymentPending: delivery.nudge,
-    policy: () => KNOWN_POLICIES['default']!,
+    onBatchReceived: batches.nudge,
+    policy,
     log,
     temporalUiUrl: config.temporal.uiUrl,
     namespace: config.temporal.namespace,
@@ -51,6 +67,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
     async close() {
       await closeGracefully(server);
       await delivery.stop();
+      await batches.stop();
       await deadlines.stop();
       await connection.close();
     },

@@ -26,6 +26,8 @@ export interface AppConfig {
   readonly bins: { readonly temporalCli?: string; readonly testServer?: string };
   /** Episodes a worker keeps in memory between tasks (SDK default when unset); see README "Benchmarks". */
   readonly workerMaxCachedWorkflows?: number;
+  /** Batch rows enrolled at once by the API's batch enrolment job (default 8). */
+  readonly batchEnrolConcurrency?: number;
 }
 
 const port = z.string().regex(/^\d+$/, 'must be an integer').transform(Number).pipe(z.number().int().min(1, 'must be 1..65535').max(65535, 'must be 1..65535'));
@@ -48,6 +50,11 @@ const EnvSchema = z.object({
   TEMPORAL_TEST_SERVER_PATH: text.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_MAX_CACHED_WORKFLOWS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional(),
+  BATCH_ENROL_CONCURRENCY: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'must be 1..999')
+    .transform(Number)
+    .optional(),
 });
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {
@@ -87,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     bins: { temporalCli: e.TEMPORAL_CLI_PATH, testServer: e.TEMPORAL_TEST_SERVER_PATH },
     ...(e.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...(e.BATCH_ENROL_CONCURRENCY !== undefined ? { batchEnrolConcurrency: e.BATCH_ENROL_CONCURRENCY } : {}),
   };
   return deepFreeze(config);
 }

@@ -46,7 +46,7 @@ function responsesOf(route: RouteSpec): ZodOpenApiResponsesObject {
 }
 
 function operationOf(route: RouteSpec): ZodOpenApiOperationObject {
-  const { params, query, body } = route.request ?? {};
+  const { params, query, body, stream } = route.request ?? {};
   const roles = route.roles === 'public' ? [] : [...route.roles];
   return {
     operationId: route.operationId,
@@ -58,6 +58,9 @@ function operationOf(route: RouteSpec): ZodOpenApiOperationObject {
     security: route.roles === 'public' ? [] : [{ [BEARER_AUTH]: [] }],
     ...(params || query ? { requestParams: { ...(params ? { path: params } : {}), ...(query ? { query } : {}) } } : {}),
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+    ...(stream
+      ? { requestBody: { required: true, description: stream.description, content: Object.fromEntries(stream.media.map((m) => [m, { schema: z.string() }])) } }
+      : {}),
     responses: responsesOf(route),
   };
 }

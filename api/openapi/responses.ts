@@ -6,6 +6,7 @@
 // tests/support/contract.ts holds real answers to that: a key the schema does not name fails.
 import { z } from 'zod';
 import type { ArrearsResult } from '../services/arrears';
+import type { BatchPage, BatchView } from '../services/batches';
 import type { AlertRow } from '../../db/stores/alerts';
 import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
 import type { ContactPreferences } from '../../db/stores/contact-preferences';
@@ -572,6 +573,39 @@ export const reassignAnswerSchema = z
     result: paymentOutcomeSchema.nullable(),
   })
   .meta({ id: 'PaymentReassignAnswer' });
+// ---- Bulk intake (issue 13) ----
+const batchCountsSchema = z
+  .object({
+    rows: z.number().int().meta({ description: 'data rows in the file' }),
+    pending: z.number().int().meta({ description: 'valid rows not enrolled yet' }),
+    accepted: z.number().int().meta({ description: 'enrolled: a new bill (episode started or bill added)' }),
+    updated: z.number().int().meta({ description: 'enrolled: the bill was known but not yet in its episode, delivered now' }),
+    unchanged: z.number().int().meta({ description: 'enrolled: the same bill was posted and delivered before; nothing changed' }),
+    rejected: z
+      .number()
+      .int()
+      .meta({ description: 'refused rows (invalid, or refused by the enrolment: another body under a known bill id, another currency)' }),
+    enrolled: z.number().int().meta({ description: 'accepted + updated + unchanged' }),
+  })
+  .meta({ id: 'BatchCounts' });
+const batchFields = {
+  batchId: z.string(),
+  kind: z.enum(['arrears', 'payments']),
+  format: z.enum(['csv', 'ndjson']),
+  state: z.enum(['received', 'enrolling', 'done']).meta({ description: 'received: nothing enrolled yet; enrolling; done: no row pending' }),
+  createdAt: utc,
+  counts: batchCountsSchema,
+};
+export const batchSchema = z.object(batchFields).meta({ id: 'Batch' });
+const rejectedRowSchema = z
+  .object({
+    row: z.number().int().meta({ description: 'the data row, from 1 (a CSV header is not a row)' }),
+    errors: z.array(z.object({ field: z.string().meta({ example: 'amount' }), message: z.string() })),
+  })
+  .meta({ id: 'RejectedRow' });
+export const batchPageSchema = z
+  .object({ ...batchFields, rejectedRows: z.array(rejectedRowSchema), next: z.string().optional().meta({ description: 'the `after` of the next page' }) })
+  .meta({ id: 'BatchPage' });
 
 /** This document itself (`/openapi.json`): only its frame is described. */
 export const openApiDocumentSchema = z
@@ -786,4 +820,6 @@ export type StorySchemaTypeChecks = [
   Agree<Same<z.infer<typeof timelineEntrySchema>, TimelineEntry>>,
   Agree<Same<z.infer<typeof timelinePageSchema>, TimelinePage>>,
   Agree<Same<z.infer<typeof evidencePackSchema>, EvidencePack>>,
+  Agree<Same<z.infer<typeof batchSchema>, BatchView>>,
+  Agree<Same<z.infer<typeof batchPageSchema>, BatchPage>>,
 ];

@@ -29,6 +29,8 @@ export interface RouteSpec {
     params?: z.ZodObject;
     query?: z.ZodObject;
     body?: z.ZodType;
+    /** A body read by the handler as a stream (not JSON): its media types and what it holds. */
+    stream?: { media: readonly string[]; description: string };
   };
   /** Every status the route answers with on purpose, keyed by HTTP status. */
   responses: Readonly<Record<number, ResponseSpec>>;

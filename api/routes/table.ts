@@ -47,6 +47,8 @@ import {
   agencyOutcomeAnswerSchema,
   timelinePageSchema,
   evidencePackSchema,
+  batchSchema,
+  batchPageSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -84,6 +86,10 @@ import {
   agencyOutcomeBody,
   timelineQuery,
   evidenceQuery,
+  batchParams,
+  batchQuery,
+  ARREARS_BATCH_COLUMNS,
+  PAYMENT_BATCH_COLUMNS,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -522,6 +528,60 @@ export const ROUTES = [
     },
   },
   {
+    method: 'post',
+    path: '/v1/arrears/batches',
+    operationId: 'postArrearsBatch',
+    summary: 'Post many overdue bills at once (a month’s list): CSV or NDJSON, streamed, up to 500,000 rows; enrolled in the background',
+    tags: ['bulk intake'],
+    roles: ['billing'],
+    request: {
+      stream: {
+        media: ['text/csv', 'application/x-ndjson'],
+        description: `One bill per row, each validated like the body of POST /v1/accounts/:accountId/arrears plus its accountId. CSV: a header row naming the columns (any order; optional ones may be left out; empty cells are absent) out of ${ARREARS_BATCH_COLUMNS.join(', ')}; lists separated by "|" (e.g. red|black); amounts integers in minor units. NDJSON: one JSON object per line with the same fields. Rows are numbered from 1 (a CSV header is not a row). Optional header Idempotency-Key: the batch id (the same id with the same content answers the first batch, with other content 409); the same content again under any id answers the first batch.`,
+      },
+    },
+    responses: {
+      202: answer('received: every row kept (valid ones pending, invalid ones rejected with their row and field); enrolment follows', batchSchema),
+      200: answer('a re-send (the same content, or the same batch id and content): the first batch, nothing changed', batchSchema),
+      ...PROTECTED,
+      409: answer('the batch id was used for other content'),
+      413: answer('more than 500,000 rows, or a row longer than 16,384 characters'),
+      415: answer('the body is neither text/csv nor application/x-ndjson'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/arrears/batches/:batchId',
+    operationId: 'getArrearsBatch',
+    summary: 'A batch: its state, row counts and the rejected rows (row number, field, message), a page at a time',
+    tags: ['bulk intake'],
+    roles: ['billing', 'ops'],
+    request: { params: batchParams, query: batchQuery },
+    responses: { 200: answer('the batch and a page of its rejected rows', batchPageSchema), ...PROTECTED, 404: answer('unknown batch') },
+  },
+  {
+    method: 'post',
+    path: '/v1/payments/batches',
+    operationId: 'postPaymentBatch',
+    summary: 'Post many payments at once (a day’s bank file): CSV or NDJSON, streamed, up to 500,000 rows; applied by the payment deliverer',
+    tags: ['bulk intake'],
+    roles: ['billing'],
+    request: {
+      stream: {
+        media: ['text/csv', 'application/x-ndjson'],
+        description: `One payment per row, each validated like the body of POST /v1/payments. CSV: a header row naming the columns (any order) out of ${PAYMENT_BATCH_COLUMNS.join(', ')}; amounts integers in minor units; paidAt ISO-8601 with an offset. NDJSON: one JSON object per line. Each row is idempotent by paymentId: a payment posted before (alone or in a batch) with the same body is unchanged, with another body the row is rejected (paymentId). New payments go to the payments outbox in the upload's transaction and the deliverer applies them (GET /v1/payments/:paymentId shows each). Idempotency-Key and re-sends as for arrears batches.`,
+      },
+    },
+    responses: {
+      202: answer('received: valid payments kept for delivery, each row with its result; the batch is done once every payment is answered', batchSchema),
+      200: answer('a re-send (the same content, or the same batch id and content): the first batch, nothing changed', batchSchema),
+      ...PROTECTED,
+      409: answer('the batch id was used for other content'),
+      413: answer('more than 500,000 rows, or a row longer than 16,384 characters'),
+      415: answer('the body is neither text/csv nor application/x-ndjson'),
+    },
+  },
+  {
     method: 'get',
     path: '/v1/accounts/:accountId/timeline',
     operationId: 'getAccountTimeline',
@@ -545,6 +605,16 @@ export const ROUTES = [
     roles: ['legal', 'ops'],
     request: { params: caseParams, query: evidenceQuery },
     responses: { 200: answer('the evidence pack (JSON; text/html when asked)', evidencePackSchema), ...PROTECTED, 404: answer('no such case') },
+  },
+  {
+    method: 'get',
+    path: '/v1/payments/batches/:batchId',
+    operationId: 'getPaymentBatch',
+    summary: 'A payments batch: its state, row counts (pending: not yet answered by the episodes) and the rejected rows, a page at a time',
+    tags: ['bulk intake'],
+    roles: ['billing', 'ops'],
+    request: { params: batchParams, query: batchQuery },
+    responses: { 200: answer('the batch and a page of its rejected rows', batchPageSchema), ...PROTECTED, 404: answer('unknown batch') },
   },
 ] as const satisfies readonly RouteSpec[];
 

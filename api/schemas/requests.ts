@@ -9,6 +9,7 @@ import { AGING_BUCKETS, LIST_PAGE_MAX, SORT_KEYS } from '../../db/stores/read-mo
 import { TASK_CURSOR_PATTERN, TASK_PAGE_MAX, TASK_QUEUES, TASK_STATUSES } from '../../db/stores/work-tasks';
 import { LADDER_ACTIONS, LIST_FLAGS, SEGMENTS, type EpisodeStatus, type ServiceState } from '../../domain/policy/types';
 import { CASE_PAGE_MAX } from '../../db/stores/litigation-cases';
+import { REJECTED_PAGE_MAX } from '../../db/stores/batches';
 import { CASE_STATES, OUTCOMES, PROCEDURES, type CaseStep, type StepName } from '../../domain/litigation';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, '1–64 letters, digits, ".", "_", ":" or "-"');
@@ -378,4 +379,22 @@ export const timelineQuery = z.object({
 export const evidenceQuery = z.object({
   /** `html` for the printable page (also chosen by `Accept: text/html`); JSON by default. */
   format: z.enum(['json', 'html']).optional(),
+});
+
+// ---- Bulk intake (issue 13): a row of an arrears batch is the single route's body plus its account.
+/** One row of `POST /v1/arrears/batches`: the body of `POST /v1/accounts/:accountId/arrears` with `accountId`. */
+export const arrearsBatchRow = arrearsBody.extend({ accountId: idSchema });
+export type ArrearsBatchRow = z.infer<typeof arrearsBatchRow>;
+/** The CSV header's columns (any order; those of optional fields may be left out; `lists` separated by `|`). */
+export const ARREARS_BATCH_COLUMNS = ['accountId', ...Object.keys(arrearsBody.shape)] as readonly string[];
+/** The CSV header's columns of `POST /v1/payments/batches`: the body of `POST /v1/payments`. */
+export const PAYMENT_BATCH_COLUMNS = Object.keys(paymentBody.shape) as readonly string[];
+export const batchParams = z.object({ batchId: idSchema });
+export const batchQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,9}$/, 'a row number')
+    .transform(Number)
+    .default(0),
+  limit: z.coerce.number().int().min(1).max(REJECTED_PAGE_MAX).default(100),
 });

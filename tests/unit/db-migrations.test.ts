@@ -22,6 +22,8 @@ const TABLES = [
   'episode_read_model',
   'account_credits',
   'payment_reassignments',
+  'batches',
+  'batch_rows',
 ];
 
 describe('database schema', () => {
