@@ -2,7 +2,7 @@
 // episode. The court's case number and the case's end go to the episode as signals with ids derived
 // from the step; an agreement paid in installments becomes the episode's plan (its agreeInstallments
 // update); what enforcement collected is posted as a payment through the ordinary payment path.
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { LinkActivities } from '../activities/litigation-link-contract';
 import type { LitigationActivities } from '../activities/litigation-contract';
 import type { CaseSignal } from '../domain/episode/practice/litigation-link';
@@ -31,8 +31,20 @@ export function tellEnded(c: LitigationCase, key: string): Promise<void> {
   return tell(c, { signalId: `ended:${key}`, event: 'ended', caseState: state, ...(c.outcome ? { outcome: c.outcome } : {}), ...(reason ? { reason } : {}) });
 }
 
+/** Steps that file with the court, and the field holding when: each interrupts the limitation period (诉讼时效, art. 195). */
+const FILINGS = { suit_filed: 'filedAt', payment_order_applied: 'appliedAt', enforcement_applied: 'at' } as const;
+
+function filedAt(step: CaseStep): number | undefined {
+  if (!(step.step in FILINGS)) return undefined;
+  const at = Date.parse((step as unknown as Record<string, string>)[FILINGS[step.step as keyof typeof FILINGS]] ?? '');
+  return Number.isFinite(at) ? at : Date.now();
+}
+
 /** What a recorded step means for the episode (`c` is the case after it). */
 export async function afterStep(c: LitigationCase, step: CaseStep): Promise<void> {
+  const filed = filedAt(step);
+  // The episode learns of the filing (a signal no older case history sends: the marker names it).
+  if (filed !== undefined && patched('case-filing')) await tell(c, { signalId: `filed:${step.stepId}`, event: 'filed', step: step.step, at: filed });
   if (step.step === 'case_accepted') {
     await tell(c, { signalId: `court-number:${step.stepId}`, event: 'court_case_number', courtCaseNumber: step.courtCaseNumber });
   } else if ((step.step === 'mediation_agreed' || step.step === 'settled') && step.installments.length > 0) {

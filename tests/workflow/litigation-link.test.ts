@@ -131,3 +131,19 @@ test('a settlement in installments is the episode plan; paid to the end, it clos
   await expect(result(accountId)).resolves.toMatchObject({ status: 'closed', balance: 10_000 });
   await expect(ctx.h.client.workflow.getHandle(`litigation-${caseId}`).result()).resolves.toMatchObject({ state: 'closed', outcome: 'settled' });
 });
+
+test('a filing with the court (suit filed) reaches the episode and restarts the limitation period (诉讼时效, art. 195)', async () => {
+  const { accountId, episode, caseId } = await referred();
+  expect(episode.limitation?.lastInterruption?.kind).not.toBe('filing');
+  const filedAt = await now();
+  await steps(caseId, [
+    { step: 'accept', note: 'ok' },
+    { step: 'demand_letter_sent', sentAt: filedAt, deadlineDays: 10 },
+    { step: 'suit_filed', court: '朝阳区人民法院', claimAmount: 50_000, courtFee: 1_200, procedure: 'ordinary', filedAt },
+  ]);
+  const s = await untilState(ctx.h, accountId, (x) => x.limitation?.lastInterruption?.kind === 'filing', { step: '1 minute', maxSteps: 100 });
+  expect(s.limitation!.lastInterruption!.at).toBe(filedAt);
+  // three years from the day after the filing, in the customer's zone: within a day and a half of filedAt + 3 years
+  const threeYears = Date.parse(filedAt.replace(/^(\d{4})/, (y) => String(Number(y) + 3)));
+  expect(Math.abs(Date.parse(s.limitation!.expiresAt) - threeYears)).toBeLessThan(1.5 * 86_400_000);
+});

@@ -35,6 +35,8 @@ export type CaseSignal = { signalId: string; caseId: string; episodeId: string }
   | { event: 'opened'; caseNumber: string }
   | { event: 'court_case_number'; courtCaseNumber: string }
   | { event: 'ended'; caseState: 'closed' | 'declined' | 'withdrawn'; outcome?: string; reason?: string }
+  // A filing with the court (suit, payment order, enforcement): interrupts the limitation period (art. 195).
+  | { event: 'filed'; step: string; at: number }
 );
 
 /** Links the episode to a case (the rung's activity answered, or the case's `opened` signal came). False when already linked to it. */
@@ -60,6 +62,10 @@ export function applyCaseSignal(state: EpisodeState, sig: CaseSignal, now: numbe
   link.seen.push(sig.signalId);
   if (sig.event === 'court_case_number') {
     link.courtCaseNumber = sig.courtCaseNumber;
+    return true;
+  }
+  if (sig.event === 'filed') {
+    (state.limitationEvents ??= []).push({ kind: 'filing', at: sig.at });
     return true;
   }
   endCase(state, link, sig.caseState, sig.outcome, sig.reason);
