@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ProviderSimulator } from '../../activities/providers/simulator';
 import { CollectionClient } from '../../api/collection-client';
 import { LitigationClient } from '../../api/litigation-client';
+import { litigationWorkflowId } from '../../workflows/litigation-messages';
 import type { CaseStep } from '../../domain/litigation';
 import { quietTemporalRuntime } from '../../config/logger';
 import { withThrowawayDatabase } from '../../db/throwaway';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
       const simulator = new ProviderSimulator(pool);
       const worker = await createCollectionWorker({ connection: env.nativeConnection, taskQueue: 'record', pool, providers: simulator.providers() });
       const collection = new CollectionClient(env.client, 'record');
+      let r7Case: string | undefined; // the case R7's legal_referral rung opens
       await worker.runUntil(async () => {
         const dueDate = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
         const customer = (lists: ListFlag[]) => ({ name: '回放', phone: '13600000000', segment: 'consumer' as const, lists, timezone: ZONE });
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
           if (!caseId) await env.sleep('1 day');
         }
         if (!caseId) throw new Error('R7 did not reach legal_referral');
+        r7Case = caseId;
         const cases = new LitigationClient(env.client, 'record');
         const at = new Date(await env.currentTimeMs()).toISOString();
         const r7steps: Record<string, unknown>[] = [
@@ -303,6 +306,13 @@ async function main(): Promise<void> {
         fs.writeFileSync(file, historyToJSON(history)); // the same format as `temporal workflow show -o json`
         console.log(`wrote ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)`);
       }
+      // The litigation case R7's legal_referral rung opened (ADR 12): its own history, its steps, the
+      // filing told to the episode and its closing by the money.
+      if (!r7Case) throw new Error('R7 has no litigation case');
+      const caseHistory = await env.client.workflow.getHandle(litigationWorkflowId(r7Case)).fetchHistory();
+      const caseFile = path.join(OUT, `litigation-${label}-R7-case.json`);
+      fs.writeFileSync(caseFile, historyToJSON(caseHistory));
+      console.log(`wrote ${path.relative(process.cwd(), caseFile)} (${caseHistory.events?.length ?? 0} events)`);
     } finally {
       await env.teardown();
     }
