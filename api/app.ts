@@ -1,5 +1,6 @@
 // The HTTP app: one router per resource (api/routes/), each mounting its handlers against the one
 // route table (api/routes/table.ts), which sets the roles; routes → services → stores / client.
+import { keyLimiter, type RateLimit } from './rate-limit';
 import express from 'express';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -45,6 +46,8 @@ export interface AppDeps {
   onBatchReceived?: () => void;
   /** Where audit rows go (default: the `audit_events` table). */
   audit?: AuditSink;
+  /** Requests per API key (config RATE_LIMIT_*); absent: no limit (tests that build the app themselves). */
+  rateLimit?: RateLimit;
 }
 
 declare module 'express-serve-static-core' {
@@ -66,7 +69,14 @@ function apiDocument() {
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
-  const routes = routeMounter({ pool: deps.pool, keys: apiKeys(deps.pool), audit: deps.audit ?? { append: appendAuditEvent }, log: deps.log });
+  const limit = deps.rateLimit ? keyLimiter(deps.rateLimit) : undefined;
+  const routes = routeMounter({
+    pool: deps.pool,
+    keys: apiKeys(deps.pool),
+    audit: deps.audit ?? { append: appendAuditEvent },
+    log: deps.log,
+    ...(limit ? { limit } : {}),
+  });
 
   app.disable('x-powered-by');
   app.use((req, res, next) => {

@@ -54,6 +54,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
     log,
     temporalUiUrl: config.temporal.uiUrl,
     namespace: config.temporal.namespace,
+    rateLimit: config.rateLimit,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));

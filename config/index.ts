@@ -28,6 +28,8 @@ export interface AppConfig {
   readonly workerMaxCachedWorkflows?: number;
   /** Batch rows enrolled at once by the API's batch enrolment job (default 8). */
   readonly batchEnrolConcurrency?: number;
+  /** Requests per API key per window (api/rate-limit.ts); `requests` 0: no limit. */
+  readonly rateLimit: { readonly requests: number; readonly windowSeconds: number };
 }
 
 const port = z.string().regex(/^\d+$/, 'must be an integer').transform(Number).pipe(z.number().int().min(1, 'must be 1..65535').max(65535, 'must be 1..65535'));
@@ -49,6 +51,16 @@ const EnvSchema = z.object({
   TEMPORAL_CLI_PATH: text.optional(),
   TEMPORAL_TEST_SERVER_PATH: text.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_REQUESTS: z
+    .string()
+    .regex(/^\d{1,7}$/, 'must be a whole number (0: no limit)')
+    .transform(Number)
+    .optional(),
+  RATE_LIMIT_WINDOW_SECONDS: z
+    .string()
+    .regex(/^[1-9]\d{0,4}$/, 'must be 1..99999')
+    .transform(Number)
+    .optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional(),
   BATCH_ENROL_CONCURRENCY: z
     .string()
@@ -92,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(e.DATA_DIR ?? path.join(REPO_ROOT, '.data')),
     pgPort: e.PG_PORT ?? 5433,
     logLevel: e.LOG_LEVEL,
+    // 500 requests per 10 s per key: far above a person's use, a runaway script gets 429s.
+    rateLimit: { requests: e.RATE_LIMIT_REQUESTS ?? 500, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS ?? 10 },
     bins: { temporalCli: e.TEMPORAL_CLI_PATH, testServer: e.TEMPORAL_TEST_SERVER_PATH },
     ...(e.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     ...(e.BATCH_ENROL_CONCURRENCY !== undefined ? { batchEnrolConcurrency: e.BATCH_ENROL_CONCURRENCY } : {}),

@@ -2,6 +2,7 @@
 // route's roles (401/403), the JSON body is read only after that, params/query/body are parsed with
 // the route's schemas (400 naming the field), and every mutating request, refused ones included,
 // leaves one audit row. Handlers return a Reply; errors they throw reach the problem+json handler.
+import type { KeyLimiter } from '../rate-limit';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
@@ -34,6 +35,8 @@ export interface MountDeps {
   keys: ApiKeys;
   audit: AuditSink;
   log: Logger;
+  /** Requests per key (api/rate-limit.ts); absent: no limit. */
+  limit?: KeyLimiter;
 }
 
 export interface Reply {
@@ -145,6 +148,7 @@ export function routeMounter(deps: MountDeps) {
       try {
         if (spec.roles !== 'public') {
           caller = await authenticate(deps, req);
+          if (deps.limit) await deps.limit(caller.keyId); // counted per key, whatever the route
           authorize(spec, caller); // after `caller` is set: a refusal's audit row names the key
         }
         if (spec.method !== 'get') await readJson(req, res);

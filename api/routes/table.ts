@@ -99,6 +99,7 @@ const PROTECTED = {
   400: answer('invalid request: `errors` names each offending field'),
   401: answer('no key, or an unknown or revoked one (`WWW-Authenticate: Bearer`)'),
   403: answer('the key lacks every role the route needs (`requiredRoles`)'),
+  429: answer('the key sent more requests than its limit allows; retry after `Retry-After` seconds'),
   503: answer('PostgreSQL or the workflow service is unavailable; retry after `Retry-After` seconds'),
 } as const;
 
