@@ -29,16 +29,17 @@ export async function recordEpisodeView(pool: Pool, v: EpisodeViewRecord): Promi
   const { rowCount } = await pool.query(
     `INSERT INTO episode_read_model AS m (account_id, episode_id, episode_started_at, version, status, stage, service, balance_minor, currency,
        segment, lists, anchor_due_date, next_action, next_action_at, region, updated_at, litigation_case_id, litigation_case_number,
-       limitation_expires_at)
+       limitation_expires_at, lines)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, 'infinity'),
-       (SELECT region FROM accounts WHERE account_id = $1), $15, $16, $17, $18::timestamptz)
+       (SELECT region FROM accounts WHERE account_id = $1), $15, $16, $17, $18::timestamptz, $20::jsonb)
      ON CONFLICT (account_id) DO UPDATE SET
        episode_id = excluded.episode_id, episode_started_at = excluded.episode_started_at, version = excluded.version,
        status = excluded.status, stage = excluded.stage, service = excluded.service, balance_minor = excluded.balance_minor,
        currency = excluded.currency, segment = excluded.segment, lists = excluded.lists, anchor_due_date = excluded.anchor_due_date,
        next_action = excluded.next_action, next_action_at = excluded.next_action_at, region = excluded.region, updated_at = excluded.updated_at,
        litigation_case_id = excluded.litigation_case_id, litigation_case_number = excluded.litigation_case_number,
-       limitation_expires_at = CASE WHEN $19::boolean THEN excluded.limitation_expires_at ELSE m.limitation_expires_at END
+       limitation_expires_at = CASE WHEN $19::boolean THEN excluded.limitation_expires_at ELSE m.limitation_expires_at END,
+       lines = excluded.lines
      WHERE (excluded.episode_started_at, excluded.version) > (m.episode_started_at, m.version)`,
     [
       v.accountId,
@@ -60,6 +61,7 @@ export async function recordEpisodeView(pool: Pool, v: EpisodeViewRecord): Promi
       v.litigationCaseNumber ?? null,
       v.limitationExpiresAt ?? null,
       v.limitationExpiresAt !== undefined,
+      v.lines ? JSON.stringify(v.lines) : null,
     ],
   );
   return rowCount === 1;
