@@ -399,6 +399,10 @@ export const accountListItemSchema = z
     limitationExpiresAt: utc
       .nullable()
       .meta({ description: '诉讼时效: when the earliest unpaid bill becomes time-barred; null when nothing is owed or not yet known' }),
+    lines: z
+      .array(z.object({ lineId: z.string(), service: z.string(), state: z.string().meta({ description: 'ServiceState' }) }))
+      .nullable()
+      .meta({ description: 'each line’s state (`service` is the worst); null for an episode started before lines (its single line is `service`)' }),
   })
   .meta({ id: 'AccountListItem', description: 'An account’s current episode as the read model holds it (ADR 8).' });
 

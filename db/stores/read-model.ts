@@ -147,6 +147,8 @@ export interface AccountListItem {
   updatedAt: string;
   /** 诉讼时效: when the earliest unpaid bill becomes time-barred (ISO, UTC); null when unknown or nothing is owed. */
   limitationExpiresAt: string | null;
+  /** Each line's state (issue 13; `service` is the worst); null for an episode before lines (its single line is `service`). */
+  lines: { lineId: string; service: string; state: string }[] | null;
 }
 
 export interface AccountListPage {
@@ -215,6 +217,7 @@ interface Row {
   version: number;
   updated_at: string;
   limitation_expires_at: string | null;
+  lines: { lineId: string; service: string; state: string }[] | null;
   sort_value: string;
 }
 
@@ -265,7 +268,7 @@ export function listQuerySql(q: AccountListQuery): { text: string; values: unkno
       to_char(anchor_due_date, 'YYYY-MM-DD') AS anchor_due_date, (${p(asOf)}::date - anchor_due_date) AS days_past_due,
       next_action, CASE WHEN next_action_at = 'infinity' THEN NULL ELSE to_json(next_action_at)#>>'{}' END AS next_action_at,
       version, to_json(updated_at)#>>'{}' AS updated_at, to_json(limitation_expires_at)#>>'{}' AS limitation_expires_at,
-      ${SORT_TEXT[q.sort]} AS sort_value
+      lines, ${SORT_TEXT[q.sort]} AS sort_value
     FROM episode_read_model m
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY m.${column} ${dir}, m.account_id ${dir}
@@ -298,6 +301,7 @@ export async function listAccounts(pool: Pool, q: AccountListQuery): Promise<Acc
     version: r.version,
     updatedAt: iso(r.updated_at)!,
     limitationExpiresAt: iso(r.limitation_expires_at),
+    lines: r.lines,
   }));
   const last = page[page.length - 1];
   return rows.length > limit && last ? { accounts, next: encodeCursor({ s: q.sort, o: q.order, v: last.sort_value, id: last.account_id }) } : { accounts };

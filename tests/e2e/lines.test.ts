@@ -56,6 +56,18 @@ test('arrears with lines: GET collection shows every line with its service, stat
     { lineId: 'TV', service: 'tv', state: 'active', suspendedAt: null, number: '88001234' },
   ]);
   expect(view['service']).toBe('active');
+  // the read model: the list shows each line's state
+  const listed = await waitFor(async () => {
+    const r = await call('GET', '/v1/accounts?limit=100', 'ops');
+    const row = (r.body['accounts'] as Record<string, any>[]).find((a) => a['accountId'] === 'LINES-1');
+    return row?.['lines'] ? row : undefined;
+  });
+  expect(listed['lines']).toEqual([
+    { lineId: 'M1', service: 'mobile', state: 'active' },
+    { lineId: 'BB', service: 'broadband', state: 'active' },
+    { lineId: 'TV', service: 'tv', state: 'active' },
+  ]);
+  expect(listed['service']).toBe('active');
   // the workflow holds ids and services only: no number in its start input
   const history = await stack.client.workflow.getHandle('collection-LINES-1').fetchHistory();
   const started = JSON.stringify(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input ?? {});
