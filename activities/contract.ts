@@ -10,7 +10,7 @@ import type {
   WriteOffRecord,
 } from '../db/stores/collection-records';
 import type { EpisodeViewRecord } from '../db/stores/read-model';
-import type { ActionName, Customer } from '../domain/policy/types';
+import type { ActionName, Customer, LineService } from '../domain/policy/types';
 
 /** What every ladder activity receives: enough to act and to write the attempt record. */
 export interface StepRequest {
@@ -81,4 +81,11 @@ export interface CollectionActivities {
   raiseAlert: (a: AlertRequest) => Promise<void>;
   /** The list read model (ADR 8): a write older than the row's (episode, version) changes nothing. */
   recordEpisodeView: (v: EpisodeViewRecord) => Promise<void>;
+}
+
+/** Accounts with lines (issue 13): a sanction or restoration acts on one line; the activity looks its number up (`account_lines`). */
+export interface StepRequest {
+  /** Absent: the account's single line, `customer.phone` (episodes before lines). */
+  lineId?: string;
+  lineService?: LineService;
 }

@@ -11,6 +11,7 @@ import {
   type PromiseRecord,
   type WriteOffRecord,
 } from '../db/stores/collection-records';
+import { accountLinesStore } from '../db/stores/account-lines';
 import { contactPreferencesStore } from '../db/stores/contact-preferences';
 import { recordEpisodeView, type EpisodeViewRecord } from '../db/stores/read-model';
 import { localDateOf } from '../domain/policy/calendar';
@@ -30,6 +31,7 @@ export interface ActivityDeps {
 export function createActivities({ pool, providers }: ActivityDeps): CollectionActivities {
   const records = collectionRecords(pool);
   const preferences = contactPreferencesStore(pool);
+  const lines = accountLinesStore(pool);
 
   /**
    * Runs one rung once per key and records it; a provider's permanent refusal is a `failed` outcome.
@@ -67,6 +69,17 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     }
   }
 
+  /**
+   * The line a sanction or restoration acts on: its number from `account_lines` (the workflow carries
+   * the line id only); no line id: the customer's phone, as before lines. A line with no number on file
+   * is a retryable error (billing may still post it), never a guess.
+   */
+  const lineOf = async (req: StepRequest): Promise<{ phone: string; lineId?: string }> => {
+    if (req.lineId === undefined) return { phone: req.customer.phone };
+    const phone = await lines.numberOf(req.accountId, req.lineId);
+    if (phone === undefined) throw new Error(`no number on file for line ${req.lineId} of the account`);
+    return { phone, lineId: req.lineId };
+  };
   const today = (req: StepRequest) => localDateOf(Date.parse(req.scheduledFor), req.customer.timezone);
   const task = (req: StepRequest, kind: 'manual_call' | 'field_visit' | 'manual_review') => async () => {
     await records.createTask({
@@ -121,8 +134,8 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       // The engine's map of sanction to line state; restoration has its own activity (it never gives up).
       const target = serviceAfter(req.action);
       if (!target || target === 'active') throw ApplicationFailure.nonRetryable(`changeServiceState cannot do ${req.action}`, 'BadRequest');
-      return attempt(req, 'system:network', () =>
-        providers.network.setServiceState({ key: req.key, accountId: req.accountId, phone: req.customer.phone, state: target }),
+      return attempt(req, 'system:network', async () =>
+        providers.network.setServiceState({ key: req.key, accountId: req.accountId, ...(await lineOf(req)), state: target }),
       );
     },
 
@@ -135,8 +148,8 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
 
     /** Lifts a suspension. Never gives up (the workflow alerts operations if it takes too long). */
     restoreService: (req: StepRequest) =>
-      attempt(req, 'system:network', () =>
-        providers.network.setServiceState({ key: req.key, accountId: req.accountId, phone: req.customer.phone, state: 'active' }),
+      attempt(req, 'system:network', async () =>
+        providers.network.setServiceState({ key: req.key, accountId: req.accountId, ...(await lineOf(req)), state: 'active' }),
       ),
 
     /** The reminder on a promised date (预约缴费提醒). */

@@ -15,6 +15,7 @@ import { startTaskDeadlines } from './task-deadlines';
 import { workTasks } from '../db/stores/work-tasks';
 import { batchStore } from '../db/stores/batches';
 import { collectionRecords } from '../db/stores/collection-records';
+import { accountLinesStore } from '../db/stores/account-lines';
 import { contactPreferencesStore } from '../db/stores/contact-preferences';
 import { startBatchEnrolment } from './batch-enrolment';
 import { arrearsService } from './services/arrears';
@@ -39,7 +40,14 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
   const batches = startBatchEnrolment(
     {
       store: batchStore(pool),
-      postArrears: arrearsService({ ledger: ledger(pool), records: collectionRecords(pool), collection, policy, preferences: contactPreferencesStore(pool) }),
+      postArrears: arrearsService({
+        ledger: ledger(pool),
+        records: collectionRecords(pool),
+        collection,
+        policy,
+        preferences: contactPreferencesStore(pool),
+        lines: accountLinesStore(pool),
+      }),
       log,
     },
     { concurrency: config.batchEnrolConcurrency },

@@ -5,7 +5,15 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { isValidTimeZone } from '../domain/policy/calendar';
-import { LADDER_ACTIONS, LIMITATION_INTERRUPTIONS, SEGMENTS, TASK_QUEUE_NAMES, type CollectionPolicy, type LadderStep } from '../domain/policy/types';
+import {
+  LADDER_ACTIONS,
+  LIMITATION_INTERRUPTIONS,
+  LINE_SERVICES,
+  SEGMENTS,
+  TASK_QUEUE_NAMES,
+  type CollectionPolicy,
+  type LadderStep,
+} from '../domain/policy/types';
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, customer-local)');
 const window = z.object({ start: localTime, end: localTime }).refine((w) => w.start < w.end, { message: 'window start must be before its end' });
@@ -166,6 +174,12 @@ export const policySchema = z
       minDaysAfterDueBeforeSuspension: z.number().int().min(30),
       minDaysSuspendedBeforeDeregistration: z.number().int().min(60),
     }),
+    sanctionServices: z
+      .array(z.enum(LINE_SERVICES))
+      .min(1)
+      .refine((s) => new Set(s).size === s.length, 'duplicate service')
+      .optional(),
+    linkedSuspension: z.boolean().optional(),
   })
   .superRefine((p, ctx) => {
     for (const [name, ladder] of Object.entries(p.ladders)) checkLadder(name, ladder, p, ctx);

@@ -19,7 +19,7 @@ export interface VoiceGateway {
 
 export interface NetworkProvisioning {
   /** Bars outgoing calls, suspends, deregisters or restores a line at the switch / provisioning system. */
-  setServiceState(req: ProviderRequest & { phone: string; state: ServiceState }): Promise<{ reference: string }>;
+  setServiceState(req: ProviderRequest & { phone: string; state: ServiceState; lineId?: string }): Promise<{ reference: string }>;
 }
 
 export interface LetterService {

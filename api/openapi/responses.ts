@@ -26,7 +26,15 @@ import { CASE_STATES, OUTCOMES, PROCEDURES, STEP_NAMES } from '../../domain/liti
 import type { LitigationView, StepAnswer } from '../../workflows/litigation-messages';
 import type { TimelineEntry, TimelinePage } from '../services/timeline';
 import type { EvidencePack } from '../services/evidence-pack';
-import { LADDER_ACTIONS, LIMITATION_INTERRUPTIONS, type ActionName, type EpisodeStatus, type LadderAction, type ServiceState } from '../../domain/policy/types';
+import {
+  LADDER_ACTIONS,
+  LIMITATION_INTERRUPTIONS,
+  LINE_SERVICES,
+  type ActionName,
+  type EpisodeStatus,
+  type LadderAction,
+  type ServiceState,
+} from '../../domain/policy/types';
 
 const minor = (description = 'minor units (e.g. fen)') => z.number().int().meta({ description });
 const currency = z
@@ -279,6 +287,20 @@ export const collectionViewSchema = z
       .array(z.object({ amount: minor(), currency }))
       .optional()
       .meta({ description: 'money the account overpaid in ended episodes, kept for its next episode (one entry per currency; absent when none)' }),
+    lines: z
+      .array(
+        z.object({
+          lineId: z.string(),
+          service: z.enum(LINE_SERVICES),
+          state: serviceStateSchema,
+          suspendedAt: utc.nullable().meta({ description: 'when this episode’s sanction took the line out of service; null when active' }),
+          number: z.string().optional().meta({ description: 'the line’s number as billing posted it (from PostgreSQL, never from the workflow)' }),
+        }),
+      )
+      .meta({ description: 'the account’s lines and each one’s state (`service` is the worst); an episode before lines shows its single line L1' }),
+    lineRestorations: z
+      .array(z.object({ lineId: z.string(), paymentId: z.string(), paymentSeenAt: utc, restoredAt: utc, latencyMs: z.number() }))
+      .meta({ description: 'restorations per line, each measured from the payment (24-hour rule)' }),
   })
   .meta({ id: 'CollectionView', description: 'An episode: times in UTC (`at`) and in the customer’s zone (`atLocal`).' });
 
@@ -377,6 +399,10 @@ export const accountListItemSchema = z
     limitationExpiresAt: utc
       .nullable()
       .meta({ description: '诉讼时效: when the earliest unpaid bill becomes time-barred; null when nothing is owed or not yet known' }),
+    lines: z
+      .array(z.object({ lineId: z.string(), service: z.string(), state: z.string().meta({ description: 'ServiceState' }) }))
+      .nullable()
+      .meta({ description: 'each line’s state (`service` is the worst); null for an episode started before lines (its single line is `service`)' }),
   })
   .meta({ id: 'AccountListItem', description: 'An account’s current episode as the read model holds it (ADR 8).' });
 

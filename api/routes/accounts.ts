@@ -4,6 +4,7 @@ import type { AppDeps } from '../app';
 import { notFound } from '../errors';
 import { arrearsService } from '../services/arrears';
 import { collectionRecords } from '../../db/stores/collection-records';
+import { accountLinesStore } from '../../db/stores/account-lines';
 import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
 import { unappliedMoney } from '../../db/stores/unapplied-money';
@@ -20,6 +21,7 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
     collection: deps.collection,
     ...(deps.onPaymentPending ? { onPending: deps.onPaymentPending } : {}),
   });
+  const lines = accountLinesStore(deps.pool);
   const postArrears = arrearsService({
     money: moneyRules,
     ledger: ledger(deps.pool),
@@ -27,6 +29,7 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
     collection: deps.collection,
     policy: deps.policy,
     preferences: contactPreferencesStore(deps.pool),
+    lines,
   });
 
   routes.mount(router, 'postArrears', async ({ params, body, auditIn }) => {
@@ -52,7 +55,13 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
       });
     }
     const accountCredit = await money.credit(params.accountId);
-    return { status: 200, body: { ...state, ...(workflowUrl ? { workflowUrl } : {}), ...(accountCredit.length ? { accountCredit } : {}) } };
+    // The lines' numbers from PostgreSQL (the workflow knows ids and services only).
+    const numbers = new Map((await lines.list(params.accountId)).map((l) => [l.lineId, l.number]));
+    const withNumbers = state.lines.map((l) => (numbers.has(l.lineId) ? { ...l, number: numbers.get(l.lineId)! } : l));
+    return {
+      status: 200,
+      body: { ...state, lines: withNumbers, ...(workflowUrl ? { workflowUrl } : {}), ...(accountCredit.length ? { accountCredit } : {}) },
+    };
   });
 
   return router;

@@ -7,7 +7,7 @@ import { ALERT_CURSOR_PATTERN, ALERT_PAGE_MAX } from '../../db/stores/alerts';
 import { AUDIT_CURSOR_PATTERN, AUDIT_PAGE_MAX } from '../../db/stores/audit';
 import { AGING_BUCKETS, LIST_PAGE_MAX, SORT_KEYS } from '../../db/stores/read-model';
 import { TASK_CURSOR_PATTERN, TASK_PAGE_MAX, TASK_QUEUES, TASK_STATUSES } from '../../db/stores/work-tasks';
-import { LADDER_ACTIONS, LIST_FLAGS, SEGMENTS, type EpisodeStatus, type ServiceState } from '../../domain/policy/types';
+import { LADDER_ACTIONS, LINE_SERVICES, LIST_FLAGS, SEGMENTS, type EpisodeStatus, type ServiceState } from '../../domain/policy/types';
 import { CASE_PAGE_MAX } from '../../db/stores/litigation-cases';
 import { REJECTED_PAGE_MAX } from '../../db/stores/batches';
 import { CASE_STATES, OUTCOMES, PROCEDURES, type CaseStep, type StepName } from '../../domain/litigation';
@@ -52,6 +52,20 @@ export const arrearsBody = z.object({
   previousAverage: z.number().int().min(0).max(1e13).optional(),
   /** The region (branch office area) the account belongs to, for the lists; absent keeps the stored one. */
   region: idSchema.optional().meta({ description: 'region or branch code the account belongs to (lists filter by it); absent keeps the stored one' }),
+  /** Accounts with several lines (issue 13): the overdue line first; absent: one mobile line `L1` with `phone`. */
+  lines: z
+    .array(
+      z.object({
+        lineId: idSchema,
+        number: z.string().regex(/^\+?\d{5,20}$/, 'digits only, optionally with a leading +'),
+        service: z.enum(LINE_SERVICES),
+      }),
+    )
+    .min(1)
+    .max(50)
+    .refine((l) => new Set(l.map((x) => x.lineId)).size === l.length, 'duplicate lineId')
+    .optional()
+    .meta({ description: 'the account’s lines, the overdue (billed) line first; absent: one mobile line `L1` with `phone`' }),
 });
 export type ArrearsBody = z.infer<typeof arrearsBody>;
 

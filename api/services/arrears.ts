@@ -2,6 +2,7 @@
 // episode or add the bill to the running one (signal-with-start). A new episode starts with the
 // account's stored opt-out (PUT …/contact-preferences); a running one got it as a signal.
 import type { PoolClient } from 'pg';
+import type { AccountLinesStore } from '../../db/stores/account-lines';
 import type { CollectionRecords } from '../../db/stores/collection-records';
 import type { ContactPreferencesStore } from '../../db/stores/contact-preferences';
 import type { Ledger } from '../../db/stores/ledger';
@@ -29,6 +30,8 @@ export function arrearsService(deps: {
   preferences: Pick<ContactPreferencesStore, 'current'>;
   /** Early payments and the account's credit: a new episode starts with them applied. */
   money?: Pick<MoneyService, 'openingFor' | 'confirmOpening'>;
+  /** The account's lines (issue 13): stored with their numbers; a new episode starts with their ids and services. Absent: no lines, as before. */
+  lines?: Pick<AccountLinesStore, 'upsert'>;
 }) {
   /** `onDelivered` runs inside the transaction that marks the bill delivered (the audit row). */
   return async function postArrears(
@@ -84,6 +87,13 @@ export function arrearsService(deps: {
         })
       : {};
     const { openingPayments, openingCredit } = opening;
+    // The lines (ADR 17): numbers stay in PostgreSQL (the activities look them up); the workflow gets ids and services.
+    const lines = body.lines ?? [{ lineId: 'L1', number: body.phone, service: 'mobile' as const }];
+    if (deps.lines) {
+      await deps.lines.upsert(accountId, lines).catch((err: Error) => {
+        throw unavailable(`bill recorded but the account's lines could not be stored (${err.message}); re-send it`);
+      });
+    }
     // If this fails the bill stays undelivered and a re-send delivers it.
     const { workflowId } = await deps.collection
       .enrol(
@@ -103,6 +113,7 @@ export function arrearsService(deps: {
           ...(preferences?.optOut ? { optedOut: true } : {}),
           ...(openingPayments ? { openingPayments } : {}),
           ...(openingCredit ? { openingCredit } : {}),
+          ...(deps.lines ? { lines: lines.map((l) => ({ lineId: l.lineId, service: l.service })) } : {}),
         },
       )
       .catch((err: Error) => {

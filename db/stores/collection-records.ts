@@ -35,6 +35,8 @@ export interface RestorationRecord {
   paymentSeenAt: string;
   restoredAt: string;
   latencyMs: number;
+  /** The line restored (issue 13); absent: the account's single line, as before lines. */
+  lineId?: string;
 }
 
 export interface AlertRecord {
@@ -139,9 +141,9 @@ export function collectionRecords(pool: Pool) {
 
     async recordRestoration(r: RestorationRecord): Promise<void> {
       await pool.query(
-        `INSERT INTO restorations (idempotency_key, account_id, episode_id, payment_seen_at, restored_at, latency_ms)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
-        [r.key, r.accountId, r.episodeId, r.paymentSeenAt, r.restoredAt, r.latencyMs],
+        `INSERT INTO restorations (idempotency_key, account_id, episode_id, payment_seen_at, restored_at, latency_ms, line_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [r.key, r.accountId, r.episodeId, r.paymentSeenAt, r.restoredAt, r.latencyMs, r.lineId ?? null],
       );
     },
 

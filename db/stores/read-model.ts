@@ -29,16 +29,17 @@ export async function recordEpisodeView(pool: Pool, v: EpisodeViewRecord): Promi
   const { rowCount } = await pool.query(
     `INSERT INTO episode_read_model AS m (account_id, episode_id, episode_started_at, version, status, stage, service, balance_minor, currency,
        segment, lists, anchor_due_date, next_action, next_action_at, region, updated_at, litigation_case_id, litigation_case_number,
-       limitation_expires_at)
+       limitation_expires_at, lines)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, 'infinity'),
-       (SELECT region FROM accounts WHERE account_id = $1), $15, $16, $17, $18::timestamptz)
+       (SELECT region FROM accounts WHERE account_id = $1), $15, $16, $17, $18::timestamptz, $20::jsonb)
      ON CONFLICT (account_id) DO UPDATE SET
        episode_id = excluded.episode_id, episode_started_at = excluded.episode_started_at, version = excluded.version,
        status = excluded.status, stage = excluded.stage, service = excluded.service, balance_minor = excluded.balance_minor,
        currency = excluded.currency, segment = excluded.segment, lists = excluded.lists, anchor_due_date = excluded.anchor_due_date,
        next_action = excluded.next_action, next_action_at = excluded.next_action_at, region = excluded.region, updated_at = excluded.updated_at,
        litigation_case_id = excluded.litigation_case_id, litigation_case_number = excluded.litigation_case_number,
-       limitation_expires_at = CASE WHEN $19::boolean THEN excluded.limitation_expires_at ELSE m.limitation_expires_at END
+       limitation_expires_at = CASE WHEN $19::boolean THEN excluded.limitation_expires_at ELSE m.limitation_expires_at END,
+       lines = excluded.lines
      WHERE (excluded.episode_started_at, excluded.version) > (m.episode_started_at, m.version)`,
     [
       v.accountId,
@@ -60,6 +61,7 @@ export async function recordEpisodeView(pool: Pool, v: EpisodeViewRecord): Promi
       v.litigationCaseNumber ?? null,
       v.limitationExpiresAt ?? null,
       v.limitationExpiresAt !== undefined,
+      v.lines ? JSON.stringify(v.lines) : null,
     ],
   );
   return rowCount === 1;
@@ -145,6 +147,8 @@ export interface AccountListItem {
   updatedAt: string;
   /** 诉讼时效: when the earliest unpaid bill becomes time-barred (ISO, UTC); null when unknown or nothing is owed. */
   limitationExpiresAt: string | null;
+  /** Each line's state (issue 13; `service` is the worst); null for an episode before lines (its single line is `service`). */
+  lines: { lineId: string; service: string; state: string }[] | null;
 }
 
 export interface AccountListPage {
@@ -213,6 +217,7 @@ interface Row {
   version: number;
   updated_at: string;
   limitation_expires_at: string | null;
+  lines: { lineId: string; service: string; state: string }[] | null;
   sort_value: string;
 }
 
@@ -263,7 +268,7 @@ export function listQuerySql(q: AccountListQuery): { text: string; values: unkno
       to_char(anchor_due_date, 'YYYY-MM-DD') AS anchor_due_date, (${p(asOf)}::date - anchor_due_date) AS days_past_due,
       next_action, CASE WHEN next_action_at = 'infinity' THEN NULL ELSE to_json(next_action_at)#>>'{}' END AS next_action_at,
       version, to_json(updated_at)#>>'{}' AS updated_at, to_json(limitation_expires_at)#>>'{}' AS limitation_expires_at,
-      ${SORT_TEXT[q.sort]} AS sort_value
+      lines, ${SORT_TEXT[q.sort]} AS sort_value
     FROM episode_read_model m
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY m.${column} ${dir}, m.account_id ${dir}
@@ -296,6 +301,7 @@ export async function listAccounts(pool: Pool, q: AccountListQuery): Promise<Acc
     version: r.version,
     updatedAt: iso(r.updated_at)!,
     limitationExpiresAt: iso(r.limitation_expires_at),
+    lines: r.lines,
   }));
   const last = page[page.length - 1];
   return rows.length > limit && last ? { accounts, next: encodeCursor({ s: q.sort, o: q.order, v: last.sort_value, id: last.account_id }) } : { accounts };

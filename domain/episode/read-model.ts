@@ -25,6 +25,8 @@ export interface EpisodeView {
   litigationCaseNumber?: string;
   /** 诉讼时效: epoch ms the earliest unpaid bill becomes time-barred; null when nothing is owed; absent before the `limitation` patch. */
   limitationExpiresAt?: number | null;
+  /** Each line's state (issue 13; `service` is the worst of them); absent for episodes before lines (their view is written as before). */
+  lines?: { lineId: string; service: string; state: string }[];
 }
 
 export function episodeView(state: EpisodeState, move: NextMove | undefined, limitation = false): EpisodeView {
@@ -44,6 +46,7 @@ export function episodeView(state: EpisodeState, move: NextMove | undefined, lim
       ? { litigationCaseId: state.litigation.caseId, litigationCaseNumber: state.litigation.courtCaseNumber ?? state.litigation.caseNumber }
       : {}),
     ...(limitation ? { limitationExpiresAt: limitationOf(state)?.expiresAt ?? null } : {}),
+    ...(state.lines ? { lines: state.lines.map((l) => ({ lineId: l.lineId, service: l.service, state: l.state })) } : {}),
   };
 }
 

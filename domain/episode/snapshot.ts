@@ -10,7 +10,8 @@ import { brokenPromises } from './practice/promise';
 import { limitationOf } from './practice/limitation';
 import { pausedNow } from './practice/steering';
 import { toLocalIso } from '../policy/calendar';
-import type { ActionName, Bill, EpisodeStatus, LadderAction, LimitationInterruption, ServiceState } from '../policy/types';
+import type { ActionName, Bill, EpisodeStatus, LadderAction, LimitationInterruption, LineService, ServiceState } from '../policy/types';
+import { linesOf } from './lines';
 
 export interface SnapshotStep {
   cycle: number;
@@ -86,6 +87,13 @@ export interface CollectionSnapshot {
   agency: string | null;
   /** The steering requests the episode accepted (pause, resume, escalate, skip, emergency restore), oldest first. */
   steering: { requestId: string; kind: SteeringKind; reason: string; by: string; at: string; until?: string; stepId?: string }[];
+  /**
+   * The account's lines (issue 13) and each one's state; `service` above is the worst of them. An
+   * episode before lines shows its single line `L1`. `number` is added by the API (never in the workflow).
+   */
+  lines: { lineId: string; service: LineService; state: ServiceState; suspendedAt: string | null; number?: string }[];
+  /** Restorations per line (episodes with lines), each measured from the payment for the 24-hour rule. */
+  lineRestorations: { lineId: string; paymentId: string; paymentSeenAt: string; restoredAt: string; latencyMs: number }[];
 }
 
 /** The last rung taken (done), or `enrolled`. */
@@ -207,6 +215,19 @@ export function snapshotOf(state: EpisodeState, now: number, asOf?: number): Col
           paidSinceReferral: paid(state) - state.litigation.paidBefore,
         }
       : null,
+    lines: linesOf(state).map((l) => ({
+      lineId: l.lineId,
+      service: l.service,
+      state: l.state,
+      suspendedAt: l.suspendedAt !== undefined ? iso(l.suspendedAt) : null,
+    })),
+    lineRestorations: (state.lineRestorations ?? []).map((r) => ({
+      lineId: r.lineId,
+      paymentId: r.paymentId,
+      paymentSeenAt: iso(r.seenAt),
+      restoredAt: iso(r.restoredAt),
+      latencyMs: r.restoredAt - r.seenAt,
+    })),
   };
 }
 

@@ -3,7 +3,19 @@
 // migrations, late-fee waivers), and how an episode starts and is closed. The rules that change it live in
 // ./ledger (money), ./ladder (rungs) and ./practice; nothing here touches Temporal.
 import { ladderName } from '../policy/engine';
-import type { Bill, CollectionPolicy, Customer, EpisodeStatus, LadderAction, LimitationInterruption, Payment, ServiceState, StepRecord } from '../policy/types';
+import type {
+  AccountLine,
+  Bill,
+  CollectionPolicy,
+  Customer,
+  EpisodeStatus,
+  LadderAction,
+  LimitationInterruption,
+  LineService,
+  Payment,
+  ServiceState,
+  StepRecord,
+} from '../policy/types';
 
 export interface AppliedPayment extends Payment {
   /** Workflow time the payment reached the episode (epoch ms): the start of the restoration clock. */
@@ -286,6 +298,8 @@ export function newEpisode(start: EpisodeStart): EpisodeState {
     promises: [],
     restorations: [],
     ...(start.optedOut ? { optedOut: true } : {}),
+    // Accounts with lines (issue 13): only a start that names its lines has them (older inputs: the single line as before).
+    ...(start.lines ? { lines: start.lines.map((l) => ({ lineId: l.lineId, service: l.service, state: 'active' as const })) } : {}),
   };
 }
 
@@ -297,6 +311,8 @@ function cleanEnterprise(c: Customer): boolean {
 /** State carried by continue-as-new from an older workflow version gets the fields added since. */
 export function upgradeCarried(state: EpisodeState): EpisodeState {
   state.promises ??= [];
+  // No `lines`: an episode started before accounts had lines finishes with its single line exactly as
+  // before (account-level service, one activity call per sanction); `lines` is never invented here.
   return state;
 }
 
@@ -331,4 +347,34 @@ export interface LitigationLink {
 export interface EpisodeState {
   /** The litigation case, once one was opened for this episode (by the legal_referral rung or by hand). */
   litigation?: LitigationLink;
+}
+
+/** One line's service state in the episode (issue 13, ADR 17): id and service only, never the number (PIPL). */
+export interface LineState {
+  lineId: string;
+  service: LineService;
+  /** The line's network state; the account's `service` is the worst of them. */
+  state: ServiceState;
+  /** When this episode's sanction took the line out of `active` (epoch ms). */
+  suspendedAt?: number;
+}
+
+/** A line restored after payment, measured on its own for the 24-hour rule. */
+export interface LineRestoration {
+  lineId: string;
+  paymentId: string;
+  seenAt: number;
+  restoredAt: number;
+}
+
+export interface EpisodeState {
+  /** The account's lines (issue 13); absent in episodes started before lines: the single line is `service`. */
+  lines?: LineState[];
+  /** Per-line restorations, oldest first (episodes with `lines`). */
+  lineRestorations?: LineRestoration[];
+}
+
+export interface EpisodeStart {
+  /** The account's lines, the overdue (billed) line first; absent: the single line of `customer.phone`, as before lines. */
+  lines?: AccountLine[];
 }

@@ -238,3 +238,21 @@ export interface SteeringPolicy {
   /** The agency the agency_referral rung refers accounts to. */
   defaultAgencyId: string;
 }
+
+/** What a line of an account carries (issue 13): a mobile number, a fixed line, broadband, TV. */
+export const LINE_SERVICES = ['mobile', 'fixed', 'broadband', 'tv'] as const;
+export type LineService = (typeof LINE_SERVICES)[number];
+
+/** A line as the workflow knows it: its id and service, never its number (PIPL: the number stays in PostgreSQL, `account_lines`). */
+export interface AccountLine {
+  lineId: string;
+  service: LineService;
+}
+
+/** Accounts with several lines (issue 13, ADR 17); both absent: today's behaviour (the overdue line alone, whatever its service). */
+export interface CollectionPolicy {
+  /** The services a sanction (suspension, deregistration) applies to; absent: all of them. */
+  sanctionServices?: LineService[];
+  /** 关联停机 (seed 002): the customer's other lines are sanctioned with the overdue one; absent: false. */
+  linkedSuspension?: boolean;
+}

@@ -13,6 +13,7 @@ import { litigationWorkflowId } from '../../workflows/litigation-messages';
 import type { CaseStep } from '../../domain/litigation';
 import { quietTemporalRuntime } from '../../config/logger';
 import { withThrowawayDatabase } from '../../db/throwaway';
+import { accountLinesStore } from '../../db/stores/account-lines';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
 import {
@@ -284,6 +285,27 @@ async function main(): Promise<void> {
         await env.sleep('1 day');
         await collection.postPayment('R9', { paymentId: 'R9-P1', amount: 20_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
         await r9.result();
+
+        // 10. accounts with lines (v7-lines, ADR 17): two lines (mobile, fixed) with linked suspension
+        // (关联停机): the one-way suspension on both lines (a call each), then paid in full: both restored
+        const due10 = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        const lines10 = [
+          { lineId: 'L1', number: '13600000010', service: 'mobile' as const },
+          { lineId: 'L2', number: '01060000010', service: 'fixed' as const },
+        ];
+        await accountLinesStore(pool).upsert('R10', lines10);
+        await collection.enrol(
+          {
+            accountId: 'R10',
+            customer: customer([]),
+            bill: { billId: 'R10-B1', amount: 15_000, currency: 'CNY', dueDate: due10 },
+            policy: { ...DEFAULT_POLICY, linkedSuspension: true },
+          },
+          { lines: lines10.map((l) => ({ lineId: l.lineId, service: l.service })) },
+        );
+        for (let day = 0; day < 120 && (await collection.state('R10'))!.service !== 'outgoing_barred'; day++) await env.sleep('1 day');
+        await collection.postPayment('R10', { paymentId: 'R10-P1', amount: 15_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
+        await env.client.workflow.getHandle(collectionWorkflowId('R10')).result();
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -299,9 +321,10 @@ async function main(): Promise<void> {
         ['R7', undefined],
         ['R8', undefined],
         ['R9', undefined],
+        ['R10', undefined],
       ];
       for (const [name, runId] of runs) {
-        const history = await env.client.workflow.getHandle(collectionWorkflowId(name.slice(0, 2)), runId).fetchHistory();
+        const history = await env.client.workflow.getHandle(collectionWorkflowId(name.split('-')[0]!), runId).fetchHistory();
         const file = path.join(OUT, `collection-${label}-${name}.json`);
         fs.writeFileSync(file, historyToJSON(history)); // the same format as `temporal workflow show -o json`
         console.log(`wrote ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)`);

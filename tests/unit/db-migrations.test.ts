@@ -24,6 +24,7 @@ const TABLES = [
   'payment_reassignments',
   'batches',
   'batch_rows',
+  'account_lines',
 ];
 
 describe('database schema', () => {

@@ -11,6 +11,8 @@ import type { StepOutcome, StepRequest } from '../../activities/contract';
 import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
 import { openReferralCase } from './litigation-link';
 import { refuseTimeBarredReferral } from './limitation';
+import { restoreLines, sanctionLines } from './lines';
+import { isSanction } from '../../domain/episode/lines';
 
 function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['action'], key: string): StepRequest {
   return {
@@ -50,6 +52,8 @@ export async function takeStep(state: EpisodeState, plan: PlannedStep, approved?
   const request = stepRequest(state, plan.step.id, plan.action, actionKey(state, plan.step.id, plan.action));
   // 诉讼时效 (under `patched('limitation')`, decided by the loop): a time-barred debt is not referred.
   if (limitation && (await refuseTimeBarredReferral(state, plan, base, request.key, advance))) return;
+  // Accounts with lines (ADR 17): only episodes started with lines, so older histories issue today's commands.
+  if (state.lines && isSanction(plan.action) && patched('lines')) return sanctionLines(state, plan, base, request, advance);
   try {
     const result = await ladder[ACTIVITY_FOR[plan.action]](request);
     recordStep(state, { ...base, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) }, advance);
@@ -101,6 +105,8 @@ export async function remindOfPromise(state: EpisodeState, skipReason: string | 
  * tried again (new key) after the same interval: the line is never marked active until it is.
  */
 export async function restoreService(state: EpisodeState): Promise<void> {
+  // Accounts with lines (ADR 17): each line this episode suspended, with its own key and record.
+  if (state.lines && patched('lines')) return restoreLines(state, (key) => stepRequest(state, 'restore', 'restore', key));
   const pending = state.restoration!;
   const key = `${state.accountId}/${state.episodeId}/restore/${pending.seq}`;
   const alertAfterMs = state.policy.restoration.alertAfterMinutes * 60_000;
