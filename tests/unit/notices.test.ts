@@ -3,6 +3,7 @@
 // policy is validated; the activity renders and stores the text with the attempt.
 import fc from 'fast-check';
 import { checkPolicy } from '../../config/policy-schema';
+import { arrearsBody } from '../../api/schemas/requests';
 import { noticeFor, smsKindOf } from '../../activities/notices';
 import type { StepRequest } from '../../activities/contract';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
@@ -166,4 +167,13 @@ test('property: no placeholder is left in any notice, for any data', () => {
       },
     ),
   );
+});
+
+test("the arrears body takes the customer's notice language, optional, naming the field when wrong", () => {
+  const body = { billId: 'B-1', customerName: '王五', phone: '13912345678', amount: 100, currency: 'CNY', dueDate: '2026-11-01' };
+  expect(arrearsBody.parse({ ...body, language: 'en' }).language).toBe('en');
+  expect(arrearsBody.parse(body)).not.toHaveProperty('language');
+  const bad = arrearsBody.safeParse({ ...body, language: 'fr' });
+  expect(bad.success).toBe(false);
+  expect(bad.error!.issues.map((i) => i.path.join('.'))).toEqual(['language']);
 });
