@@ -10,7 +10,7 @@ import type {
   WriteOffRecord,
 } from '../db/stores/collection-records';
 import type { EpisodeViewRecord } from '../db/stores/read-model';
-import type { ActionName, Customer, LineService } from '../domain/policy/types';
+import type { ActionName, Customer, LineService, NoticePolicy } from '../domain/policy/types';
 
 /** What every ladder activity receives: enough to act and to write the attempt record. */
 export interface StepRequest {
@@ -31,6 +31,10 @@ export interface StepRequest {
   policy: { id: string; version: number };
   /** A task for staff (call, visit, review): hours it may take, from the policy (`taskDueHours`); absent: no limit. */
   taskDueInHours?: number;
+  /** The policy's notice templates (a step that sends a notice, when the policy has its own); absent: the defaults. */
+  notices?: NoticePolicy;
+  /** A restoration: the payment that cleared the balance (minor units), stated by the restoration notice. */
+  paidAmount?: number;
 }
 
 export interface StepOutcome {

@@ -14,14 +14,18 @@ import {
 import { accountLinesStore } from '../db/stores/account-lines';
 import { contactPreferencesStore } from '../db/stores/contact-preferences';
 import { recordEpisodeView, type EpisodeViewRecord } from '../db/stores/read-model';
-import { localDateOf } from '../domain/policy/calendar';
 import { serviceAfter } from '../domain/policy/engine';
 import type { AlertRequest, CollectionActivities, PromiseReminderRequest, RestorationReport, StepOutcome, StepRequest } from './contract';
-import { promiseReminderText, reminderText, voiceScript } from './notices';
+import { noticeFor, promiseReminderText, smsKindOf } from './notices';
+import { NoticeRenderError, type RenderedNotice } from '../domain/policy/notice-render';
+import type { NoticeKind } from '../domain/policy/types';
 import { ProviderRejection, type Providers } from './providers/types';
 
 /** Why a reminder was not sent although the workflow had planned it. */
 export const OPTED_OUT_AT_SEND = 'customer opted out of reminders (found at send time)';
+
+/** A notice as stored with its attempt: the rendered text, its template and language; a restoration notice also its SMS reference or failure. */
+export type StoredNotice = (RenderedNotice & { reference?: string; failed?: string }) | { kind: NoticeKind; failed: string };
 
 export interface ActivityDeps {
   pool: Pool;
@@ -37,8 +41,15 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
    * Runs one rung once per key and records it; a provider's permanent refusal is a `failed` outcome.
    * A reminder (`consent`) first reads the account's stored opt-out again: one that landed after the
    * workflow planned the rung (its signal still on the way) is recorded `skipped`, and nothing is sent.
+   * A step that sends a notice returns it from `act`: its text, template id and language are stored
+   * with the attempt (`detail.notice`).
    */
-  async function attempt(req: StepRequest, actor: string, act: () => Promise<{ reference: string }>, consent = false): Promise<StepOutcome> {
+  async function attempt(
+    req: StepRequest,
+    actor: string,
+    act: () => Promise<{ reference: string; notice?: StoredNotice }>,
+    consent = false,
+  ): Promise<StepOutcome> {
     const previous = await records.findAttempt(req.key);
     if (previous) {
       const reference = typeof previous.detail['reference'] === 'string' ? previous.detail['reference'] : undefined;
@@ -59,8 +70,12 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       return { outcome: 'skipped', reason };
     }
     try {
-      const { reference } = await act();
-      await records.recordAttempt({ ...base, outcome: 'done', detail: { reference, balance: req.balance, currency: req.currency } });
+      const { reference, notice } = await act();
+      await records.recordAttempt({
+        ...base,
+        outcome: 'done',
+        detail: { reference, balance: req.balance, currency: req.currency, ...(notice ? { notice } : {}) },
+      });
       return { outcome: 'done', reference };
     } catch (err) {
       if (!(err instanceof ProviderRejection)) throw err; // transient: Temporal retries
@@ -80,7 +95,22 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     if (phone === undefined) throw new Error(`no number on file for line ${req.lineId} of the account`);
     return { phone, lineId: req.lineId };
   };
-  const today = (req: StepRequest) => localDateOf(Date.parse(req.scheduledFor), req.customer.timezone);
+  /** A template that cannot be filled is the policy's fault: not retried, the workflow records the rung failed. */
+  const render = (req: StepRequest, kind: Parameters<typeof noticeFor>[1], amount?: number): RenderedNotice => {
+    try {
+      return noticeFor(req, kind, amount);
+    } catch (err) {
+      if (err instanceof NoticeRenderError) throw ApplicationFailure.nonRetryable(err.message, 'NoticeTemplate');
+      throw err;
+    }
+  };
+  /** Sends a notice through `send` and hands it back to be stored with the attempt. */
+  const sending =
+    (make: () => RenderedNotice, send: (text: string) => Promise<{ reference: string }>) => async (): Promise<{ reference: string; notice: StoredNotice }> => {
+      const notice = make();
+      const { reference } = await send(notice.text);
+      return { reference, notice };
+    };
   const task = (req: StepRequest, kind: 'manual_call' | 'field_visit' | 'manual_review') => async () => {
     await records.createTask({
       taskId: req.key,
@@ -109,7 +139,10 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:sms',
-        () => providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: reminderText(req, today(req)) }),
+        sending(
+          () => render(req, smsKindOf(req)),
+          (text) => providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text }),
+        ),
         true,
       ),
 
@@ -117,7 +150,10 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:voice',
-        () => providers.voice.call({ key: req.key, accountId: req.accountId, to: req.customer.phone, script: voiceScript(req, today(req)) }),
+        sending(
+          () => render(req, 'reminder_voice'),
+          (script) => providers.voice.call({ key: req.key, accountId: req.accountId, to: req.customer.phone, script }),
+        ),
         true,
       ),
 
@@ -139,7 +175,15 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       );
     },
 
-    sendDemandLetter: (req: StepRequest) => attempt(req, 'system:letters', () => providers.letters.sendDemandLetter(caseDetails(req))),
+    sendDemandLetter: (req: StepRequest) =>
+      attempt(
+        req,
+        'system:letters',
+        sending(
+          () => render(req, 'demand_letter'),
+          (text) => providers.letters.sendDemandLetter({ ...caseDetails(req), text }),
+        ),
+      ),
 
     /** 委外催收: the agency's result comes back as the workflow's `recordAgencyOutcome` signal. */
     referToAgency: (req: StepRequest) => attempt(req, 'system:agency', () => providers.agency.refer({ ...caseDetails(req), phone: req.customer.phone })),
@@ -148,9 +192,22 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
 
     /** Lifts a suspension. Never gives up (the workflow alerts operations if it takes too long). */
     restoreService: (req: StepRequest) =>
-      attempt(req, 'system:network', async () =>
-        providers.network.setServiceState({ key: req.key, accountId: req.accountId, ...(await lineOf(req)), state: 'active' }),
-      ),
+      attempt(req, 'system:network', async () => {
+        const line = await lineOf(req);
+        const { reference } = await providers.network.setServiceState({ key: req.key, accountId: req.accountId, ...line, state: 'active' });
+        // Then the restoration notice (not a commercial reminder: sent after an opt-out too), to the
+        // line restored. The line is back whatever happens to it: a notice that cannot be rendered or
+        // sent is stored as failed with the attempt, never retried at the price of holding the restoration.
+        let notice: RenderedNotice | undefined;
+        try {
+          notice = noticeFor(req, 'restoration', req.paidAmount ?? req.balance);
+          const sms = await providers.sms.send({ key: `${req.key}/notice`, accountId: req.accountId, to: line.phone, text: notice.text });
+          return { reference, notice: { ...notice, reference: sms.reference } };
+        } catch (err) {
+          const failed = err instanceof Error ? err.message : String(err);
+          return { reference, notice: notice ? { ...notice, failed } : { kind: 'restoration' as const, failed } };
+        }
+      }),
 
     /** The reminder on a promised date (预约缴费提醒). */
     sendPromiseReminder: (req: PromiseReminderRequest) =>

@@ -1,5 +1,10 @@
-// Notice texts, after the templates in seeds 000 (缴费催缴通知): name, number, date of the balance,
-// amount and how to pay. Amounts are formatted from integer minor units.
+// Notice texts. The ladder's notices (reminder, voice script, pre-suspension warning, restoration
+// notice, demand letter) are the policy's templates (domain/policy/notice-templates, seeds 000)
+// rendered here from the step request; the promise reminder keeps its fixed text.
+import { localDateOf } from '../domain/policy/calendar';
+import { renderNotice, type RenderedNotice } from '../domain/policy/notice-render';
+import { DEFAULT_NOTICES } from '../domain/policy/notice-templates';
+import type { NoticeKind } from '../domain/policy/types';
 import type { StepRequest } from './contract';
 
 export function formatAmount(minor: number, currency: string): string {
@@ -7,16 +12,28 @@ export function formatAmount(minor: number, currency: string): string {
   return currency === 'CNY' ? `${major}元` : `${major} ${currency}`;
 }
 
-export function reminderText(req: StepRequest, today: string): string {
-  const { name, phone } = req.customer;
-  return (
-    `尊敬的${name}客户您好。截至${today}，您名下的号码${phone}欠费为${formatAmount(req.balance, req.currency)}，` +
-    '为不影响您的正常使用，请到营业网点或通过电子渠道缴纳所欠费用。谢谢您的合作！'
+/** The notice a step sends, in the customer's language (else the policy's), dated in the customer's zone. */
+export function noticeFor(req: StepRequest, kind: NoticeKind, amount = req.balance): RenderedNotice {
+  const notices = req.notices ?? DEFAULT_NOTICES;
+  return renderNotice(
+    notices,
+    kind,
+    {
+      customer: req.customer.name,
+      number: req.customer.phone,
+      amount,
+      currency: req.currency,
+      balanceDate: localDateOf(Date.parse(req.scheduledFor), req.customer.timezone),
+      overdueSince: req.anchorDueDate,
+      lateFee: req.lateFee ?? 0,
+    },
+    req.customer.language ?? notices.language,
   );
 }
 
-export function voiceScript(req: StepRequest, today: string): string {
-  return `您好，这里是客户服务中心。截至${today}，您的号码欠费${formatAmount(req.balance, req.currency)}，请尽快缴纳。`;
+/** An `sms` rung: the pre-suspension warning when the policy names the rung so, else the reminder. */
+export function smsKindOf(req: StepRequest): NoticeKind {
+  return (req.notices ?? DEFAULT_NOTICES).warningSteps.includes(req.stepId) ? 'suspension_warning' : 'reminder_sms';
 }
 
 export function promiseReminderText(req: StepRequest, promisedDate: string, amount: number): string {

@@ -14,11 +14,20 @@ import {
   type CollectionPolicy,
   type LadderStep,
 } from '../domain/policy/types';
+import { NOTICE_KINDS, NOTICE_LANGUAGES, type NoticeKind } from '../domain/policy/types';
+import { templateProblems } from '../domain/policy/notice-render';
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm (24-hour, customer-local)');
 const window = z.object({ start: localTime, end: localTime }).refine((w) => w.start < w.end, { message: 'window start must be before its end' });
 const days = z.number().int().min(0).max(3650);
 const actionName = z.enum([...LADDER_ACTIONS, 'restore', 'promise_reminder']);
+/** Text put into a notice as it is (a consequence, how to pay): no braces, so nothing is left unfilled. */
+const noticeText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^{}]*$/, 'must not contain { or }');
 
 const timing = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('days_after_due'), days }),
@@ -180,6 +189,25 @@ export const policySchema = z
       .refine((s) => new Set(s).size === s.length, 'duplicate service')
       .optional(),
     linkedSuspension: z.boolean().optional(),
+    notices: z
+      .object({
+        language: z.enum(NOTICE_LANGUAGES),
+        howToPay: z.record(z.enum(NOTICE_LANGUAGES), noticeText(500)),
+        templates: z.record(
+          z.enum(NOTICE_KINDS),
+          z.record(
+            z.enum(NOTICE_LANGUAGES),
+            z.object({
+              id: z.string().min(1).max(100),
+              text: z.string().min(1).max(4000),
+              consequence: noticeText(500),
+              deadlineDays: z.number().int().min(1).max(90),
+            }),
+          ),
+        ),
+        warningSteps: z.array(z.string().min(1).max(64)),
+      })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     for (const [name, ladder] of Object.entries(p.ladders)) checkLadder(name, ladder, p, ctx);
@@ -187,6 +215,14 @@ export const policySchema = z
       if (!p.ladders[name]) ctx.addIssue({ code: 'custom', path: ['segmentLadders', segment], message: `no ladder named ${name}` });
     }
     if (!p.ladders[p.blackListLadder]) ctx.addIssue({ code: 'custom', path: ['blackListLadder'], message: `no ladder named ${p.blackListLadder}` });
+    // Notice templates: every placeholder required, none unknown (domain/policy/notice-render).
+    for (const [kind, byLanguage] of Object.entries(p.notices?.templates ?? {})) {
+      for (const [language, template] of Object.entries(byLanguage)) {
+        for (const message of templateProblems(kind as NoticeKind, template.text)) {
+          ctx.addIssue({ code: 'custom', path: ['notices', 'templates', kind, language, 'text'], message });
+        }
+      }
+    }
   });
 
 export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'unknown IANA time zone' });

@@ -25,7 +25,7 @@ export interface NetworkProvisioning {
 export interface LetterService {
   /** A lawyer's demand letter (律师催款函). */
   sendDemandLetter(
-    req: ProviderRequest & { name: string; amount: number; currency: string; overdueSince: string; lateFee?: number },
+    req: ProviderRequest & { name: string; amount: number; currency: string; overdueSince: string; lateFee?: number; text?: string },
   ): Promise<{ reference: string }>;
 }
 

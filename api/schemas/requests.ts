@@ -11,6 +11,7 @@ import { LADDER_ACTIONS, LINE_SERVICES, LIST_FLAGS, SEGMENTS, type EpisodeStatus
 import { CASE_PAGE_MAX } from '../../db/stores/litigation-cases';
 import { REJECTED_PAGE_MAX } from '../../db/stores/batches';
 import { CASE_STATES, OUTCOMES, PROCEDURES, type CaseStep, type StepName } from '../../domain/litigation';
+import { NOTICE_LANGUAGES } from '../../domain/policy/types';
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, '1–64 letters, digits, ".", "_", ":" or "-"');
 const minorUnits = z.number().int('must be an integer in minor units').positive().max(1e13);
@@ -66,6 +67,8 @@ export const arrearsBody = z.object({
     .refine((l) => new Set(l.map((x) => x.lineId)).size === l.length, 'duplicate lineId')
     .optional()
     .meta({ description: 'the account’s lines, the overdue (billed) line first; absent: one mobile line `L1` with `phone`' }),
+  /** The language of the customer's notices; absent: the policy's (`notices.language`, zh-CN by default). */
+  language: z.enum(NOTICE_LANGUAGES).optional().meta({ description: "language of the customer's notices (zh-CN, en); absent: the policy's" }),
 });
 export type ArrearsBody = z.infer<typeof arrearsBody>;
 

@@ -55,6 +55,7 @@ export function arrearsService(deps: {
       lists,
       timezone: body.timezone,
       priorArrears: others.count,
+      ...(body.language ? { language: body.language } : {}),
     };
     if (others.currencies.some((c) => c !== body.currency)) {
       throw unprocessable(`account ${accountId} is billed in ${others.currencies.join(', ')}; a ${body.currency} bill cannot join its episode`);

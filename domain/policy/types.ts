@@ -125,6 +125,8 @@ export interface CollectionPolicy {
     minDaysAfterDueBeforeSuspension: number;
     minDaysSuspendedBeforeDeregistration: number;
   };
+  /** Notice texts per kind and language (issue 13); absent: the defaults (domain/policy/notice-templates). */
+  notices?: NoticePolicy;
 }
 
 export interface Customer {
@@ -136,6 +138,8 @@ export interface Customer {
   timezone: string;
   /** Earlier arrears of this account billing knows of (for the enterprise clean-history deferral). */
   priorArrears?: number;
+  /** Language of the customer's notices; absent: the policy's `notices.language`. */
+  language?: NoticeLanguage;
 }
 
 export interface Bill {
@@ -255,4 +259,32 @@ export interface CollectionPolicy {
   sanctionServices?: LineService[];
   /** 关联停机 (seed 002): the customer's other lines are sanctioned with the overdue one; absent: false. */
   linkedSuspension?: boolean;
+}
+
+/** The notices the ladder sends with text (issue 13): each has a template per language. */
+export const NOTICE_KINDS = ['reminder_sms', 'reminder_voice', 'suspension_warning', 'restoration', 'demand_letter'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export const NOTICE_LANGUAGES = ['zh-CN', 'en'] as const;
+export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number];
+
+/** One notice text, after the templates in seeds 000: `{placeholder}` fields, each one required. */
+export interface NoticeTemplate {
+  /** Stored with the attempt, so a text can be traced to its template (e.g. `reminder-sms.zh-CN.v1`). */
+  id: string;
+  text: string;
+  /** What happens if the customer does not pay by the deadline (fills `{consequence}`). */
+  consequence: string;
+  /** The deadline (`{deadline}`) is this many customer-local days after the date of the balance. */
+  deadlineDays: number;
+}
+
+/** Notice texts as policy data; absent: the defaults in domain/policy/notice-templates. */
+export interface NoticePolicy {
+  /** Language of a customer who has none of their own. */
+  language: NoticeLanguage;
+  /** How to pay (fills `{howToPay}`), per language. */
+  howToPay: Record<NoticeLanguage, string>;
+  templates: Record<NoticeKind, Record<NoticeLanguage, NoticeTemplate>>;
+  /** Ids of `sms` rungs whose text is the pre-suspension warning instead of the reminder. */
+  warningSteps: string[];
 }

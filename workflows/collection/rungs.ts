@@ -29,7 +29,18 @@ function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['a
     scheduledFor: new Date(Date.now()).toISOString(),
     policy: { id: state.policy.id, version: state.policy.version },
     ...taskDue(state, action),
+    ...noticeData(state, action),
   };
+}
+
+/** The actions whose activity renders a notice (the text is made there, from the policy's templates). */
+const NOTICE_ACTIONS: ReadonlySet<StepRequest['action']> = new Set(['sms', 'voice', 'demand_letter', 'restore']);
+
+/** A policy's own templates travel with a notice step (absent: the activity uses the defaults); a restoration states the payment that cleared the balance. */
+function noticeData(state: EpisodeState, action: StepRequest['action']): Pick<StepRequest, 'notices' | 'paidAmount'> {
+  if (!NOTICE_ACTIONS.has(action)) return {};
+  const paid = action === 'restore' && state.restoration ? state.payments.find((p) => p.paymentId === state.restoration!.paymentId)?.amount : undefined;
+  return { ...(state.policy.notices ? { notices: state.policy.notices } : {}), ...(paid !== undefined ? { paidAmount: paid } : {}) };
 }
 
 /** A rung that makes a task for staff carries its queue's time limit, when the policy has one (older policies: none, the request as before). */
