@@ -8,6 +8,7 @@ import { KNOWN_POLICIES } from '../config/policy-schema';
 import { createApp } from './app';
 import { closeGracefully } from './graceful-close';
 import { ledger } from '../db/stores/ledger';
+import { ledgerEntries } from '../db/stores/ledger-entries';
 import { CollectionClient } from './collection-client';
 import { LitigationClient } from './litigation-client';
 import { startPaymentDelivery } from './payment-delivery';
@@ -39,7 +40,14 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
   const batches = startBatchEnrolment(
     {
       store: batchStore(pool),
-      postArrears: arrearsService({ ledger: ledger(pool), records: collectionRecords(pool), collection, policy, preferences: contactPreferencesStore(pool) }),
+      postArrears: arrearsService({
+        ledger: ledger(pool),
+        records: collectionRecords(pool),
+        collection,
+        policy,
+        preferences: contactPreferencesStore(pool),
+        entries: ledgerEntries(pool),
+      }),
       log,
     },
     { concurrency: config.batchEnrolConcurrency },

@@ -6,6 +6,7 @@ import { arrearsService } from '../services/arrears';
 import { collectionRecords } from '../../db/stores/collection-records';
 import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
+import { ledgerEntries } from '../../db/stores/ledger-entries';
 import { unappliedMoney } from '../../db/stores/unapplied-money';
 import { moneyService } from '../services/unapplied-money';
 import type { RouteMounter } from './mount';
@@ -27,6 +28,7 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
     collection: deps.collection,
     policy: deps.policy,
     preferences: contactPreferencesStore(deps.pool),
+    entries: ledgerEntries(deps.pool),
   });
 
   routes.mount(router, 'postArrears', async ({ params, body, auditIn }) => {
