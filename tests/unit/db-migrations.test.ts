@@ -24,6 +24,8 @@ const TABLES = [
   'payment_reassignments',
   'batches',
   'batch_rows',
+  'ledger_entries',
+  'late_fee_acknowledgements',
 ];
 
 describe('database schema', () => {
