@@ -14,6 +14,7 @@ import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
 import { waitFor } from '../support/wait';
+import { LEDGER_ROUTES_COVERED } from './ledger.covered';
 
 const fetch = contractFetch(ROUTES);
 let delivery: PaymentDelivery;
@@ -182,4 +183,9 @@ test('reconcile: clean, then an entry put in by hand is reported; the ledger ref
 
   await expect(stack.db.pool.query("UPDATE ledger_entries SET amount_minor = 0 WHERE entry_key = 'stray-1'")).rejects.toThrow(/append-only/);
   await expect(stack.db.pool.query("DELETE FROM ledger_entries WHERE entry_key = 'stray-1'")).rejects.toThrow(/append-only/);
+});
+
+test('the answers checked against their schemas cover the ledger routes', () => {
+  const checked = [...fetch.checked.keys()];
+  for (const op of LEDGER_ROUTES_COVERED) expect(checked).toContain(op);
 });
