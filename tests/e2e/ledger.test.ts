@@ -10,6 +10,7 @@ import { ledger } from '../../db/stores/ledger';
 import { ledgerEntries } from '../../db/stores/ledger-entries';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { ROUTES } from '../../api/routes/table';
+import { collectionWorkflowId } from '../../workflows/messages';
 import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
@@ -165,6 +166,31 @@ test('billing’s late-fee feed: each fee listed until acknowledged, then never 
   expect((await get('/v1/billing/late-fees?after=not*a*cursor', 'billing')).status).toBe(400);
   const { rows } = await stack.db.pool.query("SELECT count(*)::int AS n FROM audit_events WHERE route = '/v1/billing/late-fees/acknowledgements'");
   expect(rows[0].n).toBeGreaterThanOrEqual(3);
+});
+
+test('an overpayment: its credit leaves the ended episode and is applied in the next one, both in the ledger', async () => {
+  expect((await post('/v1/accounts/L-3/arrears', bill('L-3-B1', 5_000, 1))).status).toBe(201);
+  expect((await post('/v1/payments', payment('LP-3', 'L-3', 7_000))).status).toBe(201);
+  await expect(stack.client.workflow.getHandle(collectionWorkflowId('L-3')).result()).resolves.toMatchObject({ status: 'paid', balance: -2_000 });
+  // the next bill: the credit is recorded off the ended episode and carried into the new one
+  expect((await post('/v1/accounts/L-3/arrears', bill('L-3-B2', 8_000, 1))).status).toBe(201);
+  const state = (await get('/v1/accounts/L-3/collection')).body;
+  expect(state).toMatchObject({ episodeId: 'L-3-B2', balance: 6_000 });
+  const rows = await entriesOf('L-3');
+  expect(rows.filter((r) => r.kind !== 'allocation').map((r) => [r.episode_id, r.kind, r.amount])).toEqual([
+    ['L-3-B1', 'charge', 5_000],
+    ['L-3-B1', 'payment', -7_000],
+    ['L-3-B1', 'overpayment_credit', 2_000],
+    ['L-3-B2', 'charge', 8_000],
+    ['L-3-B2', 'credit_applied', -2_000],
+  ]);
+  const { rows: linked } = await stack.db.pool.query("SELECT credit_entry_id FROM ledger_entries WHERE account_id = 'L-3' AND credit_entry_id IS NOT NULL");
+  expect(linked).toHaveLength(2);
+  expect((await store().ledgerBalance('L-3')).map((b) => [b.episodeId, b.balance])).toEqual([
+    ['L-3-B1', 0],
+    ['L-3-B2', 6_000],
+  ]);
+  expect((await runReconcile()).differences.filter((d) => d.accountId === 'L-3')).toEqual([]);
 });
 
 test('reconcile: clean, then an entry put in by hand is reported; the ledger refuses updates and deletes', async () => {
