@@ -29,6 +29,7 @@ import { paymentsRouter } from './routes/payments';
 import { tasksRouter } from './routes/tasks';
 import { storyRouter } from './routes/story';
 import { ROUTES } from './routes/table';
+import { ledgerRouter } from './routes/ledger';
 
 export interface AppDeps {
   pool: Pool;
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(legalRouter(routes, deps));
   app.use(storyRouter(routes, deps));
   app.use(batchesRouter(routes, deps));
+  app.use(ledgerRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

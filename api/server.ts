@@ -8,6 +8,7 @@ import { KNOWN_POLICIES } from '../config/policy-schema';
 import { createApp } from './app';
 import { closeGracefully } from './graceful-close';
 import { ledger } from '../db/stores/ledger';
+import { ledgerEntries } from '../db/stores/ledger-entries';
 import { CollectionClient } from './collection-client';
 import { LitigationClient } from './litigation-client';
 import { startPaymentDelivery } from './payment-delivery';
@@ -47,6 +48,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
         policy,
         preferences: contactPreferencesStore(pool),
         lines: accountLinesStore(pool),
+        entries: ledgerEntries(pool),
       }),
       log,
     },

@@ -12,6 +12,7 @@ import type { AuditEventRow, listAuditEvents } from '../../db/stores/audit';
 import type { ContactPreferences } from '../../db/stores/contact-preferences';
 import type { PaymentStatus } from '../../db/stores/ledger';
 import type { UnappliedPage } from '../../db/stores/unapplied-money';
+import type { LateFeeEntry } from '../../db/stores/ledger-entries';
 import type { ReassignAnswer } from '../services/unapplied-money';
 import type { AccountListItem, AccountListPage } from '../../db/stores/read-model';
 import { TASK_QUEUES, TASK_STATUSES, type TaskRow } from '../../db/stores/work-tasks';
@@ -848,4 +849,37 @@ export type StorySchemaTypeChecks = [
   Agree<Same<z.infer<typeof evidencePackSchema>, EvidencePack>>,
   Agree<Same<z.infer<typeof batchSchema>, BatchView>>,
   Agree<Same<z.infer<typeof batchPageSchema>, BatchPage>>,
+];
+
+// ---- The ledger (issue 13): the late-fee feed for billing
+export const lateFeeEntrySchema = z
+  .object({
+    cursor: z.string().meta({ description: 'pass as `upTo` to acknowledge this fee and every one before it' }),
+    accountId: z.string(),
+    episodeId: z.string(),
+    kind: z.enum(['late_fee_accrued', 'late_fee_waived']),
+    amount: minor('signed: accrued is positive, a waiver negative'),
+    currency,
+    at: utc,
+    ref: z.string().nullable().meta({ description: 'the waiver id, or the accrued total it brought the episode to' }),
+  })
+  .meta({ id: 'LateFeeEntry' });
+
+export const lateFeePageSchema = z
+  .object({
+    fees: z.array(lateFeeEntrySchema),
+    next: z.string().optional().meta({ description: 'pass as `after` for the next page; absent on the last page' }),
+  })
+  .meta({ id: 'LateFeePage' });
+
+export const lateFeeAcknowledgementSchema = z
+  .object({
+    upTo: z.string(),
+    acknowledged: z.boolean().meta({ description: 'false when this cursor was acknowledged before (a re-send)' }),
+  })
+  .meta({ id: 'LateFeeAcknowledgement' });
+
+export type LedgerSchemaTypeChecks = [
+  Agree<Same<z.infer<typeof lateFeeEntrySchema>, LateFeeEntry>>,
+  Agree<Same<z.infer<typeof lateFeePageSchema>, { fees: LateFeeEntry[]; next?: string }>>,
 ];

@@ -7,6 +7,7 @@ import { collectionRecords } from '../../db/stores/collection-records';
 import { accountLinesStore } from '../../db/stores/account-lines';
 import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
+import { ledgerEntries } from '../../db/stores/ledger-entries';
 import { unappliedMoney } from '../../db/stores/unapplied-money';
 import { moneyService } from '../services/unapplied-money';
 import type { RouteMounter } from './mount';
@@ -30,6 +31,7 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
     policy: deps.policy,
     preferences: contactPreferencesStore(deps.pool),
     lines,
+    entries: ledgerEntries(deps.pool),
   });
 
   routes.mount(router, 'postArrears', async ({ params, body, auditIn }) => {

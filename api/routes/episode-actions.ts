@@ -7,6 +7,7 @@ import { notFound, unprocessable } from '../errors';
 import { resolvePolicy } from '../services/policies';
 import { withTransaction } from '../../db/pool';
 import { recordEpisodeClosure } from '../../db/stores/episode-closures';
+import { ledgerEntries } from '../../db/stores/ledger-entries';
 import type { Reply, RouteMounter } from './mount';
 
 async function episodeAnswer(accountId: string, what: string, send: () => Promise<unknown>): Promise<Reply> {
@@ -26,6 +27,7 @@ function withNote(reason: string, note: string | undefined): string {
 export function episodeActionsRouter(routes: RouteMounter, deps: AppDeps): Router {
   const router = Router();
   const c = deps.collection;
+  const entries = ledgerEntries(deps.pool);
 
   routes.mount(router, 'postPromise', ({ params, body }) => episodeAnswer(params.accountId, 'promise', () => c.promiseToPay(params.accountId, body)));
 
@@ -53,11 +55,14 @@ export function episodeActionsRouter(routes: RouteMounter, deps: AppDeps): Route
   );
 
   // Who waived is the caller's key (the audit trail); the reason and note go to the episode.
+  // The accepted waiver is also a ledger entry (once per adjustment id; a re-send writes it if the first did not).
   routes.mount(router, 'postLateFeeWaiver', ({ params, body: { adjustmentId, amount, reason, note } }) =>
     episodeAnswer(params.accountId, 'late-fee waiver', () =>
-      c
-        .waiveLateFee(params.accountId, { adjustmentId, amount, reason: withNote(reason, note) })
-        .then((fee) => (fee === undefined ? undefined : { adjustmentId, lateFee: fee })),
+      c.waiveLateFee(params.accountId, { adjustmentId, amount, reason: withNote(reason, note) }).then(async (fee) => {
+        if (fee === undefined) return undefined;
+        if (fee) await entries.recordLateFeeWaiver(params.accountId, adjustmentId, amount);
+        return { adjustmentId, lateFee: fee };
+      }),
     ),
   );
 

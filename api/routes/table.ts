@@ -49,6 +49,8 @@ import {
   evidencePackSchema,
   batchSchema,
   batchPageSchema,
+  lateFeePageSchema,
+  lateFeeAcknowledgementSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -90,6 +92,8 @@ import {
   batchQuery,
   ARREARS_BATCH_COLUMNS,
   PAYMENT_BATCH_COLUMNS,
+  lateFeesQuery,
+  lateFeeAcknowledgementBody,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -616,6 +620,30 @@ export const ROUTES = [
     roles: ['billing', 'ops'],
     request: { params: batchParams, query: batchQuery },
     responses: { 200: answer('the batch and a page of its rejected rows', batchPageSchema), ...PROTECTED, 404: answer('unknown batch') },
+  },
+  {
+    method: 'get',
+    path: '/v1/billing/late-fees',
+    operationId: 'listLateFees',
+    summary: 'The late fees due for billing to add to the next bill (ledger entries: accrued, waived), oldest first, each listed until acknowledged',
+    tags: ['ledger'],
+    roles: ['billing'],
+    request: { query: lateFeesQuery },
+    responses: { 200: answer('a page of late fees not yet acknowledged, after `after`', lateFeePageSchema), ...PROTECTED },
+  },
+  {
+    method: 'post',
+    path: '/v1/billing/late-fees/acknowledgements',
+    operationId: 'acknowledgeLateFees',
+    summary: 'Billing added every late fee up to `upTo` to a bill: none of them is listed again',
+    tags: ['ledger'],
+    roles: ['billing'],
+    request: { body: lateFeeAcknowledgementBody },
+    responses: {
+      201: answer('acknowledged', lateFeeAcknowledgementSchema),
+      200: answer('the same cursor again (`acknowledged: false`): nothing changed', lateFeeAcknowledgementSchema),
+      ...PROTECTED,
+    },
   },
 ] as const satisfies readonly RouteSpec[];
 

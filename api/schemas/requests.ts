@@ -10,6 +10,7 @@ import { TASK_CURSOR_PATTERN, TASK_PAGE_MAX, TASK_QUEUES, TASK_STATUSES } from '
 import { LADDER_ACTIONS, LINE_SERVICES, LIST_FLAGS, SEGMENTS, type EpisodeStatus, type ServiceState } from '../../domain/policy/types';
 import { CASE_PAGE_MAX } from '../../db/stores/litigation-cases';
 import { REJECTED_PAGE_MAX } from '../../db/stores/batches';
+import { LATE_FEE_PAGE_MAX } from '../../db/stores/ledger-entries';
 import { CASE_STATES, OUTCOMES, PROCEDURES, type CaseStep, type StepName } from '../../domain/litigation';
 import { NOTICE_LANGUAGES } from '../../domain/policy/types';
 
@@ -414,4 +415,17 @@ export const batchQuery = z.object({
     .transform(Number)
     .default(0),
   limit: z.coerce.number().int().min(1).max(REJECTED_PAGE_MAX).default(100),
+});
+
+// ---- The ledger (issue 13): billing's late-fee feed, a cursor plus acknowledgements.
+const lateFeeCursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a cursor from the late-fee feed')
+  .meta({ description: 'the `cursor` of a late fee (or the `next` of a page)' });
+export const lateFeesQuery = z.object({
+  after: lateFeeCursor.optional(),
+  limit: z.coerce.number().int().min(1).max(LATE_FEE_PAGE_MAX).default(100),
+});
+export const lateFeeAcknowledgementBody = z.strictObject({
+  upTo: lateFeeCursor.meta({ description: 'every late fee up to this cursor (inclusive) was added to a bill: none is listed again' }),
 });

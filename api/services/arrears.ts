@@ -6,6 +6,7 @@ import type { AccountLinesStore } from '../../db/stores/account-lines';
 import type { CollectionRecords } from '../../db/stores/collection-records';
 import type { ContactPreferencesStore } from '../../db/stores/contact-preferences';
 import type { Ledger } from '../../db/stores/ledger';
+import type { LedgerEntries } from '../../db/stores/ledger-entries';
 import { promisePolicy } from '../../domain/policy/default-policy';
 import type { CollectionPolicy, Customer } from '../../domain/policy/types';
 import type { CollectionClient } from '../collection-client';
@@ -32,6 +33,8 @@ export function arrearsService(deps: {
   money?: Pick<MoneyService, 'openingFor' | 'confirmOpening'>;
   /** The account's lines (issue 13): stored with their numbers; a new episode starts with their ids and services. Absent: no lines, as before. */
   lines?: Pick<AccountLinesStore, 'upsert'>;
+  /** The ledger: the bill's charge is appended once it reached its episode. */
+  entries?: Pick<LedgerEntries, 'append'>;
 }) {
   /** `onDelivered` runs inside the transaction that marks the bill delivered (the audit row). */
   return async function postArrears(
@@ -120,6 +123,8 @@ export function arrearsService(deps: {
       .catch((err: Error) => {
         throw unavailable(`bill recorded but not yet delivered to the collection workflow (${err.message}); re-send it`);
       });
+    // The charge goes into the ledger under the episode the bill joined (the episode says which).
+    if (deps.entries) await recordCharge(deps.entries, deps.collection, accountId, body);
     // Before the bill is marked delivered: if this fails, a re-send confirms it.
     await deps.money?.confirmOpening(accountId, body.billId, body.currency, opening).catch((err: Error) => {
       throw unavailable(`bill delivered but its early payments are not confirmed yet (${err.message}); re-send it`);
@@ -128,4 +133,26 @@ export function arrearsService(deps: {
     await deps.ledger.markBillDelivered(body.billId, onDelivered && ((tx) => onDelivered(tx, result)));
     return result;
   };
+}
+
+/** Appends the bill's charge (once, by bill id) to the episode that holds it; before the bill is marked delivered, so a re-send retries it. */
+async function recordCharge(entries: Pick<LedgerEntries, 'append'>, collection: CollectionClient, accountId: string, body: ArrearsBody): Promise<void> {
+  const state = await collection.state(accountId).catch((err: Error) => {
+    throw unavailable(`bill delivered but not yet in the ledger (${err.message}); re-send it`);
+  });
+  // A bill its episode did not take (refused) is no charge.
+  if (!state || !state.bills.some((b) => b.billId === body.billId)) return;
+  await entries
+    .append({
+      key: `charge:${body.billId}`,
+      accountId,
+      episodeId: state.episodeId,
+      kind: 'charge',
+      amount: body.amount,
+      currency: body.currency,
+      billId: body.billId,
+    })
+    .catch((err: Error) => {
+      throw unavailable(`bill delivered but not yet in the ledger (${err.message}); re-send it`);
+    });
 }

@@ -3,6 +3,8 @@
 // write-offs), each with its row type here. Every insert is keyed by the idempotency key, so a
 // retried activity writes once.
 import type { Pool } from 'pg';
+import { withTransaction } from '../pool';
+import { appendLedgerEntry } from './ledger-entries';
 
 export interface AttemptRecord {
   key: string;
@@ -160,6 +162,21 @@ export function collectionRecords(pool: Pool) {
 
     /** Upserts a dispute; the status only moves forward from `open`. */
     async recordDispute(d: DisputeRecord): Promise<void> {
+      // Upheld: the disputed amount came off as an adjustment credit (the ledger's entry, once).
+      if (d.status === 'upheld' && d.amount > 0) {
+        await withTransaction(pool, (tx) =>
+          appendLedgerEntry(tx, {
+            key: `adjustment:${d.accountId}:${d.episodeId}:dispute:${d.disputeId}`,
+            accountId: d.accountId,
+            episodeId: d.episodeId,
+            kind: 'adjustment_credit',
+            amount: -d.amount,
+            currency: d.currency,
+            ref: `dispute:${d.disputeId}`,
+            ...(d.billId ? { billId: d.billId } : {}),
+          }),
+        );
+      }
       await pool.query(
         `INSERT INTO disputes (dispute_id, account_id, episode_id, kind, bill_id, amount_minor, currency, reason, status, resolved_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9 <> 'open' THEN now() END)
@@ -189,6 +206,18 @@ export function collectionRecords(pool: Pool) {
     },
 
     async recordWriteOff(w: WriteOffRecord): Promise<void> {
+      await withTransaction(pool, (tx) =>
+        appendLedgerEntry(tx, {
+          key: `write-off:${w.accountId}:${w.writeOffId}`,
+          accountId: w.accountId,
+          episodeId: w.episodeId,
+          kind: 'write_off',
+          amount: -w.amount,
+          currency: w.currency,
+          at: w.at,
+          ref: w.writeOffId,
+        }),
+      );
       await pool.query(
         `INSERT INTO write_offs (write_off_id, account_id, episode_id, amount_minor, currency, reason, approved_by, written_off_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (write_off_id) DO NOTHING`,

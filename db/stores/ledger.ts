@@ -4,6 +4,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../pool';
 import type { Customer } from '../../domain/policy/types';
+import { appendLedgerEntry, currentLedgerEpisode } from './ledger-entries';
 
 export interface BillRow {
   billId: string;
@@ -147,6 +148,7 @@ export function ledger(pool: Pool) {
         JSON.stringify(result),
         applied,
       ]);
+      if (applied) await appendPaymentEntry(tx, paymentId, result['recovery'] === true ? 'recovery' : 'payment');
     },
 
     /** A delivery that did not reach the episode: retried after a backoff of 2^attempts s (at most 5 min). */
@@ -208,3 +210,28 @@ export function ledger(pool: Pool) {
 }
 
 export type Ledger = ReturnType<typeof ledger>;
+
+/**
+ * The ledger entry of an applied payment (once per payment id), under the episode the account's
+ * latest charge joined (or `episodeId` when the caller knows it). A payment of an account with no
+ * charge in the ledger (an episode from before the ledger) is not entered.
+ */
+export async function appendPaymentEntry(tx: PoolClient, paymentId: string, kind: 'payment' | 'recovery', episodeId?: string): Promise<void> {
+  const { rows } = await tx.query<{ accountId: string; amount: number; currency: string; paidAt: Date }>(
+    'SELECT account_id AS "accountId", amount_minor AS amount, currency, paid_at AS "paidAt" FROM payments WHERE payment_id = $1',
+    [paymentId],
+  );
+  const p = rows[0];
+  if (!p) return;
+  const episode = episodeId ?? (await currentLedgerEpisode(tx, p.accountId))?.episodeId;
+  if (!episode) return;
+  await appendLedgerEntry(tx, {
+    key: `payment:${paymentId}`,
+    accountId: p.accountId,
+    episodeId: episode,
+    kind,
+    amount: -Number(p.amount),
+    currency: p.currency,
+    paymentId,
+  });
+}

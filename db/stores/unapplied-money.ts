@@ -3,7 +3,8 @@
 // credit (overpayments), an append-only ledger of entries (`account_credits`).
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../pool';
-import type { PaymentFields } from './ledger';
+import { appendPaymentEntry, type PaymentFields } from './ledger';
+import { appendLedgerEntry } from './ledger-entries';
 
 export const UNAPPLIED_PAGE_MAX = 500;
 
@@ -152,6 +153,7 @@ export function unappliedMoney(pool: Pool) {
             `UPDATE payments SET result = $2, applied_at = now(), episode_id = $3, opening_episode_id = NULL, delivery_error = NULL WHERE payment_id = $1`,
             [paymentId, JSON.stringify(result), c.episode.episodeId],
           );
+          await appendPaymentEntry(tx, paymentId, 'payment', c.episode.episodeId);
         }
         if (released.length) {
           await tx.query(`UPDATE payments SET result = NULL, opening_episode_id = NULL, next_delivery_at = now() WHERE payment_id = ANY($1::text[])`, [
@@ -164,6 +166,16 @@ export function unappliedMoney(pool: Pool) {
              VALUES ($1, $2, 'opening_credit', $3, $4, $5) ON CONFLICT (entry_id) DO NOTHING`,
             [`opening:${c.accountId}:${c.episode.episodeId}`, c.accountId, -c.credit.amount, c.credit.currency, c.episode.episodeId],
           );
+          await appendLedgerEntry(tx, {
+            key: `credit-applied:${c.accountId}:${c.episode.episodeId}`,
+            accountId: c.accountId,
+            episodeId: c.episode.episodeId,
+            kind: 'credit_applied',
+            amount: -c.credit.amount,
+            currency: c.credit.currency,
+            ref: c.credit.creditId,
+            creditEntryId: `opening:${c.accountId}:${c.episode.episodeId}`,
+          });
         }
         return { applied, released };
       });
@@ -197,6 +209,16 @@ export function unappliedMoney(pool: Pool) {
            VALUES ($1, $2, 'overpayment', $3, $4, $5) ON CONFLICT (entry_id) DO NOTHING`,
           [`overpayment:${accountId}:${episodeId}:${overpaid}`, accountId, delta, currency, episodeId],
         );
+        // The same money leaves the episode for the account's credit.
+        await appendLedgerEntry(tx, {
+          key: `overpayment-credit:${accountId}:${episodeId}:${overpaid}`,
+          accountId,
+          episodeId,
+          kind: 'overpayment_credit',
+          amount: delta,
+          currency,
+          creditEntryId: `overpayment:${accountId}:${episodeId}:${overpaid}`,
+        });
         return true;
       });
     },

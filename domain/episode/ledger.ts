@@ -146,3 +146,32 @@ export function settle(state: EpisodeState, oldestBefore: Bill | undefined, refe
     restartLadder(state, oldest.dueDate);
   }
 }
+
+/** A bill as the ledger allocates money to it: what it charged, and what is already allocated to it. */
+export interface AllocatableBill {
+  billId: string;
+  dueDate: string;
+  amount: number;
+  allocated: number;
+}
+
+/**
+ * Allocates `amount` (a payment or a credit) to bills, oldest due date first (ties by bill id), as
+ * `oldestUnpaidBill` settles them: each bill takes at most what it still owes. What no bill takes
+ * is left unallocated (an overpayment). Pure: the ledger's allocation entries come from it.
+ */
+export function allocateFifo(bills: AllocatableBill[], amount: number): { allocations: { billId: string; amount: number }[]; unallocated: number } {
+  let left = Math.max(0, amount);
+  const allocations: { billId: string; amount: number }[] = [];
+  const byDue = [...bills].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.billId.localeCompare(b.billId));
+  for (const bill of byDue) {
+    if (left === 0) break;
+    const owed = Math.max(0, bill.amount - bill.allocated);
+    const take = Math.min(owed, left);
+    if (take > 0) {
+      allocations.push({ billId: bill.billId, amount: take });
+      left -= take;
+    }
+  }
+  return { allocations, unallocated: left };
+}

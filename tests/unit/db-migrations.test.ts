@@ -25,6 +25,8 @@ const TABLES = [
   'batches',
   'batch_rows',
   'account_lines',
+  'ledger_entries',
+  'late_fee_acknowledgements',
 ];
 
 describe('database schema', () => {
