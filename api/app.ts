@@ -27,6 +27,8 @@ import { routeMounter, type AuditSink } from './routes/mount';
 import { paymentsRouter } from './routes/payments';
 import { tasksRouter } from './routes/tasks';
 import { storyRouter } from './routes/story';
+import { codecCors, codecRouter } from './routes/codec';
+import type { PayloadCodec } from '@temporalio/common';
 import { ROUTES } from './routes/table';
 
 export interface AppDeps {
@@ -45,6 +47,8 @@ export interface AppDeps {
   onBatchReceived?: () => void;
   /** Where audit rows go (default: the `audit_events` table). */
   audit?: AuditSink;
+  /** The payload codec the Temporal client uses; `/codec/decode` and `/codec/encode` use it too (ADR 20). */
+  payloadCodec?: PayloadCodec;
 }
 
 declare module 'express-serve-static-core' {
@@ -82,6 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   // Bodies are read by each route after its key is checked (api/routes/mount.ts).
+  app.use(codecCors(deps));
 
   app.use(healthRouter(routes));
   app.use(accountsRouter(routes, deps));
@@ -96,6 +101,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(legalRouter(routes, deps));
   app.use(storyRouter(routes, deps));
   app.use(batchesRouter(routes, deps));
+  app.use(codecRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

@@ -823,3 +823,8 @@ export type StorySchemaTypeChecks = [
   Agree<Same<z.infer<typeof batchSchema>, BatchView>>,
   Agree<Same<z.infer<typeof batchPageSchema>, BatchPage>>,
 ];
+
+// ---- Payload codec (issue 14, ADR 20)
+export const codecPayloadsSchema = z
+  .object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()), data: z.string() })) })
+  .meta({ id: 'CodecPayloads' });

@@ -49,6 +49,7 @@ import {
   evidencePackSchema,
   batchSchema,
   batchPageSchema,
+  codecPayloadsSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -90,6 +91,7 @@ import {
   batchQuery,
   ARREARS_BATCH_COLUMNS,
   PAYMENT_BATCH_COLUMNS,
+  codecBody,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -615,6 +617,33 @@ export const ROUTES = [
     roles: ['billing', 'ops'],
     request: { params: batchParams, query: batchQuery },
     responses: { 200: answer('the batch and a page of its rejected rows', batchPageSchema), ...PROTECTED, 404: answer('unknown batch') },
+  },
+  // Payload codec (issue 14, ADR 20): the Temporal UI (and staff tools) turn encrypted payloads
+  // back into readable ones. Reading personal data: ops and admin only, and audited (POST).
+  {
+    method: 'post',
+    path: '/codec/decode',
+    operationId: 'decodePayloads',
+    summary: 'Decrypts Temporal payloads (the Temporal UI codec-server contract: `{payloads:[{metadata, data}]}`, base64); audited',
+    tags: ['codec'],
+    roles: ['ops'],
+    request: { body: codecBody },
+    responses: {
+      200: answer('the payloads decrypted (payloads that were not encrypted come back unchanged)', codecPayloadsSchema),
+      ...PROTECTED,
+      413: answer('the body is larger than 64 kB'),
+      422: answer('a payload could not be decrypted (unknown key id, or altered)'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/codec/encode',
+    operationId: 'encodePayloads',
+    summary: 'Encrypts Temporal payloads with the writing key (the Temporal UI codec contract, used when it sends a signal); audited',
+    tags: ['codec'],
+    roles: ['ops'],
+    request: { body: codecBody },
+    responses: { 200: answer('the payloads encrypted', codecPayloadsSchema), ...PROTECTED, 413: answer('the body is larger than 64 kB') },
   },
 ] as const satisfies readonly RouteSpec[];
 

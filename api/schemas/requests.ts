@@ -398,3 +398,13 @@ export const batchQuery = z.object({
     .default(0),
   limit: z.coerce.number().int().min(1).max(REJECTED_PAGE_MAX).default(100),
 });
+
+// ---- Payload codec (issue 14, ADR 20): the Temporal UI's codec-server contract, base64 fields.
+const base64Field = z
+  .string()
+  .max(8_000_000)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+export const codecBody = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string().max(256), base64Field).optional(), data: base64Field.optional() })).max(1_000),
+});
+export type CodecBody = z.infer<typeof codecBody>;

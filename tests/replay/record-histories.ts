@@ -14,6 +14,7 @@ import { quietTemporalRuntime } from '../../config/logger';
 import { withThrowawayDatabase } from '../../db/throwaway';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
+import { testReplayDataConverter } from './test-payload-key';
 import {
   addChargeSignal,
   agreeInstallmentsUpdate,
@@ -46,10 +47,21 @@ async function main(): Promise<void> {
   const label = process.argv[2] ?? 'v1';
   quietTemporalRuntime();
   await withThrowawayDatabase({ name: 'record', port: 54000 + (process.pid % 1000), fast: true }, async ({ pool }) => {
-    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
+    // Encrypted like production (ADR 20), with the fixed test key the replay test decrypts with.
+    const dataConverter = testReplayDataConverter();
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: testServerPath() } },
+      client: { dataConverter },
+    });
     try {
       const simulator = new ProviderSimulator(pool);
-      const worker = await createCollectionWorker({ connection: env.nativeConnection, taskQueue: 'record', pool, providers: simulator.providers() });
+      const worker = await createCollectionWorker({
+        connection: env.nativeConnection,
+        taskQueue: 'record',
+        pool,
+        providers: simulator.providers(),
+        dataConverter,
+      });
       const collection = new CollectionClient(env.client, 'record');
       await worker.runUntil(async () => {
         const dueDate = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
