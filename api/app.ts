@@ -28,6 +28,8 @@ import { routeMounter, type AuditSink } from './routes/mount';
 import { paymentsRouter } from './routes/payments';
 import { tasksRouter } from './routes/tasks';
 import { storyRouter } from './routes/story';
+import { codecCors, codecRouter } from './routes/codec';
+import type { PayloadCodec } from '@temporalio/common';
 import { ROUTES } from './routes/table';
 import { ledgerRouter } from './routes/ledger';
 
@@ -49,6 +51,8 @@ export interface AppDeps {
   audit?: AuditSink;
   /** Requests per API key (config RATE_LIMIT_*); absent: no limit (tests that build the app themselves). */
   rateLimit?: RateLimit;
+  /** The payload codec the Temporal client uses; `/codec/decode` and `/codec/encode` use it too (ADR 20). */
+  payloadCodec?: PayloadCodec;
 }
 
 declare module 'express-serve-static-core' {
@@ -93,6 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   // Bodies are read by each route after its key is checked (api/routes/mount.ts).
+  app.use(codecCors(deps));
 
   app.use(healthRouter(routes));
   app.use(accountsRouter(routes, deps));
@@ -108,6 +113,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(storyRouter(routes, deps));
   app.use(batchesRouter(routes, deps));
   app.use(ledgerRouter(routes, deps));
+  app.use(codecRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import { KNOWN_POLICIES } from '../config/policy-schema';
+import { configuredPayloadCodec, encryptingDataConverter } from '../config/payload-codec';
 import { createApp } from './app';
 import { closeGracefully } from './graceful-close';
 import { ledger } from '../db/stores/ledger';
@@ -29,7 +30,9 @@ export interface RunningApi {
 
 export async function startApi(config: AppConfig, pool: Pool, log: Logger, temporalAddress: string): Promise<RunningApi> {
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // Every payload this client sends is encrypted, every one it reads decrypted (ADR 20).
+  const payloadCodec = configuredPayloadCodec(config.dataDir);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(payloadCodec) });
   const collection = new CollectionClient(client, config.temporal.taskQueue);
   const litigation = new LitigationClient(client, config.temporal.taskQueue);
   // The payment outbox's deliverer lives with the API that fills it.
@@ -65,6 +68,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
     temporalUiUrl: config.temporal.uiUrl,
     namespace: config.temporal.namespace,
     rateLimit: config.rateLimit,
+    payloadCodec,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));

@@ -30,6 +30,8 @@ export interface AppConfig {
   readonly batchEnrolConcurrency?: number;
   /** Requests per API key per window (api/rate-limit.ts); `requests` 0: no limit. */
   readonly rateLimit: { readonly requests: number; readonly windowSeconds: number };
+  /** Days personal data stays after an account's last episode ended (`npm run retention`, default 365). */
+  readonly retentionDaysAfterEnd: number;
 }
 
 const port = z.string().regex(/^\d+$/, 'must be an integer').transform(Number).pipe(z.number().int().min(1, 'must be 1..65535').max(65535, 'must be 1..65535'));
@@ -67,6 +69,11 @@ const EnvSchema = z.object({
     .regex(/^[1-9]\d{0,2}$/, 'must be 1..999')
     .transform(Number)
     .optional(),
+  RETENTION_DAYS_AFTER_END: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a whole number of days')
+    .transform(Number)
+    .default(365),
 });
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {
@@ -109,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bins: { temporalCli: e.TEMPORAL_CLI_PATH, testServer: e.TEMPORAL_TEST_SERVER_PATH },
     ...(e.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     ...(e.BATCH_ENROL_CONCURRENCY !== undefined ? { batchEnrolConcurrency: e.BATCH_ENROL_CONCURRENCY } : {}),
+    retentionDaysAfterEnd: e.RETENTION_DAYS_AFTER_END,
   };
   return deepFreeze(config);
 }

@@ -11,7 +11,14 @@ export interface DevServer {
   stop: () => Promise<void>;
 }
 
-export async function startDevServer(opts: { cli: string; dataDir: string; port: number; uiPort: number; headless?: boolean }): Promise<DevServer> {
+export async function startDevServer(opts: {
+  cli: string;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  headless?: boolean;
+  uiCodecEndpoint?: string;
+}): Promise<DevServer> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const args = [
     'server',
@@ -28,6 +35,8 @@ export async function startDevServer(opts: { cli: string; dataDir: string; port:
     '--sqlite-pragma',
     'journal_mode=wal',
     ...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch']),
+    // The UI asks this endpoint to decrypt payloads (the API's /codec/decode, ADR 20).
+    ...(opts.uiCodecEndpoint && !opts.headless ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
   ];
   const child: ChildProcess = spawn(opts.cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import { EMBEDDED_DATABASE } from '../db/local';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { configuredPayloadCodec, encryptingDataConverter } from '../config/payload-codec';
 import { createCollectionWorker } from '../worker/create-worker';
 import { demoArrears } from './demo-accounts';
 import { demoKeysBanner, ensureDemoKeys } from './demo-keys';
@@ -44,10 +45,24 @@ async function main(): Promise<void> {
     const pool = createPool(databaseUrl, { max: 20 });
     stops.push(() => pool.end());
 
+    // The demo keys first: the dev server's UI reaches the codec endpoint with the demo ops key.
+    const demoKeys = await ensureDemoKeys(pool, config.dataDir);
+    const payloadCodec = configuredPayloadCodec(config.dataDir);
+
     let address = config.temporal.address;
     let uiUrl = config.temporal.uiUrl;
     if (!address) {
-      const dev = await startDevServer({ cli: temporalCliPath(config), dataDir: config.dataDir, port: config.temporal.port, uiPort: config.temporal.uiPort });
+      // The UI cannot send an Authorization header to a codec endpoint (ADR 20): on this loopback dev
+      // server it gets the demo ops key in the endpoint's path (/codec/ui/<key>/decode).
+      const opsKey = demoKeys.keys.ops;
+      const apiBase = `http://${config.api.host}:${config.api.port}`;
+      const dev = await startDevServer({
+        cli: temporalCliPath(config),
+        dataDir: config.dataDir,
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        uiCodecEndpoint: opsKey ? `${apiBase}/codec/ui/${opsKey}` : `${apiBase}/codec`,
+      });
       stops.push(dev.stop);
       address = dev.address;
       uiUrl = dev.uiUrl;
@@ -62,6 +77,7 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       pool,
       providers: simulator.providers(),
+      dataConverter: encryptingDataConverter(payloadCodec),
     });
     const running = worker.run();
     stops.push(async () => {
@@ -72,7 +88,6 @@ async function main(): Promise<void> {
     const api = await startApi({ ...config, temporal: { ...config.temporal, uiUrl } }, pool, log, address);
     stops.push(api.close);
 
-    const demoKeys = await ensureDemoKeys(pool, config.dataDir);
     const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM accounts');
     if (rows[0]!.n === 0) {
       // billing posts the demo bills, with its demo key, like any billing system would

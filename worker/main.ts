@@ -3,6 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { ProviderSimulator } from '../activities/providers/simulator';
 import { loadConfig } from '../config';
 import { createLogger, quietTemporalRuntime } from '../config/logger';
+import { configuredPayloadCodec, encryptingDataConverter } from '../config/payload-codec';
 import { createPool } from '../db/pool';
 import { createCollectionWorker } from './create-worker';
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     pool,
     providers: simulator.providers(),
+    dataConverter: encryptingDataConverter(configuredPayloadCodec(config.dataDir)),
     ...(config.workerMaxCachedWorkflows !== undefined ? { tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows } } : {}),
   });
   log.info({ taskQueue: config.temporal.taskQueue, maxCachedWorkflows: config.workerMaxCachedWorkflows ?? 'SDK default' }, 'worker running');

@@ -883,3 +883,8 @@ export type LedgerSchemaTypeChecks = [
   Agree<Same<z.infer<typeof lateFeeEntrySchema>, LateFeeEntry>>,
   Agree<Same<z.infer<typeof lateFeePageSchema>, { fees: LateFeeEntry[]; next?: string }>>,
 ];
+
+// ---- Payload codec (issue 14, ADR 20)
+export const codecPayloadsSchema = z
+  .object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()), data: z.string() })) })
+  .meta({ id: 'CodecPayloads' });

@@ -19,6 +19,7 @@ export function storyRouter(routes: RouteMounter, deps: AppDeps): Router {
     ...(deps.temporalUiUrl ? { temporalUiUrl: deps.temporalUiUrl } : {}),
     ...(deps.namespace ? { namespace: deps.namespace } : {}),
     warn: (obj, msg) => deps.log.warn(obj, msg),
+    ...(deps.payloadCodec ? { payloadCodec: deps.payloadCodec } : {}),
   });
   const evidence = evidencePackService({ store, collection: deps.collection, ...(deps.litigation ? { litigation: deps.litigation } : {}) });
 

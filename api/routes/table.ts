@@ -51,6 +51,7 @@ import {
   batchPageSchema,
   lateFeePageSchema,
   lateFeeAcknowledgementSchema,
+  codecPayloadsSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -94,6 +95,7 @@ import {
   PAYMENT_BATCH_COLUMNS,
   lateFeesQuery,
   lateFeeAcknowledgementBody,
+  codecBody,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -644,6 +646,33 @@ export const ROUTES = [
       200: answer('the same cursor again (`acknowledged: false`): nothing changed', lateFeeAcknowledgementSchema),
       ...PROTECTED,
     },
+  },
+  // Payload codec (issue 14, ADR 20): the Temporal UI (and staff tools) turn encrypted payloads
+  // back into readable ones. Reading personal data: ops and admin only, and audited (POST).
+  {
+    method: 'post',
+    path: '/codec/decode',
+    operationId: 'decodePayloads',
+    summary: 'Decrypts Temporal payloads (the Temporal UI codec-server contract: `{payloads:[{metadata, data}]}`, base64); audited',
+    tags: ['codec'],
+    roles: ['ops'],
+    request: { body: codecBody },
+    responses: {
+      200: answer('the payloads decrypted (payloads that were not encrypted come back unchanged)', codecPayloadsSchema),
+      ...PROTECTED,
+      413: answer('the body is larger than 64 kB'),
+      422: answer('a payload could not be decrypted (unknown key id, or altered)'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/codec/encode',
+    operationId: 'encodePayloads',
+    summary: 'Encrypts Temporal payloads with the writing key (the Temporal UI codec contract, used when it sends a signal); audited',
+    tags: ['codec'],
+    roles: ['ops'],
+    request: { body: codecBody },
+    responses: { 200: answer('the payloads encrypted', codecPayloadsSchema), ...PROTECTED, 413: answer('the body is larger than 64 kB') },
   },
 ] as const satisfies readonly RouteSpec[];
 

@@ -429,3 +429,13 @@ export const lateFeesQuery = z.object({
 export const lateFeeAcknowledgementBody = z.strictObject({
   upTo: lateFeeCursor.meta({ description: 'every late fee up to this cursor (inclusive) was added to a bill: none is listed again' }),
 });
+
+// ---- Payload codec (issue 14, ADR 20): the Temporal UI's codec-server contract, base64 fields.
+const base64Field = z
+  .string()
+  .max(8_000_000)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+export const codecBody = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string().max(256), base64Field).optional(), data: base64Field.optional() })).max(1_000),
+});
+export type CodecBody = z.infer<typeof codecBody>;

@@ -8,6 +8,7 @@
 // cursor is the sort key of a page's last entry; the next page starts strictly after it, so
 // paging returns every entry once however the pages are cut. When Temporal cannot be read, the
 // answer holds the database entries and says `temporal.complete: false` (docs/adr/0010).
+import type { PayloadCodec } from '@temporalio/common';
 import type { AccountStory, AccountStoryStore } from '../../db/stores/account-story';
 import type { CollectionClient, RunHistory, WorkflowRun } from '../collection-client';
 import { collectionWorkflowId } from '../../workflows/messages';
@@ -57,6 +58,8 @@ export interface TimelineDeps {
   namespace?: string;
   /** Logs ids only. */
   warn?: (obj: Record<string, unknown>, msg: string) => void;
+  /** The payload codec (ADR 20): a case step's name is read from its encrypted update input. */
+  payloadCodec?: PayloadCodec;
 }
 
 /**
@@ -88,7 +91,7 @@ export function timelineService(deps: TimelineDeps) {
       for (const workflowId of workflowIds) {
         const list: WorkflowRun[] = await deps.collection.runsOf(workflowId, RUNS_MAX);
         for (const run of list) {
-          const history = await deps.collection.runHistory(workflowId, run.runId);
+          const history = await decodeStepInputs(await deps.collection.runHistory(workflowId, run.runId), deps.payloadCodec);
           for (const e of summariseHistory(workflowId, run.runId, history, link(workflowId, run.runId))) entries.push({ e, key: sortKey(e, run.startTime) });
           runs++;
         }
@@ -360,6 +363,27 @@ function stepNameOf(data: Uint8Array | null | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Decrypts (ADR 20) the one payload the summary reads: the input of a case's `applyStep` update,
+ * for its step name. Other payloads stay as they are; a payload that cannot be decrypted is left
+ * encrypted (the entry then has no step name).
+ */
+export async function decodeStepInputs(history: RunHistory, codec: PayloadCodec | undefined): Promise<RunHistory> {
+  if (!codec) return history;
+  for (const ev of history.events ?? []) {
+    const input = ev.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+    const first = input?.name === 'applyStep' ? input.args?.payloads?.[0] : undefined;
+    if (!first || !input?.args?.payloads) continue;
+    try {
+      const [plain] = await codec.decode([first]);
+      if (plain) input.args.payloads[0] = plain;
+    } catch {
+      // left encrypted
+    }
+  }
+  return history;
 }
 
 /** One run's history as timeline entries: type and names only, never payloads. */

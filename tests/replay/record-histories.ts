@@ -16,6 +16,7 @@ import { withThrowawayDatabase } from '../../db/throwaway';
 import { accountLinesStore } from '../../db/stores/account-lines';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
+import { testReplayDataConverter } from './test-payload-key';
 import {
   addChargeSignal,
   agreeInstallmentsUpdate,
@@ -48,10 +49,21 @@ async function main(): Promise<void> {
   const label = process.argv[2] ?? 'v1';
   quietTemporalRuntime();
   await withThrowawayDatabase({ name: 'record', port: 54000 + (process.pid % 1000), fast: true }, async ({ pool }) => {
-    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
+    // Encrypted like production (ADR 20), with the fixed test key the replay test decrypts with.
+    const dataConverter = testReplayDataConverter();
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: testServerPath() } },
+      client: { dataConverter },
+    });
     try {
       const simulator = new ProviderSimulator(pool);
-      const worker = await createCollectionWorker({ connection: env.nativeConnection, taskQueue: 'record', pool, providers: simulator.providers() });
+      const worker = await createCollectionWorker({
+        connection: env.nativeConnection,
+        taskQueue: 'record',
+        pool,
+        providers: simulator.providers(),
+        dataConverter,
+      });
       const collection = new CollectionClient(env.client, 'record');
       let r7Case: string | undefined; // the case R7's legal_referral rung opens
       await worker.runUntil(async () => {

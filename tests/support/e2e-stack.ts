@@ -16,7 +16,7 @@ import type { DevServer } from '../../scripts/dev-server';
 import { createCollectionWorker } from '../../worker/create-worker';
 import { freshDatabase, type FreshDatabase } from './db';
 import { startTestDevServer } from './dev-server';
-import { bundleWorkflows, quietTemporalLogs } from './temporal';
+import { bundleWorkflows, quietTemporalLogs, testDataConverter } from './temporal';
 
 export interface E2eStack {
   db: FreshDatabase;
@@ -56,16 +56,18 @@ export function useE2eStack(opts: E2eStackOptions): E2eStack {
     stack.dev = await startTestDevServer(dataDir);
     nativeConnection = await NativeConnection.connect({ address: stack.dev.address });
     const taskQueue = `e2e-${opts.name}`;
+    const dataConverter = testDataConverter();
     worker = await createCollectionWorker({
       connection: nativeConnection,
       taskQueue,
       pool: db.pool,
       providers: new ProviderSimulator(db.pool).providers(),
+      dataConverter,
       tuning: { workflowBundle: bundle },
     });
     running = worker.run();
     connection = await Connection.connect({ address: stack.dev.address });
-    stack.client = new Client({ connection });
+    stack.client = new Client({ connection, dataConverter });
     stack.collection = new CollectionClient(stack.client, taskQueue);
     const extra = opts.extend?.(stack);
     stopExtra = extra?.stop;
@@ -75,6 +77,7 @@ export function useE2eStack(opts: E2eStackOptions): E2eStack {
       litigation: new LitigationClient(stack.client, taskQueue),
       policy: () => KNOWN_POLICIES['default']!,
       log: pino({ level: 'silent' }),
+      payloadCodec: dataConverter.payloadCodecs![0]!,
       ...extra?.deps,
     });
     const listening = await new Promise<Server>((resolve) => {

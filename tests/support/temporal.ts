@@ -8,12 +8,20 @@ import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Pool } from 'pg';
 import { CollectionClient } from '../../api/collection-client';
 import { ProviderSimulator } from '../../activities/providers/simulator';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { freshDatabase, type FreshDatabase } from './db';
+import { REPO_ROOT } from '../../config';
+import { configuredPayloadCodec, encryptingDataConverter } from '../../config/payload-codec';
+
+/** The codec of every test client and worker: PAYLOAD_KEYS if set, else the dev key in .data (ADR 20). */
+export function testDataConverter() {
+  return encryptingDataConverter(configuredPayloadCodec(path.join(REPO_ROOT, '.data')));
+}
 
 let runtimeInstalled = false;
 /** Keeps the SDK's INFO chatter out of test output. */
@@ -47,6 +55,7 @@ export async function startWorkflowHarness(pool: Pool, bundle: WorkflowBundleWit
   quietTemporalLogs();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServerPath() } },
+    client: { dataConverter: testDataConverter() },
   });
   const taskQueue = `test-${randomUUID()}`;
   const simulator = new ProviderSimulator(pool);
@@ -57,6 +66,7 @@ export async function startWorkflowHarness(pool: Pool, bundle: WorkflowBundleWit
       taskQueue,
       pool,
       providers: simulator.providers(),
+      dataConverter: testDataConverter(),
       tuning: { workflowBundle: bundle },
     });
   } catch (err) {

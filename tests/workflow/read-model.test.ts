@@ -6,7 +6,7 @@ import { collectionWorkflowId } from '../../workflows/messages';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import { addDays } from '../../domain/policy/calendar';
 import { enrolDueYesterday, simulatedToday, untilState, ZONE } from '../support/episodes';
-import { useWorkflowHarness } from '../support/temporal';
+import { testDataConverter, useWorkflowHarness } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const ctx = useWorkflowHarness();
@@ -45,7 +45,9 @@ async function writtenViews(accountId: string): Promise<EpisodeViewRecord[]> {
     for (const e of history.events ?? []) {
       const a = e.activityTaskScheduledEventAttributes;
       if (a?.activityType?.name !== 'recordEpisodeView') continue;
-      views.push(JSON.parse(Buffer.from(a.input!.payloads![0]!.data!).toString('utf8')) as EpisodeViewRecord);
+      // the history's payloads are encrypted (ADR 20): decrypt with the harness's codec first
+      const [payload] = await testDataConverter().payloadCodecs![0]!.decode([a.input!.payloads![0]!]);
+      views.push(JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as EpisodeViewRecord);
     }
   }
   return views;
