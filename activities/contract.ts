@@ -10,7 +10,7 @@ import type {
   WriteOffRecord,
 } from '../db/stores/collection-records';
 import type { EpisodeViewRecord } from '../db/stores/read-model';
-import type { ActionName, Customer } from '../domain/policy/types';
+import type { ActionName, ContactNumber, Customer } from '../domain/policy/types';
 
 /** What every ladder activity receives: enough to act and to write the attempt record. */
 export interface StepRequest {
@@ -31,6 +31,8 @@ export interface StepRequest {
   policy: { id: string; version: number };
   /** A task for staff (call, visit, review): hours it may take, from the policy (`taskDueHours`); absent: no limit. */
   taskDueInHours?: number;
+  /** Which of the customer's numbers a reminder goes to (the activity looks the second one up); absent: the billing number. */
+  contact?: ContactNumber;
 }
 
 export interface StepOutcome {

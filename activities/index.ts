@@ -21,6 +21,8 @@ import { ProviderRejection, type Providers } from './providers/types';
 
 /** Why a reminder was not sent although the workflow had planned it. */
 export const OPTED_OUT_AT_SEND = 'customer opted out of reminders (found at send time)';
+/** Why a reminder planned for the second number was not sent: the preferences no longer hold one. */
+export const NO_SECOND_NUMBER_AT_SEND = 'no second number on file (found at send time)';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -35,8 +37,10 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
    * Runs one rung once per key and records it; a provider's permanent refusal is a `failed` outcome.
    * A reminder (`consent`) first reads the account's stored opt-out again: one that landed after the
    * workflow planned the rung (its signal still on the way) is recorded `skipped`, and nothing is sent.
+   * `act` gets the number to use: the billing number, or the stored second number when the request
+   * says `contact: 'secondary'` (the number itself never travels through the workflow).
    */
-  async function attempt(req: StepRequest, actor: string, act: () => Promise<{ reference: string }>, consent = false): Promise<StepOutcome> {
+  async function attempt(req: StepRequest, actor: string, act: (to: string) => Promise<{ reference: string }>, consent = false): Promise<StepOutcome> {
     const previous = await records.findAttempt(req.key);
     if (previous) {
       const reference = typeof previous.detail['reference'] === 'string' ? previous.detail['reference'] : undefined;
@@ -51,13 +55,19 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       actor,
       scheduledFor: req.scheduledFor,
     };
-    if (consent && (await preferences.current(req.accountId))?.optOut) {
-      const reason = OPTED_OUT_AT_SEND;
-      await records.recordAttempt({ ...base, outcome: 'skipped', reason });
-      return { outcome: 'skipped', reason };
+    let to = req.customer.phone;
+    if (consent || req.contact === 'secondary') {
+      const stored = await preferences.current(req.accountId);
+      const reason =
+        consent && stored?.optOut ? OPTED_OUT_AT_SEND : req.contact === 'secondary' && !stored?.secondNumber ? NO_SECOND_NUMBER_AT_SEND : undefined;
+      if (reason) {
+        await records.recordAttempt({ ...base, outcome: 'skipped', reason });
+        return { outcome: 'skipped', reason };
+      }
+      if (req.contact === 'secondary') to = stored!.secondNumber!;
     }
     try {
-      const { reference } = await act();
+      const { reference } = await act(to);
       await records.recordAttempt({ ...base, outcome: 'done', detail: { reference, balance: req.balance, currency: req.currency } });
       return { outcome: 'done', reference };
     } catch (err) {
@@ -75,7 +85,14 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       accountId: req.accountId,
       episodeId: req.episodeId,
       stepId: req.stepId,
-      detail: { balance: req.balance, currency: req.currency, overdueSince: req.anchorDueDate, action: req.action },
+      // `contact`: which number staff call (the task view looks the second one up); no number in the row.
+      detail: {
+        balance: req.balance,
+        currency: req.currency,
+        overdueSince: req.anchorDueDate,
+        action: req.action,
+        ...(req.contact ? { contact: req.contact } : {}),
+      },
       // from the rung's own time, so a retried activity writes the same limit
       ...(req.taskDueInHours !== undefined ? { dueAt: new Date(Date.parse(req.scheduledFor) + req.taskDueInHours * 3_600_000).toISOString() } : {}),
     });
@@ -93,20 +110,10 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
 
   return {
     sendSms: (req: StepRequest) =>
-      attempt(
-        req,
-        'system:sms',
-        () => providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text: reminderText(req, today(req)) }),
-        true,
-      ),
+      attempt(req, 'system:sms', (to) => providers.sms.send({ key: req.key, accountId: req.accountId, to, text: reminderText(req, today(req)) }), true),
 
     placeVoiceReminder: (req: StepRequest) =>
-      attempt(
-        req,
-        'system:voice',
-        () => providers.voice.call({ key: req.key, accountId: req.accountId, to: req.customer.phone, script: voiceScript(req, today(req)) }),
-        true,
-      ),
+      attempt(req, 'system:voice', (to) => providers.voice.call({ key: req.key, accountId: req.accountId, to, script: voiceScript(req, today(req)) }), true),
 
     /** A call task for staff; the outcome comes back as the workflow's `recordCallOutcome` signal. */
     createCallTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_call')),
@@ -144,11 +151,11 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:sms',
-        () =>
+        (to) =>
           providers.sms.send({
             key: req.key,
             accountId: req.accountId,
-            to: req.customer.phone,
+            to,
             text: promiseReminderText(req, req.promisedDate, req.promisedAmount),
           }),
         true,

@@ -5,7 +5,7 @@ import { isSuspended, serviceAfter, stricterPoint, type LadderView } from '../po
 import { steeringPolicy } from '../policy/steering-policy';
 import type { ActionName, StepRecord } from '../policy/types';
 import { balanceOf, disputedAmount, openDisputes } from './ledger';
-import type { AgencyReport, EpisodeState } from './state';
+import type { AgencyReport, ContactChannels, EpisodeState } from './state';
 
 /** Actions recorded in the episode's log that are not rungs of the ladder. */
 const OFF_LADDER: ActionName[] = ['restore', 'promise_reminder', 'write_off'];
@@ -85,6 +85,16 @@ export function setContactPreference(state: EpisodeState, optOut: boolean): void
   state.optedOut = optOut;
 }
 
+/**
+ * The customer's preferred hours and whether there is a second number, as the latest contact
+ * preferences say (absent fields clear them): the engine plans contact rungs inside the hours and
+ * sends reminders to the second number when the billing number fails (see `numberFor`).
+ */
+export function setContactChannels(state: EpisodeState, channels: ContactChannels): void {
+  state.preferredHours = channels.preferredHours ? { start: channels.preferredHours.start, end: channels.preferredHours.end } : undefined;
+  state.secondNumber = channels.secondNumber ? true : undefined;
+}
+
 /** Contacts made in the episode (done steps that reached the customer), for the frequency caps. */
 export function contactsMade(state: EpisodeState): { at: number; action: ActionName }[] {
   return state.steps.filter((s) => s.outcome === 'done' && isContact(s.action)).map((s) => ({ at: s.at, action: s.action }));
@@ -109,6 +119,8 @@ export function ladderView(state: EpisodeState): LadderView {
     ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
     ...(state.optedOut ? { optedOut: true } : {}),
     ...(hasWrongNumber(state) ? { wrongNumber: true } : {}),
+    ...(state.preferredHours ? { preferredHours: state.preferredHours } : {}),
+    ...(state.secondNumber ? { secondNumber: true } : {}),
     ...(state.deferSuspensionDays ? { deferSuspensionDays: state.deferSuspensionDays } : {}),
     contacts: contactsMade(state),
     balance: balanceOf(state) - disputedAmount(state),

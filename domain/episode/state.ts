@@ -3,7 +3,18 @@
 // migrations, late-fee waivers), and how an episode starts and is closed. The rules that change it live in
 // ./ledger (money), ./ladder (rungs) and ./practice; nothing here touches Temporal.
 import { ladderName } from '../policy/engine';
-import type { Bill, CollectionPolicy, Customer, EpisodeStatus, LadderAction, LimitationInterruption, Payment, ServiceState, StepRecord } from '../policy/types';
+import type {
+  Bill,
+  CollectionPolicy,
+  Customer,
+  EpisodeStatus,
+  LadderAction,
+  LimitationInterruption,
+  Payment,
+  ServiceState,
+  StepRecord,
+  TimeWindow,
+} from '../policy/types';
 
 export interface AppliedPayment extends Payment {
   /** Workflow time the payment reached the episode (epoch ms): the start of the restoration clock. */
@@ -331,4 +342,26 @@ export interface LitigationLink {
 export interface EpisodeState {
   /** The litigation case, once one was opened for this episode (by the legal_referral rung or by hand). */
   litigation?: LitigationLink;
+}
+
+/** The customer's contact channels (contact preferences, issue 11): no phone number, only whether there is a second one. */
+export interface ContactChannels {
+  /** Customer-local hours the customer prefers to be contacted in (inside the lawful window). */
+  preferredHours?: TimeWindow;
+  /** The customer gave a second number (the activities look it up at send time). */
+  secondNumber?: boolean;
+}
+
+export interface EpisodeState {
+  /** Customer-local hours the customer prefers to be contacted in (contact preferences, under `patched('preferred-contact')`). */
+  preferredHours?: TimeWindow;
+  /** The customer gave a second number (contact preferences, under `patched('preferred-contact')`). */
+  secondNumber?: boolean;
+}
+
+export interface EpisodeStart {
+  /** The account's stored preferred hours: a new episode plans its contact inside them. */
+  preferredHours?: TimeWindow;
+  /** The account has a stored second number (the number itself is not in the workflow). */
+  secondNumber?: boolean;
 }

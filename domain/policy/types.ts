@@ -238,3 +238,15 @@ export interface SteeringPolicy {
   /** The agency the agency_referral rung refers accounts to. */
   defaultAgencyId: string;
 }
+
+/** Which of the customer's numbers a reminder goes to: the billing number, or the second number of the contact preferences. */
+export type ContactNumber = 'primary' | 'secondary';
+
+export interface CollectionPolicy {
+  /**
+   * Reminders go to the customer's second number (contact preferences) once this many manual calls
+   * of the cycle to the billing number went unanswered. Absent: only a wrong billing number sends
+   * them there.
+   */
+  secondNumberAfterUnansweredCalls?: number;
+}

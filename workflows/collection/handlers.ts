@@ -3,8 +3,8 @@
 // episode wakes the loop (`wake`), here and nowhere else, so the loop can re-plan; a repeat of a
 // known id changes nothing and does not wake it, which keeps the loop's commands as they were.
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { setHandler } from '@temporalio/workflow';
-import { recordAgencyOutcome, recordCallOutcome, recordWrongNumber, setContactPreference } from '../../domain/episode/ladder';
+import { patched, setHandler } from '@temporalio/workflow';
+import { recordAgencyOutcome, recordCallOutcome, recordWrongNumber, setContactChannels, setContactPreference } from '../../domain/episode/ladder';
 import { addCharge, applyPayment, balanceOf, paymentProblem } from '../../domain/episode/ledger';
 import { disputeById, disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute } from '../../domain/episode/practice/dispute';
 import { agreePlan, planProblem, settlePlanOnPayment } from '../../domain/episode/practice/installments';
@@ -204,7 +204,11 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
     (req) => emergencyRestore(state, req, Date.now()),
   );
   signal(agencyOutcomeSignal, (report) => recordAgencyOutcome(state, report, Date.now()));
-  signal(contactPreferenceSignal, ({ optOut }) => setContactPreference(state, optOut));
+  signal(contactPreferenceSignal, (pref) => {
+    setContactPreference(state, pref.optOut);
+    // The preferred hours and second number change the planned rungs: only under the patch (older histories ignore them).
+    if (patched('preferred-contact')) setContactChannels(state, pref);
+  });
   signal(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   signal(closeEpisodeSignal, () => closeEpisode(state));
   signal(wrongNumberSignal, () => recordWrongNumber(state));

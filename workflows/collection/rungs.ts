@@ -7,6 +7,7 @@ import { lateFee } from '../../domain/episode/practice/late-fee';
 import { activePromise } from '../../domain/episode/practice/promise';
 import type { EpisodeState, ReviewDecision } from '../../domain/episode/state';
 import type { PlannedStep } from '../../domain/policy/engine';
+import type { ContactNumber } from '../../domain/policy/types';
 import type { StepOutcome, StepRequest } from '../../activities/contract';
 import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
 import { openReferralCase } from './litigation-link';
@@ -47,7 +48,10 @@ export async function takeStep(state: EpisodeState, plan: PlannedStep, approved?
     recordStep(state, { ...base, outcome: 'skipped', reason: plan.skipReason }, advance);
     return;
   }
-  const request = stepRequest(state, plan.step.id, plan.action, actionKey(state, plan.step.id, plan.action));
+  const request = {
+    ...stepRequest(state, plan.step.id, plan.action, actionKey(state, plan.step.id, plan.action)),
+    ...(plan.contact ? { contact: plan.contact } : {}),
+  };
   // 诉讼时效 (under `patched('limitation')`, decided by the loop): a time-barred debt is not referred.
   if (limitation && (await refuseTimeBarredReferral(state, plan, base, request.key, advance))) return;
   try {
@@ -68,8 +72,8 @@ export async function takeStep(state: EpisodeState, plan: PlannedStep, approved?
   }
 }
 
-/** `skipReason`: the engine passed the reminder over (the customer opted out). */
-export async function remindOfPromise(state: EpisodeState, skipReason: string | undefined): Promise<void> {
+/** `skipReason`: the engine passed the reminder over (the customer opted out); `contact`: the number it goes to. */
+export async function remindOfPromise(state: EpisodeState, skipReason: string | undefined, contact?: ContactNumber): Promise<void> {
   const promise = activePromise(state)!;
   const at = Date.now();
   if (skipReason) {
@@ -78,7 +82,12 @@ export async function remindOfPromise(state: EpisodeState, skipReason: string | 
     return;
   }
   const key = `${state.accountId}/${state.episodeId}/promise/${promise.promiseId}/reminder`;
-  const request = { ...stepRequest(state, 'promise-reminder', 'promise_reminder', key), promisedDate: promise.date, promisedAmount: promise.due };
+  const request = {
+    ...stepRequest(state, 'promise-reminder', 'promise_reminder', key),
+    promisedDate: promise.date,
+    promisedAmount: promise.due,
+    ...(contact ? { contact } : {}),
+  };
   try {
     const result = await ladder.sendPromiseReminder(request);
     recordStep(state, {
