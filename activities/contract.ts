@@ -80,7 +80,23 @@ export interface CollectionActivities {
   /** Records a dispute or abnormal-bill review; a new one becomes a review task for staff. */
   recordDispute: (d: DisputeRecord) => Promise<void>;
   recordRestoration: (r: RestorationReport) => Promise<void>;
+  /** A `restoration` work task: operations restore the line by hand (idempotent by `taskId`). */
+  openRestorationTask: (t: RestorationTaskRequest) => Promise<void>;
   raiseAlert: (a: AlertRequest) => Promise<void>;
   /** The list read model (ADR 8): a write older than the row's (episode, version) changes nothing. */
   recordEpisodeView: (v: EpisodeViewRecord) => Promise<void>;
+}
+
+/** A restoration the network refused or did not confirm in time, for operations to do by hand. */
+export interface RestorationTaskRequest {
+  taskId: string;
+  accountId: string;
+  episodeId: string;
+  /** The payment (or `manual:<request>` for an emergency restore) the restoration follows. */
+  paymentId: string;
+  reason: 'network_refused' | 'not_confirmed';
+  /** Workflow time the customer paid (ISO, UTC): the 24-hour rule counts from it. */
+  paymentSeenAt: string;
+  /** Hours the task may take (policy `taskDueHours.restoration`); absent: none. */
+  dueInHours?: number;
 }

@@ -15,7 +15,15 @@ import { contactPreferencesStore } from '../db/stores/contact-preferences';
 import { recordEpisodeView, type EpisodeViewRecord } from '../db/stores/read-model';
 import { localDateOf } from '../domain/policy/calendar';
 import { serviceAfter } from '../domain/policy/engine';
-import type { AlertRequest, CollectionActivities, PromiseReminderRequest, RestorationReport, StepOutcome, StepRequest } from './contract';
+import type {
+  AlertRequest,
+  CollectionActivities,
+  PromiseReminderRequest,
+  RestorationReport,
+  RestorationTaskRequest,
+  StepOutcome,
+  StepRequest,
+} from './contract';
 import { promiseReminderText, reminderText, voiceScript } from './notices';
 import { ProviderRejection, type Providers } from './providers/types';
 
@@ -186,6 +194,17 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     },
 
     recordRestoration: (r: RestorationReport) => records.recordRestoration(r),
+
+    openRestorationTask: (t: RestorationTaskRequest) =>
+      records.createTask({
+        taskId: t.taskId,
+        kind: 'restoration',
+        accountId: t.accountId,
+        episodeId: t.episodeId,
+        stepId: 'restore',
+        detail: { reason: t.reason, paymentId: t.paymentId, paymentSeenAt: t.paymentSeenAt },
+        ...(t.dueInHours !== undefined ? { dueAt: new Date(Date.parse(t.paymentSeenAt) + t.dueInHours * 3_600_000).toISOString() } : {}),
+      }),
 
     raiseAlert: (a: AlertRequest) => records.raiseAlert(a),
 

@@ -163,3 +163,13 @@ export interface ContactPreference {
   preferredHours?: TimeWindow;
   secondNumber?: boolean;
 }
+
+export interface RestoredByHandSignal {
+  /** The `restoration` work task operations completed. */
+  taskId: string;
+  /** Who restored the line (the caller's key). */
+  by: string;
+}
+
+/** Operations restored the line by hand (a `restoration` task completed `restored`): the pending restoration is done. */
+export const restoredByHandSignal = defineSignal<[RestoredByHandSignal]>('recordRestoredByHand');

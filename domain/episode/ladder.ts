@@ -75,6 +75,14 @@ export function hasWrongNumber(state: EpisodeState): boolean {
   return (state.wrongNumbers ?? []).includes(state.customer.phone);
 }
 
+/** Operations restored the line by hand; false when no restoration is pending (the network did it first) or it was already recorded. */
+export function recordRestoredByHand(state: EpisodeState, sig: { taskId: string; by: string }, now: number): boolean {
+  const r = state.restoration;
+  if (!r || r.byHand) return false;
+  r.byHand = { taskId: sig.taskId, by: sig.by, at: now };
+  return true;
+}
+
 /** The collection agency reported its result. */
 export function recordAgencyOutcome(state: EpisodeState, report: AgencyReport, now: number): void {
   state.agencyOutcome = { outcome: report.outcome, ...(report.note ? { note: report.note } : {}), at: now };

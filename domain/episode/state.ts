@@ -365,3 +365,10 @@ export interface EpisodeStart {
   /** The account has a stored second number (the number itself is not in the workflow). */
   secondNumber?: boolean;
 }
+
+export interface PendingRestoration {
+  /** A `restoration` work task was opened for it (the network refused, or did not confirm in time). */
+  taskId?: string;
+  /** Operations restored the line by hand (the task completed `restored`). */
+  byHand?: { taskId: string; by: string; at: number };
+}

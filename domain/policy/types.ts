@@ -66,7 +66,7 @@ export interface LadderStep {
 }
 
 /** The work queues a policy can give a time limit to. */
-export const TASK_QUEUE_NAMES = ['manual_call', 'field_visit', 'manual_review', 'dispute_review', 'bill_review'] as const;
+export const TASK_QUEUE_NAMES = ['manual_call', 'field_visit', 'manual_review', 'dispute_review', 'bill_review', 'restoration'] as const;
 export type TaskQueueName = (typeof TASK_QUEUE_NAMES)[number];
 
 export interface CollectionPolicy {

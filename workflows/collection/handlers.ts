@@ -4,7 +4,14 @@
 // known id changes nothing and does not wake it, which keeps the loop's commands as they were.
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { patched, setHandler } from '@temporalio/workflow';
-import { recordAgencyOutcome, recordCallOutcome, recordWrongNumber, setContactChannels, setContactPreference } from '../../domain/episode/ladder';
+import {
+  recordAgencyOutcome,
+  recordCallOutcome,
+  recordRestoredByHand,
+  recordWrongNumber,
+  setContactChannels,
+  setContactPreference,
+} from '../../domain/episode/ladder';
 import { addCharge, applyPayment, balanceOf, paymentProblem } from '../../domain/episode/ledger';
 import { disputeById, disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute } from '../../domain/episode/practice/dispute';
 import { agreePlan, planProblem, settlePlanOnPayment } from '../../domain/episode/practice/installments';
@@ -50,6 +57,7 @@ import {
   waiveLateFeeUpdate,
   writeOffUpdate,
   wrongNumberSignal,
+  restoredByHandSignal,
   litigationCaseSignal,
   type DisputeAnswer,
 } from '../messages';
@@ -212,6 +220,8 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
   signal(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   signal(closeEpisodeSignal, () => closeEpisode(state));
   signal(wrongNumberSignal, () => recordWrongNumber(state));
+  // A signal no older history holds (only restoration tasks, under the patch, lead to it): no guard needed.
+  signal(restoredByHandSignal, (sig) => recordRestoredByHand(state, sig, Date.now()));
   signal(litigationCaseSignal, (sig) => applyCaseSignal(state, sig, Date.now()));
   setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
 }
