@@ -47,6 +47,13 @@ test('a restoration the network refuses opens a restoration task; completing it 
 
   const outcome = await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).result();
   expect(outcome).toMatchObject({ status: 'paid', service: 'active' });
+  // Restored by the person, not by the network (which refused every attempt).
+  const after = (await ctx.h.collection.state(accountId))!;
+  expect(after.steps.filter((x) => x.action === 'restore')).toEqual([expect.objectContaining({ outcome: 'done', reason: `restored by hand (${taskId})` })]);
+  const restoredByNetwork = await ctx.db.pool.query("SELECT 1 FROM provider_requests WHERE account_id = $1 AND operation = 'setServiceState:active'", [
+    accountId,
+  ]);
+  expect(restoredByNetwork.rows).toHaveLength(0);
   const { rows } = await ctx.db.pool.query<{ latency_ms: string }>('SELECT latency_ms FROM restorations WHERE account_id = $1', [accountId]);
   expect(rows).toHaveLength(1);
   expect(Number(rows[0]!.latency_ms)).toBeGreaterThan(0);

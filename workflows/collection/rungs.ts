@@ -154,6 +154,9 @@ export async function restoreService(state: EpisodeState): Promise<void> {
   });
 }
 
+/** The restoration promise (README "Benchmarks": p99 against 24 h): a restoration task is due by then unless the policy says otherwise. */
+const RESTORATION_DUE_HOURS = 24;
+
 /**
  * The restoration with its work queue: as above, and a restoration the network refuses or does not
  * confirm within the policy's time also opens a `restoration` work task (once per restoration), so
@@ -161,9 +164,6 @@ export async function restoreService(state: EpisodeState): Promise<void> {
  * the task completed `restored` (the `recordRestoredByHand` signal; the attempt in flight is then
  * cancelled). Either way the restoration and its latency from payment are recorded (the 24 h rule).
  */
-/** The restoration promise (README "Benchmarks": p99 against 24 h): a restoration task is due by then unless the policy says otherwise. */
-const RESTORATION_DUE_HOURS = 24;
-
 async function restoreWithQueue(state: EpisodeState): Promise<void> {
   const pending = state.restoration!;
   const key = `${state.accountId}/${state.episodeId}/restore/${pending.seq}`;
