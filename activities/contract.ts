@@ -10,7 +10,7 @@ import type {
   WriteOffRecord,
 } from '../db/stores/collection-records';
 import type { EpisodeViewRecord } from '../db/stores/read-model';
-import type { ActionName, Customer, LineService, NoticePolicy } from '../domain/policy/types';
+import type { ActionName, ContactNumber, Customer, LineService, NoticePolicy } from '../domain/policy/types';
 
 /** What every ladder activity receives: enough to act and to write the attempt record. */
 export interface StepRequest {
@@ -35,6 +35,8 @@ export interface StepRequest {
   notices?: NoticePolicy;
   /** A restoration: the payment that cleared the balance (minor units), stated by the restoration notice. */
   paidAmount?: number;
+  /** Which of the customer's numbers a reminder goes to (the activity looks the second one up); absent: the billing number. */
+  contact?: ContactNumber;
 }
 
 export interface StepOutcome {
@@ -82,6 +84,8 @@ export interface CollectionActivities {
   /** Records a dispute or abnormal-bill review; a new one becomes a review task for staff. */
   recordDispute: (d: DisputeRecord) => Promise<void>;
   recordRestoration: (r: RestorationReport) => Promise<void>;
+  /** A `restoration` work task: operations restore the line by hand (idempotent by `taskId`). */
+  openRestorationTask: (t: RestorationTaskRequest) => Promise<void>;
   raiseAlert: (a: AlertRequest) => Promise<void>;
   /** The list read model (ADR 8): a write older than the row's (episode, version) changes nothing. */
   recordEpisodeView: (v: EpisodeViewRecord) => Promise<void>;
@@ -92,4 +96,18 @@ export interface StepRequest {
   /** Absent: the account's single line, `customer.phone` (episodes before lines). */
   lineId?: string;
   lineService?: LineService;
+}
+
+/** A restoration the network refused or did not confirm in time, for operations to do by hand. */
+export interface RestorationTaskRequest {
+  taskId: string;
+  accountId: string;
+  episodeId: string;
+  /** The payment (or `manual:<request>` for an emergency restore) the restoration follows. */
+  paymentId: string;
+  reason: 'network_refused' | 'not_confirmed';
+  /** Workflow time the customer paid (ISO, UTC): the 24-hour rule counts from it. */
+  paymentSeenAt: string;
+  /** Hours the task may take (policy `taskDueHours.restoration`); absent: none. */
+  dueInHours?: number;
 }

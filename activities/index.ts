@@ -15,7 +15,15 @@ import { accountLinesStore } from '../db/stores/account-lines';
 import { contactPreferencesStore } from '../db/stores/contact-preferences';
 import { recordEpisodeView, type EpisodeViewRecord } from '../db/stores/read-model';
 import { serviceAfter } from '../domain/policy/engine';
-import type { AlertRequest, CollectionActivities, PromiseReminderRequest, RestorationReport, StepOutcome, StepRequest } from './contract';
+import type {
+  AlertRequest,
+  CollectionActivities,
+  PromiseReminderRequest,
+  RestorationReport,
+  RestorationTaskRequest,
+  StepOutcome,
+  StepRequest,
+} from './contract';
 import { noticeFor, promiseReminderText, smsKindOf } from './notices';
 import { NoticeRenderError, type RenderedNotice } from '../domain/policy/notice-render';
 import type { NoticeKind } from '../domain/policy/types';
@@ -23,6 +31,8 @@ import { ProviderRejection, type Providers } from './providers/types';
 
 /** Why a reminder was not sent although the workflow had planned it. */
 export const OPTED_OUT_AT_SEND = 'customer opted out of reminders (found at send time)';
+/** Why a reminder planned for the second number was not sent: the preferences no longer hold one. */
+export const NO_SECOND_NUMBER_AT_SEND = 'no second number on file (found at send time)';
 
 /** A notice as stored with its attempt: the rendered text, its template and language; a restoration notice also its SMS reference or failure. */
 export type StoredNotice = (RenderedNotice & { reference?: string; failed?: string }) | { kind: NoticeKind; failed: string };
@@ -42,12 +52,14 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
    * A reminder (`consent`) first reads the account's stored opt-out again: one that landed after the
    * workflow planned the rung (its signal still on the way) is recorded `skipped`, and nothing is sent.
    * A step that sends a notice returns it from `act`: its text, template id and language are stored
-   * with the attempt (`detail.notice`).
+   * with the attempt (`detail.notice`). `act` gets the number to use: the billing number, or the
+   * stored second number when the request says `contact: 'secondary'` (the number itself never
+   * travels through the workflow).
    */
   async function attempt(
     req: StepRequest,
     actor: string,
-    act: () => Promise<{ reference: string; notice?: StoredNotice }>,
+    act: (to: string) => Promise<{ reference: string; notice?: StoredNotice }>,
     consent = false,
   ): Promise<StepOutcome> {
     const previous = await records.findAttempt(req.key);
@@ -64,13 +76,19 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       actor,
       scheduledFor: req.scheduledFor,
     };
-    if (consent && (await preferences.current(req.accountId))?.optOut) {
-      const reason = OPTED_OUT_AT_SEND;
-      await records.recordAttempt({ ...base, outcome: 'skipped', reason });
-      return { outcome: 'skipped', reason };
+    let to = req.customer.phone;
+    if (consent || req.contact === 'secondary') {
+      const stored = await preferences.current(req.accountId);
+      const reason =
+        consent && stored?.optOut ? OPTED_OUT_AT_SEND : req.contact === 'secondary' && !stored?.secondNumber ? NO_SECOND_NUMBER_AT_SEND : undefined;
+      if (reason) {
+        await records.recordAttempt({ ...base, outcome: 'skipped', reason });
+        return { outcome: 'skipped', reason };
+      }
+      if (req.contact === 'secondary') to = stored!.secondNumber!;
     }
     try {
-      const { reference, notice } = await act();
+      const { reference, notice } = await act(to);
       await records.recordAttempt({
         ...base,
         outcome: 'done',
@@ -118,7 +136,14 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       accountId: req.accountId,
       episodeId: req.episodeId,
       stepId: req.stepId,
-      detail: { balance: req.balance, currency: req.currency, overdueSince: req.anchorDueDate, action: req.action },
+      // `contact`: which number staff call (the task view looks the second one up); no number in the row.
+      detail: {
+        balance: req.balance,
+        currency: req.currency,
+        overdueSince: req.anchorDueDate,
+        action: req.action,
+        ...(req.contact ? { contact: req.contact } : {}),
+      },
       // from the rung's own time, so a retried activity writes the same limit
       ...(req.taskDueInHours !== undefined ? { dueAt: new Date(Date.parse(req.scheduledFor) + req.taskDueInHours * 3_600_000).toISOString() } : {}),
     });
@@ -139,10 +164,11 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:sms',
-        sending(
-          () => render(req, smsKindOf(req)),
-          (text) => providers.sms.send({ key: req.key, accountId: req.accountId, to: req.customer.phone, text }),
-        ),
+        (to) =>
+          sending(
+            () => render(req, smsKindOf(req)),
+            (text) => providers.sms.send({ key: req.key, accountId: req.accountId, to, text }),
+          )(),
         true,
       ),
 
@@ -150,10 +176,11 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:voice',
-        sending(
-          () => render(req, 'reminder_voice'),
-          (script) => providers.voice.call({ key: req.key, accountId: req.accountId, to: req.customer.phone, script }),
-        ),
+        (to) =>
+          sending(
+            () => render(req, 'reminder_voice'),
+            (script) => providers.voice.call({ key: req.key, accountId: req.accountId, to, script }),
+          )(),
         true,
       ),
 
@@ -214,11 +241,11 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:sms',
-        () =>
+        (to) =>
           providers.sms.send({
             key: req.key,
             accountId: req.accountId,
-            to: req.customer.phone,
+            to,
             text: promiseReminderText(req, req.promisedDate, req.promisedAmount),
           }),
         true,
@@ -249,6 +276,17 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     },
 
     recordRestoration: (r: RestorationReport) => records.recordRestoration(r),
+
+    openRestorationTask: (t: RestorationTaskRequest) =>
+      records.createTask({
+        taskId: t.taskId,
+        kind: 'restoration',
+        accountId: t.accountId,
+        episodeId: t.episodeId,
+        stepId: 'restore',
+        detail: { reason: t.reason, paymentId: t.paymentId, paymentSeenAt: t.paymentSeenAt },
+        ...(t.dueInHours !== undefined ? { dueAt: new Date(Date.parse(t.paymentSeenAt) + t.dueInHours * 3_600_000).toISOString() } : {}),
+      }),
 
     raiseAlert: (a: AlertRequest) => records.raiseAlert(a),
 

@@ -35,6 +35,8 @@ import {
   resolveDisputeUpdate,
   writeOffUpdate,
   wrongNumberSignal,
+  restoredByHandSignal,
+  type RestoredByHandSignal,
   type CallOutcomeSignal,
   type DisputeAnswer,
   type PromiseAnswer,
@@ -255,6 +257,11 @@ export class CollectionClient {
   /** The event history of one run (any workflow id: an episode's or a litigation case's). */
   runHistory(workflowId: string, runId: string): Promise<RunHistory> {
     return this.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  }
+
+  /** Operations restored the line by hand (a `restoration` task): false when the episode no longer runs. */
+  recordRestoredByHand(accountId: string, sig: RestoredByHandSignal): Promise<boolean> {
+    return this.signal(accountId, restoredByHandSignal, sig);
   }
 
   async reportWrongNumber(accountId: string, stepId: string): Promise<void> {

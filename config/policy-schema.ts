@@ -178,6 +178,8 @@ export const policySchema = z
       })
       .optional(),
     steering: z.object({ restoreHoldDays: z.number().int().min(0).max(90), defaultAgencyId: z.string().min(1).max(100) }).optional(),
+    // Reminders to the second number once this many calls to the billing number went unanswered (issue 11).
+    secondNumberAfterUnansweredCalls: z.number().int().min(1).max(20).optional(),
     legal: z.object({
       // Floors may be raised by contract, never lowered below the regulations.
       minDaysAfterDueBeforeSuspension: z.number().int().min(30),

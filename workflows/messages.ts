@@ -21,7 +21,7 @@ import type {
   ReviewDecisionRequest,
   WriteOffRequest,
 } from '../domain/episode/state';
-import type { Bill, Customer, EpisodeStatus, Payment, ServiceState } from '../domain/policy/types';
+import type { Bill, Customer, EpisodeStatus, Payment, ServiceState, TimeWindow } from '../domain/policy/types';
 
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
 export function collectionWorkflowId(accountId: string): string {
@@ -157,3 +157,19 @@ export const collectionStateQuery = defineQuery<CollectionSnapshot, [asOf?: numb
 
 /** The episode's litigation case tells it: opened, the court's case number, how it ended (idempotent by `signalId`). */
 export const litigationCaseSignal = defineSignal<[CaseSignal]>('litigationCase');
+
+/** Contact preferences' channels (issue 11): the preferred hours, and whether there is a second number (never the number itself). */
+export interface ContactPreference {
+  preferredHours?: TimeWindow;
+  secondNumber?: boolean;
+}
+
+export interface RestoredByHandSignal {
+  /** The `restoration` work task operations completed. */
+  taskId: string;
+  /** Who restored the line (the caller's key). */
+  by: string;
+}
+
+/** Operations restored the line by hand (a `restoration` task completed `restored`): the pending restoration is done. */
+export const restoredByHandSignal = defineSignal<[RestoredByHandSignal]>('recordRestoredByHand');

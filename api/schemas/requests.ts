@@ -290,6 +290,7 @@ export const taskCompletionBody = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('contact_not_found'), note: taskNote }),
   z.object({ outcome: z.literal('approve'), note: taskNote }),
   z.object({ outcome: z.literal('reject'), reason: text(500), note: taskNote }),
+  z.object({ outcome: z.literal('restored'), note: taskNote }),
 ]);
 export type TaskCompletion = z.infer<typeof taskCompletionBody>;
 

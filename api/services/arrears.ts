@@ -115,6 +115,9 @@ export function arrearsService(deps: {
         },
         {
           ...(preferences?.optOut ? { optedOut: true } : {}),
+          // Preferred hours and whether there is a second number (never the number itself).
+          ...(preferences?.preferredHours ? { preferredHours: preferences.preferredHours } : {}),
+          ...(preferences?.secondNumber ? { secondNumber: true } : {}),
           ...(openingPayments ? { openingPayments } : {}),
           ...(openingCredit ? { openingCredit } : {}),
           ...(deps.lines ? { lines: lines.map((l) => ({ lineId: l.lineId, service: l.service })) } : {}),

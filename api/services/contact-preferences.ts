@@ -27,7 +27,14 @@ export function contactPreferencesService(deps: { store: ContactPreferencesStore
       source: body.source,
       setBy: actor,
     });
-    const signalled = await deps.collection.setContactPreference(accountId, { optOut: body.optOut, source: body.source }).catch((err: Error) => {
+    // The episode gets the hours and whether there is a second number; the number stays in PostgreSQL.
+    const pref = {
+      optOut: body.optOut,
+      source: body.source,
+      ...(hours ? { preferredHours: hours } : {}),
+      ...(body.secondNumber ? { secondNumber: true } : {}),
+    };
+    const signalled = await deps.collection.setContactPreference(accountId, pref).catch((err: Error) => {
       throw unavailable(`preferences stored but not yet sent to the open episode (${err.message}); re-send them`);
     });
     return { ...stored, episode: signalled ? 'signalled' : 'none' };

@@ -36,7 +36,8 @@ export const OUTCOMES_BY_QUEUE: Record<TaskQueue, readonly Outcome[]> = {
   dispute_review: ['resolved'],
   bill_review: ['resolved'],
   manual_review: ['approve', 'reject'],
-  restoration: [],
+  // Made by a restoration the network refused or did not confirm in time (issue 11): done by hand.
+  restoration: ['restored'],
   // Made by a wrong number; the new number itself reaches the episode from billing (the customer's phone on a bill).
   find_contact: ['contact_found', 'contact_not_found'],
 };
@@ -56,6 +57,7 @@ const ANSWERED: Record<Outcome, boolean> = {
   contact_not_found: false,
   approve: true,
   reject: true,
+  restored: false,
 };
 
 /** An id the episode accepts (idSchema: 1–64 of [A-Za-z0-9._:-]) derived from the task, so a retry is the same promise or dispute. */
@@ -82,6 +84,12 @@ export function taskService({ pool, collection }: TaskServiceDeps) {
   /** Delivers the outcome to the task's episode, if that episode is still the account's open one. */
   async function deliver(t: StoredTask, c: TaskCompletion, actor: string): Promise<Omit<TaskCompletionAnswer, 'task'>> {
     if (t.queue === 'find_contact') return { delivered: false }; // kept on the task: the new number comes from billing
+    if (t.queue === 'restoration') {
+      // The episode is paid by now (or steered): only that it still runs and is the task's episode matters.
+      const running = await collection.state(t.accountId);
+      if (!running || running.episodeId !== t.episodeId) return { delivered: false };
+      return { delivered: await collection.recordRestoredByHand(t.accountId, { taskId: t.taskId, by: actor }) };
+    }
     const state = await collection.state(t.accountId);
     if (!state || state.episodeId !== t.episodeId || state.status !== 'open') return { delivered: false };
     const source = `${t.queue === 'field_visit' ? 'visit' : 'call'}:${t.taskId}`;

@@ -21,7 +21,7 @@ export interface AttemptRecord {
 
 export interface WorkTask {
   taskId: string;
-  kind: 'manual_call' | 'field_visit' | 'manual_review' | 'bill_review' | 'dispute_review';
+  kind: 'manual_call' | 'field_visit' | 'manual_review' | 'bill_review' | 'dispute_review' | 'restoration';
   accountId: string;
   episodeId: string;
   stepId: string;

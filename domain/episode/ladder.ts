@@ -5,7 +5,7 @@ import { isSuspended, serviceAfter, stricterPoint, type LadderView } from '../po
 import { steeringPolicy } from '../policy/steering-policy';
 import type { ActionName, StepRecord } from '../policy/types';
 import { balanceOf, disputedAmount, openDisputes } from './ledger';
-import type { AgencyReport, EpisodeState } from './state';
+import type { AgencyReport, ContactChannels, EpisodeState } from './state';
 
 /** Actions recorded in the episode's log that are not rungs of the ladder. */
 const OFF_LADDER: ActionName[] = ['restore', 'promise_reminder', 'write_off'];
@@ -75,6 +75,14 @@ export function hasWrongNumber(state: EpisodeState): boolean {
   return (state.wrongNumbers ?? []).includes(state.customer.phone);
 }
 
+/** Operations restored the line by hand; false when no restoration is pending (the network did it first) or it was already recorded. */
+export function recordRestoredByHand(state: EpisodeState, sig: { taskId: string; by: string }, now: number): boolean {
+  const r = state.restoration;
+  if (!r || r.byHand) return false;
+  r.byHand = { taskId: sig.taskId, by: sig.by, at: now };
+  return true;
+}
+
 /** The collection agency reported its result. */
 export function recordAgencyOutcome(state: EpisodeState, report: AgencyReport, now: number): void {
   state.agencyOutcome = { outcome: report.outcome, ...(report.note ? { note: report.note } : {}), at: now };
@@ -83,6 +91,16 @@ export function recordAgencyOutcome(state: EpisodeState, report: AgencyReport, n
 /** The customer's contact preference: an opt-out stops reminders (policy `contact.optOutStops`), never legally required notices. */
 export function setContactPreference(state: EpisodeState, optOut: boolean): void {
   state.optedOut = optOut;
+}
+
+/**
+ * The customer's preferred hours and whether there is a second number, as the latest contact
+ * preferences say (absent fields clear them): the engine plans contact rungs inside the hours and
+ * sends reminders to the second number when the billing number fails (see `numberFor`).
+ */
+export function setContactChannels(state: EpisodeState, channels: ContactChannels): void {
+  state.preferredHours = channels.preferredHours ? { start: channels.preferredHours.start, end: channels.preferredHours.end } : undefined;
+  state.secondNumber = channels.secondNumber ? true : undefined;
 }
 
 /** Contacts made in the episode (done steps that reached the customer), for the frequency caps. */
@@ -109,6 +127,8 @@ export function ladderView(state: EpisodeState): LadderView {
     ...(openDisputes(state).length > 0 ? { holdSanctions: true } : {}),
     ...(state.optedOut ? { optedOut: true } : {}),
     ...(hasWrongNumber(state) ? { wrongNumber: true } : {}),
+    ...(state.preferredHours ? { preferredHours: state.preferredHours } : {}),
+    ...(state.secondNumber ? { secondNumber: true } : {}),
     ...(state.deferSuspensionDays ? { deferSuspensionDays: state.deferSuspensionDays } : {}),
     contacts: contactsMade(state),
     balance: balanceOf(state) - disputedAmount(state),

@@ -15,6 +15,7 @@ import type {
   Payment,
   ServiceState,
   StepRecord,
+  TimeWindow,
 } from '../policy/types';
 
 export interface AppliedPayment extends Payment {
@@ -377,4 +378,33 @@ export interface EpisodeState {
 export interface EpisodeStart {
   /** The account's lines, the overdue (billed) line first; absent: the single line of `customer.phone`, as before lines. */
   lines?: AccountLine[];
+}
+
+/** The customer's contact channels (contact preferences, issue 11): no phone number, only whether there is a second one. */
+export interface ContactChannels {
+  /** Customer-local hours the customer prefers to be contacted in (inside the lawful window). */
+  preferredHours?: TimeWindow;
+  /** The customer gave a second number (the activities look it up at send time). */
+  secondNumber?: boolean;
+}
+
+export interface EpisodeState {
+  /** Customer-local hours the customer prefers to be contacted in (contact preferences, under `patched('preferred-contact')`). */
+  preferredHours?: TimeWindow;
+  /** The customer gave a second number (contact preferences, under `patched('preferred-contact')`). */
+  secondNumber?: boolean;
+}
+
+export interface EpisodeStart {
+  /** The account's stored preferred hours: a new episode plans its contact inside them. */
+  preferredHours?: TimeWindow;
+  /** The account has a stored second number (the number itself is not in the workflow). */
+  secondNumber?: boolean;
+}
+
+export interface PendingRestoration {
+  /** A `restoration` work task was opened for it (the network refused, or did not confirm in time). */
+  taskId?: string;
+  /** Operations restored the line by hand (the task completed `restored`). */
+  byHand?: { taskId: string; by: string; at: number };
 }

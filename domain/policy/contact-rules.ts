@@ -3,7 +3,7 @@
 // that stops reminders but never legally required notices. A rung that breaks a rule waits for
 // the next allowed moment.
 import { addDays, atLocalTime, localDateOf, nextAllowedMoment } from './calendar';
-import type { ActionName, CollectionPolicy, TimeWindow } from './types';
+import type { ActionName, CollectionPolicy, ContactNumber, TimeWindow } from './types';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -53,4 +53,46 @@ export function nextContactMoment(
     at = open(oldest + WEEK_MS + 1);
   }
   return at;
+}
+
+/** The actions that go to the customer's phone number (a field visit goes to the address). */
+export const TO_THE_NUMBER: ActionName[] = ['sms', 'voice', 'manual_call', 'promise_reminder'];
+
+function minutes(time: string): number {
+  const [h, m] = time.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+/** The hours two same-day windows (HH:mm, start before end) share, or undefined when they share none. */
+export function intersectWindows(a: TimeWindow, b: TimeWindow): TimeWindow | undefined {
+  const start = minutes(a.start) >= minutes(b.start) ? a.start : b.start;
+  const end = minutes(a.end) <= minutes(b.end) ? a.end : b.end;
+  return minutes(start) < minutes(end) ? { start, end } : undefined;
+}
+
+/**
+ * The window a rung is planned in: for an action to the customer's number, the lawful window
+ * narrowed to the customer's preferred hours; when the two do not meet (or there are no preferred
+ * hours, or the action is unwindowed), the lawful window as it is.
+ */
+export function plannedWindow(lawful: TimeWindow | undefined, action: ActionName, preferred: TimeWindow | undefined): TimeWindow | undefined {
+  if (!lawful || !preferred || !TO_THE_NUMBER.includes(action)) return lawful;
+  return intersectWindows(lawful, preferred) ?? lawful;
+}
+
+/**
+ * Which number an action to the customer's number goes to: the second number (when the customer
+ * gave one) once the billing number was reported wrong, or once the policy's count of unanswered
+ * calls to it is reached; otherwise the billing number. Undefined for actions that use no number.
+ */
+export function numberFor(
+  policy: CollectionPolicy,
+  action: ActionName,
+  view: { secondNumber?: boolean; wrongNumber?: boolean; unansweredCalls?: number },
+): ContactNumber | undefined {
+  if (!TO_THE_NUMBER.includes(action)) return undefined;
+  if (!view.secondNumber) return 'primary';
+  if (view.wrongNumber) return 'secondary';
+  const after = policy.secondNumberAfterUnansweredCalls;
+  return after !== undefined && (view.unansweredCalls ?? 0) >= after ? 'secondary' : 'primary';
 }

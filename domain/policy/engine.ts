@@ -1,9 +1,21 @@
 // The pure policy engine: (policy, episode view, now) → the next rung of the ladder and when.
 // No Temporal, no I/O, no clock: the workflow passes `now`, unit and property tests call it directly.
 import { addDays, atLocalTime, dayOfMonthOnOrAfter, localDateOf, nextAllowedMoment } from './calendar';
-import { nextContactMoment, stoppedByOptOut } from './contact-rules';
+import { nextContactMoment, numberFor, plannedWindow, stoppedByOptOut, TO_THE_NUMBER } from './contact-rules';
 import { promisePolicy } from './default-policy';
-import type { ActionName, CollectionPolicy, Customer, LadderAction, LadderStep, LocalTime, ServiceState, StepRecord, StepTiming, TimeWindow } from './types';
+import type {
+  ActionName,
+  CollectionPolicy,
+  ContactNumber,
+  Customer,
+  LadderAction,
+  LadderStep,
+  LocalTime,
+  ServiceState,
+  StepRecord,
+  StepTiming,
+  TimeWindow,
+} from './types';
 
 const HOUR_MS = 3_600_000;
 
@@ -24,6 +36,10 @@ export interface LadderView {
   optedOut?: boolean;
   /** Staff reported the customer's current number wrong: nothing is sent or placed to it. */
   wrongNumber?: boolean;
+  /** The customer's preferred hours (contact preferences): contact rungs are planned inside them where they meet the lawful window. */
+  preferredHours?: TimeWindow;
+  /** The customer gave a second number (contact preferences): reminders may go there instead (see `numberFor`). */
+  secondNumber?: boolean;
   /** A broken promise: the next rung's own timing is ignored (it is due now). */
   expedite?: boolean;
   /** A person escalated (steering): with `expedite`, the spacing between rungs is ignored too; windows and floors are not. */
@@ -58,6 +74,8 @@ export interface PlannedStep {
   at: number;
   /** Set when the rung should be passed over when it falls due, and why. */
   skipReason?: string;
+  /** Which number a rung to the customer's number goes to; set only when the customer gave a second number. */
+  contact?: ContactNumber;
 }
 
 export function ladderName(policy: CollectionPolicy, customer: Customer): string {
@@ -121,12 +139,9 @@ function timingDate(view: LadderView, timing: StepTiming): string | undefined {
   }
 }
 
-/** Why the customer's opt-out passes this action over, if it does (reminders only; legal notices always go). */
-/** The actions that go to the customer's phone number (a field visit goes to the address). */
-const TO_THE_NUMBER: ActionName[] = ['sms', 'voice', 'manual_call', 'promise_reminder'];
-
-function optOutReason(view: Pick<LadderView, 'policy' | 'optedOut' | 'wrongNumber'>, action: ActionName): string | undefined {
-  if (view.wrongNumber && TO_THE_NUMBER.includes(action)) return 'wrong number: nothing goes to it until billing gives another';
+/** Why the customer's opt-out (or a wrong number with no second one) passes this action over, if it does (reminders only; legal notices always go). */
+function optOutReason(view: Pick<LadderView, 'policy' | 'optedOut' | 'wrongNumber' | 'secondNumber'>, action: ActionName): string | undefined {
+  if (view.wrongNumber && !view.secondNumber && TO_THE_NUMBER.includes(action)) return 'wrong number: nothing goes to it until billing gives another';
   return view.optedOut && stoppedByOptOut(view.policy, action) ? 'customer opted out of reminders' : undefined;
 }
 
@@ -170,11 +185,20 @@ function preferredTime(policy: CollectionPolicy, action: ActionName): LocalTime 
 
 /**
  * The first moment at or after `at`, and not before `now`, when `action` may go: inside its
- * window and, for contact, on no holiday and under the rolling-week caps.
+ * window (narrowed to the customer's preferred hours where they meet it) and, for contact, on no
+ * holiday and under the rolling-week caps.
  */
-function allowedMoment(policy: CollectionPolicy, action: ActionName, at: number, now: number, zone: string, contacts: Contact[]): number {
+function allowedMoment(
+  policy: CollectionPolicy,
+  action: ActionName,
+  at: number,
+  now: number,
+  zone: string,
+  contacts: Contact[],
+  preferredHours?: TimeWindow,
+): number {
   at = Math.max(at, now);
-  const window = windowFor(policy, action);
+  const window = plannedWindow(windowFor(policy, action), action, preferredHours);
   if (window) at = nextAllowedMoment(at, window, zone);
   return nextContactMoment(policy, action, at, zone, window, contacts);
 }
@@ -207,10 +231,10 @@ export function planNextStep(view: LadderView, now: number): PlannedStep | null 
   // An escalation by a person is not held back by it (the windows and floors below still apply).
   if (view.lastStepAt !== undefined && !view.escalated) at = Math.max(at, view.lastStepAt + policy.minHoursBetweenSteps * HOUR_MS);
   at = Math.max(at, legalFloor(view, action, time), suspensionHold(view, action));
-  at = allowedMoment(policy, action, at, now, zone, view.contacts ?? []);
+  at = allowedMoment(policy, action, at, now, zone, view.contacts ?? [], view.preferredHours);
 
   const reason = skipReason(view, step, action);
-  return reason ? { step, action, at, skipReason: reason } : { step, action, at };
+  return withContact(view, reason ? { step, action, at, skipReason: reason } : { step, action, at });
 }
 
 /**
@@ -224,9 +248,15 @@ export function planApprovedAction(view: LadderView, step: LadderStep, now: numb
   if (view.holdSanctions && SANCTIONS.includes(step.action)) return null;
   const time = preferredTime(policy, step.action);
   const floor = Math.max(legalFloor(view, step.action, time), suspensionHold(view, step.action));
-  const at = allowedMoment(policy, step.action, Math.max(now, floor), now, customer.timezone, view.contacts ?? []);
+  const at = allowedMoment(policy, step.action, Math.max(now, floor), now, customer.timezone, view.contacts ?? [], view.preferredHours);
   const reason = skipReason(view, step, step.action);
-  return reason ? { step, action: step.action, at, skipReason: reason } : { step, action: step.action, at };
+  return withContact(view, reason ? { step, action: step.action, at, skipReason: reason } : { step, action: step.action, at });
+}
+
+/** The number a planned rung goes to, when the customer gave a second number (older episodes: the plan as before). */
+function withContact(view: LadderView, plan: PlannedStep): PlannedStep {
+  const contact = view.secondNumber ? numberFor(view.policy, plan.action, view) : undefined;
+  return contact ? { ...plan, contact } : plan;
 }
 
 export interface PlannedReminder {
@@ -234,6 +264,8 @@ export interface PlannedReminder {
   at: number;
   /** Set when the reminder is passed over when it falls due (the customer opted out), and why. */
   skipReason?: string;
+  /** Which number it goes to; set only when the customer gave a second number. */
+  contact?: ContactNumber;
 }
 
 /**
@@ -241,16 +273,17 @@ export interface PlannedReminder {
  * the next moment its window and the contact rules allow; passed over if the customer opted out.
  */
 export function planPromiseReminder(
-  view: Pick<LadderView, 'policy' | 'customer' | 'contacts' | 'optedOut' | 'wrongNumber'>,
+  view: Pick<LadderView, 'policy' | 'customer' | 'contacts' | 'optedOut' | 'wrongNumber' | 'preferredHours' | 'secondNumber'> & { unansweredCalls?: number },
   date: string,
   now: number,
 ): PlannedReminder {
   const { policy } = view;
   const zone = view.customer.timezone;
   const action = 'promise_reminder';
-  const at = allowedMoment(policy, action, atLocalTime(date, preferredTime(policy, action), zone), now, zone, view.contacts ?? []);
+  const at = allowedMoment(policy, action, atLocalTime(date, preferredTime(policy, action), zone), now, zone, view.contacts ?? [], view.preferredHours);
   const reason = optOutReason(view, action);
-  return reason ? { at, skipReason: reason } : { at };
+  const contact = view.secondNumber ? numberFor(policy, action, view) : undefined;
+  return { at, ...(reason ? { skipReason: reason } : {}), ...(contact ? { contact } : {}) };
 }
 
 /**

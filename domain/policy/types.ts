@@ -66,7 +66,7 @@ export interface LadderStep {
 }
 
 /** The work queues a policy can give a time limit to. */
-export const TASK_QUEUE_NAMES = ['manual_call', 'field_visit', 'manual_review', 'dispute_review', 'bill_review'] as const;
+export const TASK_QUEUE_NAMES = ['manual_call', 'field_visit', 'manual_review', 'dispute_review', 'bill_review', 'restoration'] as const;
 export type TaskQueueName = (typeof TASK_QUEUE_NAMES)[number];
 
 export interface CollectionPolicy {
@@ -287,4 +287,16 @@ export interface NoticePolicy {
   templates: Record<NoticeKind, Record<NoticeLanguage, NoticeTemplate>>;
   /** Ids of `sms` rungs whose text is the pre-suspension warning instead of the reminder. */
   warningSteps: string[];
+}
+
+/** Which of the customer's numbers a reminder goes to: the billing number, or the second number of the contact preferences. */
+export type ContactNumber = 'primary' | 'secondary';
+
+export interface CollectionPolicy {
+  /**
+   * Reminders go to the customer's second number (contact preferences) once this many manual calls
+   * of the cycle to the billing number went unanswered. Absent: only a wrong billing number sends
+   * them there.
+   */
+  secondNumberAfterUnansweredCalls?: number;
 }

@@ -249,3 +249,28 @@ test("a litigation case's hearing task shares the table but is no operations tas
   expect((await post(task(taskId, 'claim'), {}, 'ann')).status).toBe(404);
   expect((await post(task(taskId, 'complete'), { outcome: 'reached' }, 'ann')).status).toBe(404);
 });
+
+test('the restoration queue: listed by GET /v1/tasks?queue=restoration, completed only `restored`', async () => {
+  const accountId = 'TQ-R';
+  const episodeId = await enrol(accountId);
+  // As the workflow's openRestorationTask writes it when the network refuses a restoration.
+  const taskId = `${accountId}/${episodeId}/restore/1/task`;
+  await collectionRecords(db.pool).createTask({
+    taskId,
+    kind: 'restoration',
+    accountId,
+    episodeId,
+    stepId: 'restore',
+    detail: { reason: 'network_refused', paymentId: `${accountId}-P1` },
+  });
+  const listed = await get('/v1/tasks?queue=restoration&status=open');
+  expect(listed.status).toBe(200);
+  expect(listed.body['tasks']).toEqual([
+    expect.objectContaining({ taskId, queue: 'restoration', detail: expect.objectContaining({ reason: 'network_refused' }) }),
+  ]);
+  expect((await post(task(taskId, 'complete'), { outcome: 'reached' }, 'ann')).status).toBe(422);
+  const done = await post(task(taskId, 'complete'), { outcome: 'restored', note: 'restored at the switch' }, 'ann');
+  expect(done.status).toBe(201);
+  expect(done.body).toMatchObject({ task: { status: 'done', outcome: { outcome: 'restored' } } });
+  expect((await post(task(taskId, 'complete'), { outcome: 'restored', note: 'restored at the switch' }, 'ann')).status).toBe(200);
+});

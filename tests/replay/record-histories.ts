@@ -14,6 +14,7 @@ import type { CaseStep } from '../../domain/litigation';
 import { quietTemporalRuntime } from '../../config/logger';
 import { withThrowawayDatabase } from '../../db/throwaway';
 import { accountLinesStore } from '../../db/stores/account-lines';
+import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { testServerPath } from '../../scripts/temporal-bins';
 import { createCollectionWorker } from '../../worker/create-worker';
 import { testReplayDataConverter } from './test-payload-key';
@@ -318,6 +319,37 @@ async function main(): Promise<void> {
         for (let day = 0; day < 120 && (await collection.state('R10'))!.service !== 'outgoing_barred'; day++) await env.sleep('1 day');
         await collection.postPayment('R10', { paymentId: 'R10-P1', amount: 15_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'bank' });
         await env.client.workflow.getHandle(collectionWorkflowId('R10')).result();
+
+        // C. contact preferences and the restoration queue (v7-contact): preferred evening hours and a
+        // second number from the start, new hours by signal, a wrong number (the voice reminder to the
+        // second number), then suspended, paid, the network refusing the restoration: a restoration
+        // task, restored by hand
+        const dueC = addDays(localDateOf(await env.currentTimeMs(), ZONE), -1);
+        await pool.query("INSERT INTO accounts (account_id, customer_name, phone, segment, timezone) VALUES ('RC', '回放', '13600000000', 'consumer', $1)", [
+          ZONE,
+        ]);
+        await contactPreferencesStore(pool).record({ accountId: 'RC', optOut: false, secondNumber: '13600000001', source: 'record', setBy: 'key:record' });
+        await collection.enrol(
+          { accountId: 'RC', customer: customer([]), bill: { billId: 'RC-B1', amount: 20_000, currency: 'CNY', dueDate: dueC }, policy: DEFAULT_POLICY },
+          { preferredHours: { start: '18:00', end: '20:00' }, secondNumber: true },
+        );
+        const untilC = async (ok: (s: CollectionSnapshot) => boolean) => {
+          for (let day = 0; day < 90 && !ok((await collection.state('RC'))!); day++) await env.sleep('1 day');
+        };
+        await untilC((s) => s.steps.some((x) => x.stepId === 'sms'));
+        await collection.setContactPreference('RC', { optOut: false, source: 'record', preferredHours: { start: '12:00', end: '14:00' }, secondNumber: true });
+        await collection.reportWrongNumber('RC', 'sms');
+        await untilC((s) => s.service === 'outgoing_barred');
+        simulator.refuseNext('setServiceState:active', 1_000);
+        await collection.postPayment('RC', { paymentId: 'RC-P1', amount: 20_000, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' });
+        let taskC: string | undefined;
+        for (let i = 0; i < 100 && !taskC; i++) {
+          taskC = (await pool.query<{ task_id: string }>("SELECT task_id FROM work_tasks WHERE account_id = 'RC' AND kind = 'restoration'")).rows[0]?.task_id;
+          if (!taskC) await env.sleep('10 minutes');
+        }
+        await collection.recordRestoredByHand('RC', { taskId: taskC!, by: 'key:record' });
+        await env.client.workflow.getHandle(collectionWorkflowId('RC')).result();
+        simulator.refuseNext('setServiceState:active', 0);
       });
 
       fs.mkdirSync(OUT, { recursive: true });
@@ -334,6 +366,7 @@ async function main(): Promise<void> {
         ['R8', undefined],
         ['R9', undefined],
         ['R10', undefined],
+        ['RC', undefined],
       ];
       for (const [name, runId] of runs) {
         const history = await env.client.workflow.getHandle(collectionWorkflowId(name.split('-')[0]!), runId).fetchHistory();

@@ -3,8 +3,15 @@
 // episode wakes the loop (`wake`), here and nowhere else, so the loop can re-plan; a repeat of a
 // known id changes nothing and does not wake it, which keeps the loop's commands as they were.
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { setHandler } from '@temporalio/workflow';
-import { recordAgencyOutcome, recordCallOutcome, recordWrongNumber, setContactPreference } from '../../domain/episode/ladder';
+import { patched, setHandler } from '@temporalio/workflow';
+import {
+  recordAgencyOutcome,
+  recordCallOutcome,
+  recordRestoredByHand,
+  recordWrongNumber,
+  setContactChannels,
+  setContactPreference,
+} from '../../domain/episode/ladder';
 import { addCharge, applyPayment, balanceOf, paymentProblem } from '../../domain/episode/ledger';
 import { disputeById, disputeProblem, flagIfAbnormal, openDispute, resolutionProblem, resolveDispute } from '../../domain/episode/practice/dispute';
 import { agreePlan, planProblem, settlePlanOnPayment } from '../../domain/episode/practice/installments';
@@ -50,6 +57,7 @@ import {
   waiveLateFeeUpdate,
   writeOffUpdate,
   wrongNumberSignal,
+  restoredByHandSignal,
   litigationCaseSignal,
   type DisputeAnswer,
 } from '../messages';
@@ -204,10 +212,16 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
     (req) => emergencyRestore(state, req, Date.now()),
   );
   signal(agencyOutcomeSignal, (report) => recordAgencyOutcome(state, report, Date.now()));
-  signal(contactPreferenceSignal, ({ optOut }) => setContactPreference(state, optOut));
+  signal(contactPreferenceSignal, (pref) => {
+    setContactPreference(state, pref.optOut);
+    // The preferred hours and second number change the planned rungs: only under the patch (older histories ignore them).
+    if (patched('preferred-contact')) setContactChannels(state, pref);
+  });
   signal(callOutcomeSignal, ({ stepId, answered }) => recordCallOutcome(state, stepId, answered));
   signal(closeEpisodeSignal, () => closeEpisode(state));
   signal(wrongNumberSignal, () => recordWrongNumber(state));
+  // A signal no older history holds (only restoration tasks, under the patch, lead to it): no guard needed.
+  signal(restoredByHandSignal, (sig) => recordRestoredByHand(state, sig, Date.now()));
   signal(litigationCaseSignal, (sig) => applyCaseSignal(state, sig, Date.now()));
   setHandler(collectionStateQuery, (asOf) => snapshotOf(state, Date.now(), asOf));
 }

@@ -3,6 +3,7 @@
 // record. Decisions live in domain/ (policy engine, ledger, field practice), I/O in the activities;
 // the handlers are in ./handlers, the rungs' activities in ./rungs, the register writes in ./registers.
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import { setContactChannels } from '../../domain/episode/ladder';
 import { balanceOf } from '../../domain/episode/ledger';
 import { applyOpening } from '../../domain/episode/opening';
 import { flagIfAbnormal } from '../../domain/episode/practice/dispute';
@@ -32,6 +33,8 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     // Early payments and carried credit first: no rung is planned before they are applied.
     applyOpening(state, input, Date.now());
     flagIfAbnormal(state, input.firstBill, Date.now());
+    // The account's preferred hours and second number (contact preferences) from the start.
+    if ((input.preferredHours || input.secondNumber) && patched('preferred-contact')) setContactChannels(state, input);
   }
   installHandlers(state, () => revision++);
 
@@ -79,7 +82,7 @@ export async function collectionWorkflow(input: CollectionInput): Promise<Episod
     } else if (move.kind === 'installment_check') {
       checkPlan(state, Date.now());
     } else if (move.kind === 'promise_reminder') {
-      await remindOfPromise(state, move.skipReason);
+      await remindOfPromise(state, move.skipReason, move.contact);
     } else if (move.kind === 'promise_expiry') {
       breakPromise(state);
     } else if (move.kind === 'approved_action') {

@@ -8,10 +8,11 @@ import { promiseMove } from './promise';
 import { pendingApproval } from './review';
 import { pausedNow } from './steering';
 import { planApprovedAction, planNextStep, type PlannedStep } from '../../policy/engine';
+import type { ContactNumber } from '../../policy/types';
 
 export type NextMove =
   | { kind: 'installment_check'; stepId: string; at: number }
-  | { kind: 'promise_reminder'; stepId: string; at: number; skipReason?: string }
+  | { kind: 'promise_reminder'; stepId: string; at: number; skipReason?: string; contact?: ContactNumber }
   | { kind: 'promise_expiry'; stepId: string; at: number }
   | { kind: 'rung'; stepId: string; at: number; plan: PlannedStep }
   /** The action of a red-list rung a person approved (./review): taken without moving the ladder on. */
@@ -31,7 +32,13 @@ export function nextMove(state: EpisodeState, now: number): NextMove | undefined
   const hold = promiseMove(state, now);
   if (hold) {
     return hold.kind === 'reminder'
-      ? { kind: 'promise_reminder', stepId: 'promise-reminder', at: hold.at, ...(hold.skipReason ? { skipReason: hold.skipReason } : {}) }
+      ? {
+          kind: 'promise_reminder',
+          stepId: 'promise-reminder',
+          at: hold.at,
+          ...(hold.skipReason ? { skipReason: hold.skipReason } : {}),
+          ...(hold.contact ? { contact: hold.contact } : {}),
+        }
       : { kind: 'promise_expiry', stepId: 'promise-expiry', at: hold.at };
   }
   const approved = pendingApproval(state);

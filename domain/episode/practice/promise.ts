@@ -3,11 +3,12 @@
 // promise that runs out unpaid is broken: it is counted, and the ladder resumes at a stricter point
 // (reminder rungs passed over, the next rung due at once).
 import { balanceOf, paid } from '../ledger';
-import { contactsMade, hasWrongNumber, resumeStricter } from '../ladder';
+import { ladderView, resumeStricter } from '../ladder';
 import type { EpisodeState, PromiseRequest, PaymentPromise } from '../state';
 import { addDays, atLocalTime, localDateOf } from '../../policy/calendar';
 import { promisePolicy } from '../../policy/default-policy';
 import { planPromiseReminder } from '../../policy/engine';
+import type { ContactNumber } from '../../policy/types';
 
 export function promiseProblem(state: EpisodeState, req: PromiseRequest, now: number): string | undefined {
   if (state.status !== 'open') return `episode is ${state.status}`;
@@ -49,21 +50,15 @@ export function settlePromiseOnPayment(state: EpisodeState): void {
   if (p && paid(state) - p.paidBefore >= p.due) p.status = 'kept';
 }
 
-export type PromiseMove = { kind: 'reminder'; at: number; skipReason?: string } | { kind: 'expiry'; at: number };
+export type PromiseMove = { kind: 'reminder'; at: number; skipReason?: string; contact?: ContactNumber } | { kind: 'expiry'; at: number };
 
 /** While a promise is open the ladder waits: the reminder on the day, then the expiry. */
 export function promiseMove(state: EpisodeState, now: number): PromiseMove | undefined {
   const p = activePromise(state);
   if (!p) return undefined;
   if (!p.reminded) {
-    const view = {
-      policy: state.policy,
-      customer: state.customer,
-      contacts: contactsMade(state),
-      ...(state.optedOut ? { optedOut: true } : {}),
-      ...(hasWrongNumber(state) ? { wrongNumber: true } : {}),
-    };
-    return { kind: 'reminder', ...planPromiseReminder(view, p.date, now) };
+    // The ladder's view: opt-out, wrong number, preferred hours and second number alike.
+    return { kind: 'reminder', ...planPromiseReminder(ladderView(state), p.date, now) };
   }
   const expiry = atLocalTime(addDays(p.date, promisePolicy(state.policy).graceDays + 1), '00:00', state.customer.timezone);
   return { kind: 'expiry', at: Math.max(expiry, now) };
