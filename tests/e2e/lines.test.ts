@@ -9,6 +9,7 @@ import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
 import { waitFor } from '../support/wait';
+import { testDataConverter } from '../support/temporal';
 
 const cfetch = contractFetch(ROUTES);
 const stack = useE2eStack({ name: 'lines' });
@@ -70,8 +71,9 @@ test('arrears with lines: GET collection shows every line with its service, stat
   expect(listed['service']).toBe('active');
   // the workflow holds ids and services only: no number in its start input
   const history = await stack.client.workflow.getHandle('collection-LINES-1').fetchHistory();
-  const started = JSON.stringify(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input ?? {});
-  const input = JSON.parse(Buffer.from(JSON.parse(started).payloads[0].data, 'base64').toString()) as { lines: unknown[] };
+  // the history's payloads are encrypted (ADR 20): decrypt with the stack's codec first
+  const [payload] = await testDataConverter().payloadCodecs![0]!.decode([history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!]);
+  const input = JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as { lines: unknown[] };
   expect(input.lines).toEqual([
     { lineId: 'M1', service: 'mobile' },
     { lineId: 'BB', service: 'broadband' },

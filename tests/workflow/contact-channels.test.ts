@@ -9,7 +9,8 @@ import { ledger } from '../../db/stores/ledger';
 import { addDays, isWithinWindow, toLocalIso } from '../../domain/policy/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import { simulatedToday, untilState, ZONE } from '../support/episodes';
-import { useWorkflowHarness } from '../support/temporal';
+import type { Payload } from '@temporalio/common';
+import { testDataConverter, useWorkflowHarness } from '../support/temporal';
 
 const ctx = useWorkflowHarness();
 
@@ -82,15 +83,24 @@ test('after a wrong number the next reminder goes to the second number', async (
   ]);
   // The number itself never entered the workflow history.
   const history = await ctx.h.client.workflow.getHandle(`collection-${accountId}`).fetchHistory();
-  const text = payloadText(history);
+  const text = await payloadText(history);
   expect(text).toContain('13500000092'); // the billing number is there, as before
   expect(text).not.toContain('13900000093');
 });
 
-/** Every payload of a history, decoded as text. */
-function payloadText(node: unknown): string {
-  if (node instanceof Uint8Array) return Buffer.from(node).toString('utf8');
-  if (Array.isArray(node)) return node.map(payloadText).join('\n');
-  if (node && typeof node === 'object') return Object.values(node).map(payloadText).join('\n');
-  return '';
+/** Every payload of a history, decrypted (the payload codec, ADR 20) and decoded as text. */
+async function payloadText(history: unknown): Promise<string> {
+  const found: Payload[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'payloads' && Array.isArray(v)) found.push(...(v as Payload[]));
+        else walk(v);
+      }
+    }
+  };
+  walk(history);
+  const decoded = await testDataConverter().payloadCodecs![0]!.decode(found);
+  return decoded.map((p) => (p.data ? Buffer.from(p.data).toString('utf8') : '')).join('\n');
 }
