@@ -5,7 +5,8 @@
 //     (one per transaction, `--concurrency` at a time). Goal ≥ 2×.
 //  2. application: the same batch's payments applied to their episodes by the outbox deliverer
 //     (from the 202 until every row is answered), vs the same number of `postPayment` workflow
-//     updates sent straight from the client, as many at a time as the deliverer runs (8). Goal ≥ 0.8×.
+//     updates sent straight from the client, as many at a time as the deliverer runs (8), to a
+//     second set of as many open episodes (the same history lengths). Goal ≥ 0.8×.
 //  3. burst: B accounts suspended at once (a ladder whose only rung is the suspension, due dates
 //     40 days back) are paid in full by one batch: per account, the time from the deliverer sending
 //     the payment to its episode until the network adapter (the simulator) receives `restore`
@@ -13,9 +14,13 @@
 //     second set of B suspended accounts paid by direct updates (first update sent until the last
 //     restore). Goal ≤ 1.25×.
 //   npm run bench:batches -- [--payments 200] [--accounts 20] [--burst 200] [--concurrency 8] [--timeout 900]
+//   npm run bench:batches -- --profile    (CPU profiles of the main thread per phase, bench/results/tmp/)
 //   npm run bench:batches -- --full        (the issue's sizes: 1,000 payments, 1,000 + 1,000 burst accounts)
 // Sizes also from BENCH_BATCH_PAYMENTS, BENCH_BATCH_ACCOUNTS, BENCH_BATCH_BURST.
 import type { Client } from '@temporalio/client';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CollectionClient } from '../api/collection-client';
 import type { SimulatedRequest } from '../activities/providers/simulator';
@@ -53,6 +58,39 @@ class TimedCollectionClient extends CollectionClient {
   }
 }
 
+/**
+ * `--profile`: a CPU profile of this process's main thread (the API, the deliverer, the client and
+ * the worker's activities; not the workflow thread) over a phase, written to
+ * bench/results/tmp/batch-<phase>.cpuprofile (open in Chrome DevTools), and its top self times.
+ */
+async function profiled<T>(on: boolean, phase: string, fn: () => Promise<T>): Promise<T> {
+  if (!on) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    const dir = path.join(__dirname, 'results', 'tmp');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `batch-${phase}.cpuprofile`), JSON.stringify(profile));
+    const interval = (profile.endTime - profile.startTime) / 1000 / (profile.samples?.length ?? 1);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    for (const id of profile.samples ?? []) {
+      const f = byId.get(id)!.callFrame;
+      const where = f.url ? f.url.replace(/^.*node_modules\//, '').replace(/^.*?\/(api|db|activities|worker|bench)\//, '$1/') : '';
+      const key = `${f.functionName || '(anonymous)'} ${where.split('/').slice(0, 3).join('/')}`.trim();
+      self.set(key, (self.get(key) ?? 0) + interval);
+    }
+    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.error(`profile ${phase} (ms of main-thread self time):\n` + top.map(([k, v]) => `  ${Math.round(v)}  ${k}`).join('\n'));
+  }
+}
+
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,6 +104,7 @@ async function main(): Promise<void> {
       burst: { type: 'string' },
       concurrency: { type: 'string', default: '8' },
       timeout: { type: 'string', default: '900' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const size = (flag: string | undefined, envValue: string | undefined, quick: number, full: number) => {
@@ -120,10 +159,12 @@ async function main(): Promise<void> {
       // Set-up: open episodes for phases 1-2 (due 3 days back: asleep until day 31), and two sets
       // of burst accounts (due 40 days back: suspended at once).
       let t0 = performance.now();
+      // two disjoint sets of open episodes, so the batch and the direct updates meet the same history lengths
       const openIds = Array.from({ length: accounts }, (_, i) => `BB-${tag}-O${i}`);
+      const directIds = Array.from({ length: accounts }, (_, i) => `BB-${tag}-Q${i}`);
       const batchBurst = Array.from({ length: burst }, (_, i) => `BB-${tag}-A${i}`);
       const directBurst = Array.from({ length: burst }, (_, i) => `BB-${tag}-D${i}`);
-      await pooled(openIds, 16, (id) => enrol(id, 100_000_000, addDays(today, -3)));
+      await pooled([...openIds, ...directIds], 16, (id) => enrol(id, 100_000_000, addDays(today, -3)));
       await pooled([...batchBurst, ...directBurst], 16, (id) => enrol(id, 10_000, addDays(today, -40)));
       await until(`${2 * burst} suspensions`, () => [...batchBurst, ...directBurst].every((id) => suspended.has(id)), 50);
       const setupSeconds = (performance.now() - t0) / 1000;
@@ -138,7 +179,7 @@ async function main(): Promise<void> {
           last = now;
         }
       };
-      console.error(`set-up: ${accounts + 2 * burst} accounts enrolled, ${2 * burst} suspended in ${round(setupSeconds, 1)} s`);
+      console.error(`set-up: ${2 * accounts + 2 * burst} accounts enrolled, ${2 * burst} suspended in ${round(setupSeconds, 1)} s`);
 
       // 1a. Baseline: raw single-row inserts, one per transaction.
       await quiet();
@@ -165,11 +206,11 @@ async function main(): Promise<void> {
       }));
       let m0 = await workerMetrics();
       t0 = performance.now();
-      await postBatch(rows);
+      await profiled(values.profile, 'accept', () => postBatch(rows));
       const acceptSeconds = (performance.now() - t0) / 1000;
       t0 = performance.now();
       // applied: every payment answered by its episode (noted in memory, not by polling the database)
-      await until(`${payments} batch payments applied`, () => rows.every((r) => timed!.answeredAt.has(r.paymentId)));
+      await profiled(values.profile, 'apply', () => until(`${payments} batch payments applied`, () => rows.every((r) => timed!.answeredAt.has(r.paymentId))));
       const applySeconds = (Math.max(...rows.map((r) => timed!.answeredAt.get(r.paymentId)!)) - t0) / 1000;
       await until('the batch answers stored', async () => (await unanswered(`BB-${tag}-P`)) === 0, 100);
       const batchMetrics = metricsBetween(m0, await workerMetrics());
@@ -178,12 +219,14 @@ async function main(): Promise<void> {
       await quiet();
       m0 = await workerMetrics();
       t0 = performance.now();
-      await pooled(
-        Array.from({ length: payments }, (_, i) => i),
-        DELIVERER_CONCURRENCY,
-        async (i) => {
-          await direct(openIds[i % accounts]!, `BB-${tag}-U${i}`, 100);
-        },
+      await profiled(values.profile, 'direct', () =>
+        pooled(
+          Array.from({ length: payments }, (_, i) => i),
+          DELIVERER_CONCURRENCY,
+          async (i) => {
+            await direct(directIds[i % accounts]!, `BB-${tag}-U${i}`, 100);
+          },
+        ),
       );
       const directSeconds = (performance.now() - t0) / 1000;
       const directMetrics = metricsBetween(m0, await workerMetrics());
