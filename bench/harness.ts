@@ -29,6 +29,13 @@ export interface Bench {
   post: (url: string, body: unknown, headers?: Record<string, string>) => Promise<Response>;
   /** Posts an overdue bill (`<accountId>-B1`) through the API; throws unless it was accepted. */
   enrol: (accountId: string, amount: number, dueDate: string) => Promise<void>;
+  /** The API's base address and the billing key, for requests `post` does not make (CSV, NDJSON bodies). */
+  api: { url: string; key: string };
+}
+
+export interface BenchOptions {
+  /** Makes the API's and the payment deliverer's collection client (to time what they send). */
+  collectionClient?: (client: Client, taskQueue: string) => CollectionClient;
 }
 
 export interface Servers {
@@ -54,7 +61,7 @@ export async function withServers<T>(fn: (s: Servers) => Promise<T>): Promise<T>
 }
 
 /** The servers plus the real worker (provider simulator) and the HTTP API, all in this process. */
-export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => Promise<T>): Promise<T> {
+export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => Promise<T>, opts: BenchOptions = {}): Promise<T> {
   return withServers(async ({ pool, address }) => {
     const native = await NativeConnection.connect({ address });
     const connection = await Connection.connect({ address });
@@ -63,7 +70,7 @@ export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => P
       const worker = await createCollectionWorker({ connection: native, taskQueue: 'bench', pool, providers: simulator.providers() });
       return await worker.runUntil(async () => {
         const client = new Client({ connection });
-        const collection = new CollectionClient(client, 'bench');
+        const collection = opts.collectionClient?.(client, 'bench') ?? new CollectionClient(client, 'bench');
         const log = pino({ level: 'silent' });
         const delivery = startPaymentDelivery({ ledger: ledger(pool), collection, log });
         const app = createApp({ pool, collection, policy: () => policy, log, onPaymentPending: delivery.nudge });
@@ -90,7 +97,7 @@ export async function withBench<T>(policy: CollectionPolicy, fn: (b: Bench) => P
             });
             if (res.status !== 201) throw new Error(`enrol ${accountId}: ${res.status} ${await res.text()}`);
           };
-          return await fn({ pool, simulator, temporal: { address, client }, post, enrol });
+          return await fn({ pool, simulator, temporal: { address, client }, post, enrol, api: { url: `http://127.0.0.1:${port}`, key } });
         } finally {
           server.close();
           await delivery.stop();
