@@ -2,15 +2,10 @@
 // notice, demand letter) are the policy's templates (domain/policy/notice-templates, seeds 000)
 // rendered here from the step request; the promise reminder keeps its fixed text.
 import { localDateOf } from '../domain/policy/calendar';
-import { renderNotice, type RenderedNotice } from '../domain/policy/notice-render';
+import { formatAmount, renderNotice, type RenderedNotice } from '../domain/policy/notice-render';
 import { DEFAULT_NOTICES } from '../domain/policy/notice-templates';
 import type { NoticeKind } from '../domain/policy/types';
 import type { StepRequest } from './contract';
-
-export function formatAmount(minor: number, currency: string): string {
-  const major = (minor / 100).toFixed(2);
-  return currency === 'CNY' ? `${major}元` : `${major} ${currency}`;
-}
 
 /** The notice a step sends, in the customer's language (else the policy's), dated in the customer's zone. */
 export function noticeFor(req: StepRequest, kind: NoticeKind, amount = req.balance): RenderedNotice {
@@ -37,5 +32,5 @@ export function smsKindOf(req: StepRequest): NoticeKind {
 }
 
 export function promiseReminderText(req: StepRequest, promisedDate: string, amount: number): string {
-  return `尊敬的${req.customer.name}客户您好。您预约于${promisedDate}缴纳欠费${formatAmount(amount, req.currency)}，请按时缴费，谢谢您的合作！`;
+  return `尊敬的${req.customer.name}客户您好。您预约于${promisedDate}缴纳欠费${formatAmount(amount, req.currency, 'zh-CN')}，请按时缴费，谢谢您的合作！`;
 }

@@ -5,9 +5,9 @@
 // episode applied, and the demand letter when the case recorded a `demand_letter_sent` step.
 // What only the workflows hold (the policy version, the case's steps) is read from Temporal; when
 // it cannot be read the pack says so (`temporal.complete: false`) instead of failing.
-import type { AccountStoryStore, StoryCase } from '../../db/stores/account-story';
+import type { AccountStoryStore, StoryAttempt, StoryBill, StoryCase, StoryDispute, StoryPayment, StoryPromise } from '../../db/stores/account-story';
 import { courtDeadline } from '../../domain/litigation';
-import { formatAmount } from '../../activities/notices';
+import { formatAmount } from '../../domain/policy/notice-render';
 import type { CollectionClient } from '../collection-client';
 import type { LitigationClient } from '../litigation-client';
 
@@ -45,45 +45,13 @@ export interface EvidencePack {
   generatedAt: string;
   case: Omit<StoryCase, 'updatedAt'> & { accountId: string };
   party: { accountId: string; customerName: string | null; phone: string | null; lines: string[]; segment: string | null; timezone: string | null };
-  bills: { billId: string; amount: number; currency: string; dueDate: string; receivedAt: string }[];
+  bills: Omit<StoryBill, 'deliveredAt'>[];
   notices: EvidenceNotice[];
-  attempts: {
-    key: string;
-    episodeId: string;
-    stepId: string;
-    action: string;
-    actor: string;
-    scheduledFor: string;
-    performedAt: string;
-    outcome: string;
-    reason: string | null;
-  }[];
-  payments: { paymentId: string; amount: number; currency: string; paidAt: string; channel: string; appliedAt: string | null }[];
-  promises: {
-    promiseId: string;
-    episodeId: string;
-    promisedDate: string;
-    amount: number;
-    currency: string;
-    source: string;
-    status: string;
-    kept: boolean | null;
-    madeAt: string;
-    resolvedAt: string | null;
-  }[];
-  disputes: {
-    disputeId: string;
-    episodeId: string;
-    kind: string;
-    billId: string | null;
-    amount: number;
-    currency: string;
-    reason: string;
-    status: string;
-    resolution: string | null;
-    openedAt: string;
-    resolvedAt: string | null;
-  }[];
+  attempts: StoryAttempt[];
+  payments: Omit<StoryPayment, 'receivedAt' | 'result'>[];
+  /** `kept`: null while the promise is open. */
+  promises: (StoryPromise & { kept: boolean | null })[];
+  disputes: (StoryDispute & { resolution: string | null })[];
   policy: { id: string; version: number } | null;
   demandLetter: DemandLetter | null;
   temporal: { complete: boolean; missing?: string };
@@ -192,9 +160,9 @@ export function demandLetter(
   const daysOverdue = overdueSince ? Math.max(0, Math.floor((sent - Date.parse(`${overdueSince}T00:00:00Z`)) / DAY)) : null;
   const deadlineLocal = new Date(Date.parse(deadline) + 8 * 3_600_000 - 1).toISOString().slice(0, 10);
   const text =
-    `${name ?? '客户'}：截至${step.sentAt.slice(0, 10)}，您尚欠通信费${formatAmount(c.principal, c.currency)}` +
+    `${name ?? '客户'}：截至${step.sentAt.slice(0, 10)}，您尚欠通信费${formatAmount(c.principal, c.currency, 'zh-CN')}` +
     (daysOverdue !== null ? `，已逾期${daysOverdue}天` : '') +
-    (lateFee ? `，另欠违约金${formatAmount(lateFee, c.currency)}` : '') +
+    (lateFee ? `，另欠违约金${formatAmount(lateFee, c.currency, 'zh-CN')}` : '') +
     `。请于${deadlineLocal}前（${step.deadlineDays}日内）缴清。逾期未缴，我司将依法向人民法院申请支付令或提起诉讼，由此产生的诉讼费用由您承担。（案件编号${c.caseNumber}）`;
   return {
     stepId: step.stepId,
