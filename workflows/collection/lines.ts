@@ -2,14 +2,15 @@
 // started with `lines` (older ones keep their single line and today's commands): a sanction is one
 // activity call per line with its own key (`<rung key>/<lineId>`), and a payment that clears the
 // balance restores exactly the lines this episode suspended, each measured on its own (24-hour rule).
-import { ActivityFailure, condition, sleep } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import { recordRestored, recordStep } from '../../domain/episode/ladder';
 import { linesToRestore, recordLineRestored, recordLineSanction, sanctionTargets, worstService } from '../../domain/episode/lines';
 import type { EpisodeState, LineState, PendingRestoration } from '../../domain/episode/state';
 import type { PlannedStep } from '../../domain/policy/engine';
 import type { StepRecord } from '../../domain/policy/types';
 import type { StepOutcome, StepRequest } from '../../activities/contract';
-import { ladder, records, restoration } from './activity-proxies';
+import { ladder, records } from './activity-proxies';
+import { restoreUntilDone } from './restore-retry';
 
 /** Why a sanction rung was passed over: no line of a service it applies to is left to act on. */
 export const NO_LINE_FOR_SANCTION = 'no line the sanction applies to';
@@ -63,7 +64,7 @@ export async function restoreLines(state: EpisodeState, requestFor: (key: string
   recordStep(state, { stepId: 'restore', action: 'restore', at: restoredAt, outcome: 'done' });
 }
 
-/** One line: retried until done (alerts when late or refused, as for the single line), then recorded. */
+/** One line: retried until done (./restore-retry, as for the single line), then recorded. */
 async function restoreLine(
   state: EpisodeState,
   pending: PendingRestoration,
@@ -71,33 +72,7 @@ async function restoreLine(
   line: LineState,
   requestFor: (key: string) => StepRequest,
 ): Promise<void> {
-  const alertAfterMs = state.policy.restoration.alertAfterMinutes * 60_000;
-  for (let attempt = 1; ; attempt++) {
-    const attemptKey = attempt === 1 ? key : `${key}/retry-${attempt}`;
-    let outcome: StepOutcome | undefined;
-    const done = restoration.restoreService({ ...requestFor(attemptKey), lineId: line.lineId, lineService: line.service }).then((o) => {
-      outcome = o;
-    });
-    if (!(await condition(() => outcome !== undefined, alertAfterMs))) {
-      await records.raiseAlert({
-        key: `${attemptKey}/at-risk`,
-        kind: 'restoration_at_risk',
-        accountId: state.accountId,
-        episodeId: state.episodeId,
-        message: `line ${line.lineId} not restored ${state.policy.restoration.alertAfterMinutes} min after payment ${pending.paymentId}`,
-      });
-    }
-    await done;
-    if (outcome?.outcome === 'done') break;
-    await records.raiseAlert({
-      key: `${attemptKey}/refused`,
-      kind: 'restoration_refused',
-      accountId: state.accountId,
-      episodeId: state.episodeId,
-      message: `network refused to restore line ${line.lineId} after payment ${pending.paymentId}: ${outcome?.reason ?? 'no reason given'}`,
-    });
-    await sleep(alertAfterMs);
-  }
+  await restoreUntilDone(state, pending, key, (attemptKey) => ({ ...requestFor(attemptKey), lineId: line.lineId, lineService: line.service }), line.lineId);
   const restoredAt = Date.now();
   recordLineRestored(state, line.lineId, pending, restoredAt);
   await records.recordRestoration({

@@ -1,6 +1,6 @@
 // Taking what the next move asks for: a rung of the ladder, a promise's reminder, the restoration
 // of a line after payment. Each calls its activity and records the outcome in the episode.
-import { ActivityFailure, CancellationScope, condition, isCancellation, patched, sleep } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { actionKey, recordRestored, recordStep } from '../../domain/episode/ladder';
 import { balanceOf } from '../../domain/episode/ledger';
 import { lateFee } from '../../domain/episode/practice/late-fee';
@@ -13,6 +13,7 @@ import { ACTIVITY_FOR, ladder, records, restoration } from './activity-proxies';
 import { openReferralCase } from './litigation-link';
 import { refuseTimeBarredReferral } from './limitation';
 import { restoreLines, sanctionLines } from './lines';
+import { restoreUntilDone } from './restore-retry';
 import { isSanction } from '../../domain/episode/lines';
 
 function stepRequest(state: EpisodeState, stepId: string, action: StepRequest['action'], key: string): StepRequest {
@@ -132,33 +133,7 @@ export async function restoreService(state: EpisodeState): Promise<void> {
   if (patched('preferred-contact')) return restoreWithQueue(state);
   const pending = state.restoration!;
   const key = `${state.accountId}/${state.episodeId}/restore/${pending.seq}`;
-  const alertAfterMs = state.policy.restoration.alertAfterMinutes * 60_000;
-  for (let attempt = 1; ; attempt++) {
-    const attemptKey = attempt === 1 ? key : `${key}/retry-${attempt}`;
-    let outcome: StepOutcome | undefined;
-    const done = restoration.restoreService(stepRequest(state, 'restore', 'restore', attemptKey)).then((o) => {
-      outcome = o;
-    });
-    if (!(await condition(() => outcome !== undefined, alertAfterMs))) {
-      await records.raiseAlert({
-        key: `${attemptKey}/at-risk`,
-        kind: 'restoration_at_risk',
-        accountId: state.accountId,
-        episodeId: state.episodeId,
-        message: `service not restored ${state.policy.restoration.alertAfterMinutes} min after payment ${pending.paymentId}`,
-      });
-    }
-    await done;
-    if (outcome?.outcome === 'done') break;
-    await records.raiseAlert({
-      key: `${attemptKey}/refused`,
-      kind: 'restoration_refused',
-      accountId: state.accountId,
-      episodeId: state.episodeId,
-      message: `network refused to restore after payment ${pending.paymentId}: ${outcome?.reason ?? 'no reason given'}`,
-    });
-    await sleep(alertAfterMs);
-  }
+  await restoreUntilDone(state, pending, key, (attemptKey) => stepRequest(state, 'restore', 'restore', attemptKey));
   const restoredAt = Date.now();
   recordRestored(state, restoredAt);
   recordStep(state, { stepId: 'restore', action: 'restore', at: restoredAt, outcome: 'done' });
