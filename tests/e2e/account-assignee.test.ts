@@ -2,20 +2,17 @@
 // calling key). A seeded read model and seeded tasks (open, claimed by one of three keys, done);
 // the test computes the right answer itself from what it seeded.
 import fc from 'fast-check';
-import type { Server } from 'node:http';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import type { CollectionClient } from '../../api/collection-client';
 import { ROUTES } from '../../api/routes/table';
-import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { recordEpisodeView } from '../../db/stores/read-model';
 import { contractFetch } from '../support/contract';
 import { freshDatabase, type FreshDatabase } from '../support/db';
+import { serveApp, type ServedApp } from '../support/app-server';
 
 const fetch = contractFetch(ROUTES);
 let db: FreshDatabase;
-let server: Server;
+let served: ServedApp | undefined;
 let base: string;
 const keys: { key: string; actor: string }[] = [];
 
@@ -86,20 +83,15 @@ beforeAll(async () => {
       tasks.push({ accountId, status, ...(by !== undefined ? { by } : {}) });
     }
   }
-  const app = createApp({
+  served = await serveApp({
     pool: db.pool,
     collection: noWorkflows as CollectionClient,
-    policy: () => KNOWN_POLICIES['default']!,
-    log: pino({ level: 'silent' }),
   });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = served.base;
 });
 
 afterAll(async () => {
-  if (server) await new Promise((r) => server!.close(r));
+  await served?.close();
   await db?.drop();
 });
 

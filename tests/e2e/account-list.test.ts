@@ -2,20 +2,17 @@
 // this test computes on its own (filter and sort the seeded rows in JS, page through, compare).
 // The list never asks the workflows, so the workflow service is a fake that fails if called.
 import fc from 'fast-check';
-import type { Server } from 'node:http';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import type { CollectionClient } from '../../api/collection-client';
 import { ROUTES } from '../../api/routes/table';
-import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { recordEpisodeView, type EpisodeViewRecord } from '../../db/stores/read-model';
 import { contractFetch } from '../support/contract';
 import { freshDatabase, type FreshDatabase } from '../support/db';
+import { serveApp, type ServedApp } from '../support/app-server';
 
 const fetch = contractFetch(ROUTES);
 let db: FreshDatabase;
-let server: Server;
+let served: ServedApp | undefined;
 let base: string;
 let key: string;
 
@@ -76,21 +73,16 @@ beforeAll(async () => {
     expect(await recordEpisodeView(db.pool, view)).toBe(true);
     seeded.push(view);
   }
-  const app = createApp({
+  served = await serveApp({
     pool: db.pool,
     collection: noWorkflows as CollectionClient,
-    policy: () => KNOWN_POLICIES['default']!,
-    log: pino({ level: 'silent' }),
   });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = served.base;
 });
 
 afterAll(async () => {
   // a failed beforeAll leaves no server: do not wait for a close that never comes
-  if (server) await new Promise((r) => server!.close(r));
+  await served?.close();
   await db?.drop();
 });
 

@@ -1,19 +1,16 @@
 // GET /v1/accounts?limitationBefore=…: accounts whose claim becomes time-barred (诉讼时效) before an
 // instant, from the read model's limitation_expires_at, over real HTTP against real PostgreSQL.
-import type { Server } from 'node:http';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import type { CollectionClient } from '../../api/collection-client';
 import { ROUTES } from '../../api/routes/table';
-import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { recordEpisodeView, type EpisodeViewRecord } from '../../db/stores/read-model';
 import { contractFetch } from '../support/contract';
 import { freshDatabase, type FreshDatabase } from '../support/db';
+import { serveApp, type ServedApp } from '../support/app-server';
 
 const fetch = contractFetch(ROUTES);
 let db: FreshDatabase;
-let server: Server;
+let served: ServedApp | undefined;
 let base: string;
 let key: string;
 const DAY = 86_400_000;
@@ -58,20 +55,15 @@ beforeAll(async () => {
   await recordEpisodeView(db.pool, view('LB-4', 1)); // an episode from before the limitation patch
   await recordEpisodeView(db.pool, view('LB-5', 1, at(60)));
   await recordEpisodeView(db.pool, view('LB-5', 2)); // a later write without the field keeps the known expiry
-  const app = createApp({
+  served = await serveApp({
     pool: db.pool,
     collection: noWorkflows as CollectionClient,
-    policy: () => KNOWN_POLICIES['default']!,
-    log: pino({ level: 'silent' }),
   });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = served.base;
 });
 
 afterAll(async () => {
-  if (server) await new Promise((r) => server!.close(r));
+  await served?.close();
   await db?.drop();
 });
 

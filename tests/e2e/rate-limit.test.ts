@@ -1,15 +1,12 @@
 // Why: a runaway script must not starve everyone else (issue 14): past its limit a key gets 429
 // problem+json with Retry-After, other keys go on being served, and a public route is never limited.
-import type { Server } from 'node:http';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import type { CollectionClient } from '../../api/collection-client';
-import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { freshDatabase, type FreshDatabase } from '../support/db';
+import { serveApp, type ServedApp } from '../support/app-server';
 
 let db: FreshDatabase;
-let server: Server | undefined;
+let served: ServedApp | undefined;
 let base: string;
 let busy: string;
 let quiet: string;
@@ -18,21 +15,16 @@ beforeAll(async () => {
   db = await freshDatabase();
   busy = (await apiKeys(db.pool).create('busy-ops', ['ops'])).key;
   quiet = (await apiKeys(db.pool).create('quiet-ops', ['ops'])).key;
-  const app = createApp({
+  served = await serveApp({
     pool: db.pool,
     collection: {} as CollectionClient,
-    policy: () => KNOWN_POLICIES['default']!,
-    log: pino({ level: 'silent' }),
     rateLimit: { requests: 3, windowSeconds: 600 },
   });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = served.base;
 });
 
 afterAll(async () => {
-  if (server) await new Promise((r) => server!.close(r));
+  await served?.close();
   await db?.drop();
 });
 

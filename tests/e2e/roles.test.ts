@@ -3,19 +3,18 @@
 // with it. The workflow service is a fake (the roles are the API's business); PostgreSQL is real,
 // so the keys, the audit rows and their transactions are the production ones.
 import type { Server } from 'node:http';
-import pino from 'pino';
 import type { Pool, PoolClient } from 'pg';
-import { createApp, type AppDeps } from '../../api/app';
+import type { AppDeps } from '../../api/app';
 import type { CollectionClient } from '../../api/collection-client';
 import { ROLES, type Role, type RouteSpec } from '../../api/routes/route-spec';
 import { allowedRoles, ROUTES } from '../../api/routes/table';
 import type { AuditEvent } from '../../db/stores/audit';
-import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { appendAuditEvent, verifyAuditChain } from '../../db/stores/audit';
 import { createPool } from '../../db/pool';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 import { freePort } from '../support/ports';
+import { serveApp } from '../support/app-server';
 
 let db: FreshDatabase;
 const keys = {} as Record<Role, string>;
@@ -38,12 +37,9 @@ const fakeCollection = {
 } as unknown as CollectionClient;
 
 async function serve(overrides: Partial<AppDeps> = {}): Promise<string> {
-  const app = createApp({ pool: db.pool, collection: fakeCollection, policy: () => KNOWN_POLICIES['default']!, log: pino({ level: 'silent' }), ...overrides });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const served = await serveApp({ pool: db.pool, collection: fakeCollection, ...overrides });
+  servers.push(served.server);
+  return served.base;
 }
 
 let base: string;

@@ -3,9 +3,6 @@
 // `continueAsNewAfterEvents`), a payment and a task; the timeline merges the database and every
 // run's history in order, pages return every entry once, links point at the right run. The
 // evidence pack: every section, the demand letter, HTML that escapes a `<script>` customer name.
-import type { Server } from 'node:http';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import type { CollectionClient } from '../../api/collection-client';
 import { ROUTES } from '../../api/routes/table';
 import type { TimelineEntry, TimelinePage } from '../../api/services/timeline';
@@ -18,6 +15,7 @@ import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
 import { waitFor } from '../support/wait';
 import { STORY_ROUTES_COVERED } from './timeline.covered';
+import { serveApp } from '../support/app-server';
 
 /** Every JSON answer is checked against its route's response schema. */
 const cfetch = contractFetch(ROUTES);
@@ -199,17 +197,14 @@ test('timeline: roles, unknown account, bad query, Temporal unreachable (databas
 
   const broken = Object.create(stack.collection) as CollectionClient;
   broken.runsOf = () => Promise.reject(new Error('14 UNAVAILABLE: connection refused'));
-  const app = createApp({ pool: stack.db.pool, collection: broken, policy: () => KNOWN_POLICIES['default']!, log: pino({ level: 'silent' }) });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const served = await serveApp({ pool: stack.db.pool, collection: broken });
   try {
-    const { pages, entries } = await allPages(500, `http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    const { pages, entries } = await allPages(500, served.base);
     expect(pages[0]!.temporal).toMatchObject({ complete: false, runs: 0, missing: expect.stringContaining('Temporal') });
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((e) => e.source === 'database')).toBe(true);
   } finally {
-    await new Promise((r) => server.close(r));
+    await served.close();
   }
 });
 
