@@ -4,7 +4,6 @@
 // on the account and carried into the next episode.
 import pino from 'pino';
 import { startPaymentDelivery, type PaymentDelivery } from '../../api/payment-delivery';
-import { apiKeys } from '../../db/stores/api-keys';
 import { ledger } from '../../db/stores/ledger';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { collectionWorkflowId } from '../../workflows/messages';
@@ -13,6 +12,7 @@ import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
 import { waitFor } from '../support/wait';
+import { roleCalls } from '../support/role-call';
 
 const fetch = contractFetch(ROUTES);
 let delivery: PaymentDelivery;
@@ -23,21 +23,8 @@ const stack = useE2eStack({
     return { deps: { onPaymentPending: delivery.nudge }, stop: () => delivery.stop() };
   },
 });
-const keys = {} as Record<'billing' | 'ops' | 'finance', string>;
-
-beforeAll(async () => {
-  for (const role of ['billing', 'ops', 'finance'] as const) keys[role] = (await apiKeys(stack.db.pool).create(`money-${role}`, [role])).key;
-});
-
-type Role = keyof typeof keys;
-async function call(method: 'GET' | 'POST', url: string, role: Role, body?: unknown) {
-  const res = await fetch(stack.base + url, {
-    method,
-    headers: { authorization: `Bearer ${keys[role]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+type Role = 'billing' | 'ops' | 'finance';
+const { call } = roleCalls<Role>(stack, fetch, ['billing', 'ops', 'finance'], 'money');
 const post = (url: string, body: unknown, role: Role = 'billing') => call('POST', url, role, body);
 const get = (url: string, role: Role = 'ops') => call('GET', url, role);
 
