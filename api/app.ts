@@ -32,6 +32,7 @@ import { codecCors, codecRouter } from './routes/codec';
 import type { PayloadCodec } from '@temporalio/common';
 import { ROUTES } from './routes/table';
 import { ledgerRouter } from './routes/ledger';
+import { reportsRouter } from './routes/reports';
 
 export interface AppDeps {
   pool: Pool;
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(batchesRouter(routes, deps));
   app.use(ledgerRouter(routes, deps));
   app.use(codecRouter(routes, deps));
+  app.use(reportsRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   routes.assertAllMounted();
 

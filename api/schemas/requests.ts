@@ -246,6 +246,14 @@ export const accountListQuery = z
       .datetime({ offset: true })
       .optional()
       .meta({ description: 'the claim becomes time-barred (诉讼时效) before this instant (accounts with nothing owed never match)' }),
+    policyVersion: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .meta({ description: 'accounts whose episode runs this policy version (see GET /v1/policies)' }),
+    policy: idSchema.optional().meta({ description: 'accounts whose episode runs this policy (its name, e.g. `default`)' }),
   })
   .refine((q) => q.balanceMin === undefined || q.balanceMax === undefined || q.balanceMin <= q.balanceMax, {
     path: ['balanceMax'],
@@ -440,3 +448,30 @@ export const codecBody = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string().max(256), base64Field).optional(), data: base64Field.optional() })).max(1_000),
 });
 export type CodecBody = z.infer<typeof codecBody>;
+
+// ---- Reports (issue 15, ADR 21)
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM');
+export const agingReportQuery = z.strictObject({
+  asOf: z.iso.date().optional().meta({ description: 'the day ages are counted to (UTC, YYYY-MM-DD); today by default' }),
+});
+export const recoveryReportQuery = z
+  .strictObject({
+    from: month.optional().meta({ description: 'the first enrolment month (UTC, YYYY-MM); default: 11 months before `to`' }),
+    to: month.optional().meta({ description: 'the last enrolment month (UTC, YYYY-MM); default: this month (or 11 months after `from`)' }),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' })
+  .refine(
+    (q) => !q.from || !q.to || Number(q.to.slice(0, 4)) * 12 + Number(q.to.slice(5)) - (Number(q.from.slice(0, 4)) * 12 + Number(q.from.slice(5))) < 120,
+    {
+      path: ['to'],
+      message: 'at most 120 months after from',
+    },
+  );
+export const restorationsReportQuery = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true }).optional().meta({ description: 'payments seen at or after this instant; default: 30 days before `to`' }),
+    to: z.iso.datetime({ offset: true }).optional().meta({ description: 'payments seen before this instant; default: now' }),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+export const workloadReportQuery = z.strictObject({});
+export const policiesQuery = z.strictObject({});
