@@ -450,9 +450,19 @@ export const codecBody = z.object({
 export type CodecBody = z.infer<typeof codecBody>;
 
 // ---- Reports (issue 15, ADR 21)
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM');
+/** Reports read 1970 to 9999 (PostgreSQL has no year 0; nothing before 1970 was collected here). */
+const reportYear = (v: string) => v.slice(0, 4) >= '1970';
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM')
+  .refine(reportYear, 'a month from 1970 on');
+const reportInstant = z.iso.datetime({ offset: true }).refine((v) => reportYear(v) && Date.parse(v) >= 0, 'an instant from 1970 on');
 export const agingReportQuery = z.strictObject({
-  asOf: z.iso.date().optional().meta({ description: 'the day ages are counted to (UTC, YYYY-MM-DD); today by default' }),
+  asOf: z.iso
+    .date()
+    .refine(reportYear, 'a day from 1970 on')
+    .optional()
+    .meta({ description: 'the day ages are counted to (UTC, YYYY-MM-DD); today by default' }),
 });
 export const recoveryReportQuery = z
   .strictObject({
@@ -469,8 +479,8 @@ export const recoveryReportQuery = z
   );
 export const restorationsReportQuery = z
   .strictObject({
-    from: z.iso.datetime({ offset: true }).optional().meta({ description: 'payments seen at or after this instant; default: 30 days before `to`' }),
-    to: z.iso.datetime({ offset: true }).optional().meta({ description: 'payments seen before this instant; default: now' }),
+    from: reportInstant.optional().meta({ description: 'payments seen at or after this instant; default: 30 days before `to`' }),
+    to: reportInstant.optional().meta({ description: 'payments seen before this instant; default: now' }),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
 export const workloadReportQuery = z.strictObject({});

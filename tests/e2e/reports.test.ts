@@ -397,6 +397,11 @@ test('bad input is 400 naming the field', async () => {
     'query.to',
   ]);
   expect(await field('/v1/accounts?policyVersion=x')).toEqual(['query.policyVersion']);
+  // PostgreSQL has no year 0: refused as input, never a 5xx
+  expect(await field('/v1/reports/aging?asOf=0000-01-01')).toEqual(['query.asOf']);
+  expect(await field('/v1/reports/recovery?from=0000-01')).toEqual(['query.from']);
+  expect(await field(`/v1/reports/restorations?from=${encodeURIComponent('0000-01-01T00:00:00Z')}`)).toEqual(['query.from']);
+  expect(await field('/v1/reports/workload?x=1')).toEqual(['query']);
 });
 
 test('a bill records the policy its episode runs (the snapshot names it)', async () => {
