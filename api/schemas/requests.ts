@@ -20,6 +20,8 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO-4217 code, e.g. CNY');
 // Dates a billing system can mean; far-off years would only overflow date arithmetic downstream.
 const YEARS = { min: 2000, max: 2199 };
 const inRange = (d: DateTime) => d.isValid && d.year >= YEARS.min && d.year <= YEARS.max;
+/** A query's instant filter: same years as the bodies' (PostgreSQL has no year 0: `0000-…` must be a 400, not a 5xx). */
+const filterInstant = () => z.iso.datetime({ offset: true }).refine((v) => inRange(DateTime.fromISO(v)), `year must be ${YEARS.min}–${YEARS.max}`);
 const localDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
@@ -232,7 +234,7 @@ export const accountListQuery = z
     balanceMin: queryInt.optional().meta({ description: 'balance at least (minor units)' }),
     balanceMax: queryInt.optional().meta({ description: 'balance at most (minor units)' }),
     aging: z.enum(AGING_BUCKETS).optional().meta({ description: 'days past the anchor due date (UTC days): 0-30, 31-60, 61-90, 91-180, 180+' }),
-    nextActionBefore: z.iso.datetime({ offset: true }).optional().meta({ description: 'the next planned action is due before this instant' }),
+    nextActionBefore: filterInstant().optional().meta({ description: 'the next planned action is due before this instant' }),
     assignee: z
       .string()
       .regex(/^(me|key:[A-Za-z0-9._:-]{1,200})$/, '`me` or an actor (`key:<keyId>:<name>`)')
@@ -242,8 +244,7 @@ export const accountListQuery = z
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(LIST_PAGE_MAX).default(50),
     cursor: z.string().max(512).optional().meta({ description: 'the `next` of the previous page (same sort and order)' }),
-    limitationBefore: z.iso
-      .datetime({ offset: true })
+    limitationBefore: filterInstant()
       .optional()
       .meta({ description: 'the claim becomes time-barred (诉讼时效) before this instant (accounts with nothing owed never match)' }),
     policyVersion: z.coerce
