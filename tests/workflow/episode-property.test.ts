@@ -9,14 +9,15 @@
 // the legal floor (art. 34) or while a dispute is open, a red-listed account is never suspended,
 // and every provider request the simulator recorded belongs to a rung the episode took.
 //
-// Bounded: a fixed seed by default (printed; `FC_SEED=<n>` replays another, `FC_RUNS` and
+// Bounded: a fixed seed by default (printed; `FC_SEED=<n>` runs another, `FC_SEED` with the failure's
+// `FC_PATH` replays a counterexample, `FC_SHRINK=0` stops at the first failure, `FC_RUNS` and
 // `FC_COMMANDS` change the size). One environment and one worker for the whole file, a new
 // workflow (account) per run.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { UpdateRefused } from '../../api/collection-client';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
-import type { ActionName, ListFlag, TimeWindow } from '../../domain/policy/types';
+import type { ActionName, CollectionPolicy, LadderStep, ListFlag, TimeWindow } from '../../domain/policy/types';
 import type { CollectionSnapshot } from '../../domain/episode/snapshot';
 import { addChargeSignal, collectionWorkflowId, postPaymentUpdate } from '../../workflows/messages';
 import { freshDatabase, type FreshDatabase } from '../support/db';
@@ -25,13 +26,14 @@ import { bundleWorkflows, startWorkflowHarness, type WorkflowHarness } from '../
 import { waitFor } from '../support/wait';
 
 const SEED = Number(process.env.FC_SEED ?? 20_261_201);
-const RUNS = Number(process.env.FC_RUNS ?? 30);
+const RUNS = Number(process.env.FC_RUNS ?? 50);
 const MAX_COMMANDS = Number(process.env.FC_COMMANDS ?? 60);
 /** Simulated days one run may cover: short of the legal referral (status `legal`), which the model does not know. */
 const MAX_RUN_DAYS = 80;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** The rules the whole-run checks read (windows, floors, caps, holidays): the same in both policies. */
 const POLICY = DEFAULT_POLICY;
 
 let h: WorkflowHarness;
@@ -107,6 +109,8 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 interface Account {
+  /** A hasty policy: suspension rungs timed before the legal floor and preferred times outside the windows (the engine must hold both). */
+  hasty: boolean;
   amount: number;
   overdueDays: number;
   lists: ListFlag[];
@@ -116,6 +120,7 @@ interface Account {
 
 const account: fc.Arbitrary<Account> = fc.record(
   {
+    hasty: fc.boolean(),
     amount: fc.integer({ min: 1_000, max: 60_000 }),
     overdueDays: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 20, max: 45 })),
     lists: fc.constantFrom<ListFlag[]>([], [], ['red'], ['black'], ['red', 'black']),
@@ -124,8 +129,25 @@ const account: fc.Arbitrary<Account> = fc.record(
       .tuple(fc.integer({ min: 5, max: 20 }), fc.integer({ min: 1, max: 6 }))
       .map(([start, len]) => ({ start: hhmm(start * 60), end: hhmm(Math.min(23 * 60 + 59, (start + len) * 60)) })),
   },
-  { requiredKeys: ['amount', 'overdueDays', 'lists', 'segment'] },
+  { requiredKeys: ['hasty', 'amount', 'overdueDays', 'lists', 'segment'] },
 );
+
+/** The default policy with its suspensions due 3 days after the due date and every preferred time outside its window. */
+const HASTY: CollectionPolicy = {
+  ...DEFAULT_POLICY,
+  description: 'property test: timings the legal floor and the windows must correct',
+  preferredTime: { default: '07:00', sms: '06:30', promise_reminder: '22:30', suspend_outgoing: '18:00' },
+  ladders: Object.fromEntries(
+    Object.entries(DEFAULT_POLICY.ladders).map(([name, steps]) => [
+      name,
+      steps.map((step): LadderStep => {
+        if (step.action === 'suspend_outgoing') return { ...step, at: { kind: 'days_after_due', days: 3 } };
+        if (step.action === 'suspend_full' && step.at.kind === 'days_after_step') return { ...step, at: { ...step.at, days: 1 } };
+        return step;
+      }),
+    ]),
+  ),
+};
 
 // ---------------------------------------------------------------- the model
 
@@ -414,7 +436,7 @@ async function runEpisode(acct: Account, commands: Command[]): Promise<void> {
       accountId,
       customer: { name: '测试', phone: '13500000000', segment: acct.segment, lists: acct.lists, timezone: ZONE, priorArrears: 0 },
       bill: firstBill,
-      policy: POLICY,
+      policy: acct.hasty ? HASTY : POLICY,
     },
     acct.preferredHours ? { preferredHours: acct.preferredHours } : {},
   );
@@ -590,10 +612,10 @@ async function runEpisode(acct: Account, commands: Command[]): Promise<void> {
 test('random command sequences keep the episode equal to the model and inside the rules', async () => {
   console.log(`episode property: seed ${SEED} (FC_SEED to replay), ${RUNS} runs of up to ${MAX_COMMANDS} commands`);
   await fc.assert(
-    fc.asyncProperty(account, fc.array(command, { minLength: 10, maxLength: MAX_COMMANDS, size: 'large' }), async (acct, commands) => {
+    fc.asyncProperty(account, fc.array(command, { minLength: 1, maxLength: MAX_COMMANDS, size: 'large' }), async (acct, commands) => {
       await runEpisode(acct, commands);
     }),
-    { seed: SEED, numRuns: RUNS, endOnFailure: process.env.FC_SHRINK === '0' },
+    { seed: SEED, numRuns: RUNS, endOnFailure: process.env.FC_SHRINK === '0', ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) },
   );
   console.log(`episode property: ${timings.join('; ')}`);
 }, 900_000);
