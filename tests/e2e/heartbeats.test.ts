@@ -61,7 +61,7 @@ test('a rung whose worker died is retried by another worker after the heartbeat 
   });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await waitFor(async () => (out.includes('ready') ? true : undefined), { ms: 60_000, what: 'the child worker' });
+  await waitFor(async () => (out.includes('ready') ? true : undefined), { ms: 120_000, what: 'the child worker' });
 
   // Due three days ago, at noon local time: the SMS rung is due at once.
   const zone = zoneAtLocalHour(12, Date.now());
@@ -73,7 +73,7 @@ test('a rung whose worker died is retried by another worker after the heartbeat 
     bill: { billId: `${ACCOUNT}-B1`, amount: 5_000, currency: 'CNY', dueDate: addDays(localDateOf(Date.now(), zone), -3) },
     policy: KNOWN_POLICIES['default']!,
   });
-  await waitFor(async () => (out.includes('sms-hanging') ? true : undefined), { ms: 60_000, what: 'the SMS to reach the hanging gateway' });
+  await waitFor(async () => (out.includes('sms-hanging') ? true : undefined), { ms: 120_000, what: 'the SMS to reach the hanging gateway' });
   child.kill('SIGKILL');
 
   // Another worker with the activities: it gets the rung only once the first attempt is given up.
@@ -121,4 +121,4 @@ test('a rung whose worker died is retried by another worker after the heartbeat 
   const started = history.started.activityTaskStartedEventAttributes!;
   expect(started.attempt).toBe(2);
   expect(started.lastFailure?.timeoutFailureInfo?.timeoutType).toBe(temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
-});
+}, 400_000);
