@@ -28,6 +28,7 @@ import { noticeFor, promiseReminderText, smsKindOf } from './notices';
 import { NoticeRenderError, type RenderedNotice } from '../domain/policy/notice-render';
 import type { NoticeKind } from '../domain/policy/types';
 import { ProviderRejection, type Providers } from './providers/types';
+import { heartbeating } from './heartbeat';
 
 /** Why a reminder was not sent although the workflow had planned it. */
 export const OPTED_OUT_AT_SEND = 'customer opted out of reminders (found at send time)';
@@ -56,11 +57,21 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
    * stored second number when the request says `contact: 'secondary'` (the number itself never
    * travels through the workflow).
    */
-  async function attempt(
+  function attempt(
     req: StepRequest,
     actor: string,
     act: (to: string) => Promise<{ reference: string; notice?: StoredNotice }>,
     consent = false,
+  ): Promise<StepOutcome> {
+    // Every rung has a side effect: it heartbeats throughout (ADR 25).
+    return heartbeating(() => attemptOnce(req, actor, act, consent));
+  }
+
+  async function attemptOnce(
+    req: StepRequest,
+    actor: string,
+    act: (to: string) => Promise<{ reference: string; notice?: StoredNotice }>,
+    consent: boolean,
   ): Promise<StepOutcome> {
     const previous = await records.findAttempt(req.key);
     if (previous) {
@@ -144,8 +155,9 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
         action: req.action,
         ...(req.contact ? { contact: req.contact } : {}),
       },
-      // from the rung's own time, so a retried activity writes the same limit
+      // from the rung's own time, so a retried activity writes the same limit (and no limit: due when the rung was taken)
       ...(req.taskDueInHours !== undefined ? { dueAt: new Date(Date.parse(req.scheduledFor) + req.taskDueInHours * 3_600_000).toISOString() } : {}),
+      madeAt: req.scheduledFor,
     });
     return { reference: req.key };
   };
@@ -270,7 +282,11 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
           episodeId: d.episodeId,
           stepId: `dispute-${d.disputeId}`,
           detail: { disputeId: d.disputeId, amount: d.amount, currency: d.currency, reason: d.reason, ...(d.billId ? { billId: d.billId } : {}) },
-          ...(d.taskDueInHours !== undefined ? { dueAt: new Date(Date.now() + d.taskDueInHours * 3_600_000).toISOString() } : {}),
+          // from the workflow's time of opening (ADR 25), not the clock while this runs; older inputs have none
+          ...(d.openedAt ? { madeAt: d.openedAt } : {}),
+          ...(d.taskDueInHours !== undefined
+            ? { dueAt: new Date((d.openedAt ? Date.parse(d.openedAt) : Date.now()) + d.taskDueInHours * 3_600_000).toISOString() }
+            : {}),
         });
       }
     },

@@ -28,6 +28,8 @@ export interface WorkTask {
   detail: Record<string, unknown>;
   /** When it should be done (the policy's time for its queue); absent: no limit, due when made. */
   dueAt?: string;
+  /** When the workflow decided it (ISO, workflow time): "due when made" without a limit; absent: the clock at insert (older inputs). */
+  madeAt?: string;
 }
 
 export interface RestorationRecord {
@@ -64,6 +66,8 @@ export interface DisputeRecord {
   status: 'open' | 'upheld' | 'rejected';
   /** The review task's time limit (the policy's `taskDueHours`). */
   taskDueInHours?: number;
+  /** Workflow time the dispute was opened (ISO): the review task's limit counts from it; absent (older histories): the clock when recorded. */
+  openedAt?: string;
 }
 
 /** What the write-off activity records (table `write_offs`). */
@@ -136,8 +140,8 @@ export function collectionRecords(pool: Pool) {
     async createTask(t: WorkTask): Promise<void> {
       await pool.query(
         `INSERT INTO work_tasks (task_id, kind, account_id, episode_id, step_id, detail, due_at, overdue_alert_at)
-         VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $7::timestamptz) ON CONFLICT (task_id) DO NOTHING`,
-        [t.taskId, t.kind, t.accountId, t.episodeId, t.stepId, JSON.stringify(t.detail), t.dueAt ?? null],
+         VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, $8::timestamptz, now()), $7::timestamptz) ON CONFLICT (task_id) DO NOTHING`,
+        [t.taskId, t.kind, t.accountId, t.episodeId, t.stepId, JSON.stringify(t.detail), t.dueAt ?? null, t.madeAt ?? null],
       );
     },
 

@@ -70,6 +70,7 @@ async function recordDisputes(state: EpisodeState): Promise<void> {
       reason: d.reason,
       status,
       ...(dueHours !== undefined ? { taskDueInHours: dueHours } : {}),
+      openedAt: new Date(d.openedAt).toISOString(),
     });
     d.recorded = status;
   }
