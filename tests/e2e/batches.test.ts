@@ -11,13 +11,11 @@ import { startBatchEnrolment } from '../../api/batch-enrolment';
 import { startPaymentDelivery } from '../../api/payment-delivery';
 import type { CollectionClient } from '../../api/collection-client';
 import { ROUTES } from '../../api/routes/table';
-import { arrearsService } from '../../api/services/arrears';
+import { arrearsWiring, type arrearsService } from '../../api/services/arrears';
 import type { BatchPage, BatchView } from '../../api/services/batches';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { batchStore, type BatchStore } from '../../db/stores/batches';
-import { collectionRecords } from '../../db/stores/collection-records';
-import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { runIntake } from '../../scripts/intake';
@@ -48,16 +46,11 @@ const stack: E2eStack = useE2eStack({
       return collection.enrol(req, extra);
     };
     store = batchStore(db.pool);
-    postArrears = arrearsService({
-      ledger: ledger(db.pool),
-      records: collectionRecords(db.pool),
-      collection: counted,
-      policy: () => KNOWN_POLICIES['default']!,
-      preferences: contactPreferencesStore(db.pool),
-    });
-    startJob();
     // batch payments are applied by the payment outbox's deliverer, as in production
     const delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 200 });
+    // the production wiring (api/server.ts): the single route's, with early payments and credit
+    postArrears = arrearsWiring({ pool: db.pool, collection: counted, policy: () => KNOWN_POLICIES['default']!, onPaymentPending: delivery.nudge }).postArrears;
+    startJob();
     return {
       deps: { onBatchReceived: () => job?.nudge(), onPaymentPending: delivery.nudge },
       stop: async () => {
@@ -299,6 +292,37 @@ test('batch payments: idempotent by payment id (duplicates of single payments to
   expect((await send(csv, 'text/csv', {}, route)).status).toBe(200);
   const wrong = await fetch(`${stack.base}/v1/arrears/batches/${first.body.batchId}`, { headers: { authorization: `Bearer ${ops}` } });
   expect(wrong.status).toBe(404);
+});
+
+test('a batch-enrolled bill starts with the account’s early payment applied, like the single route: no SMS for what it paid', async () => {
+  const pay = (paymentId: string, accountId: string, amount: number) =>
+    fetch(`${stack.base}/v1/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${billing}` },
+      body: JSON.stringify({ paymentId, accountId, amount, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' }),
+    });
+  // paid before billing's overdue list arrived: kept as unapplied (no episode yet)
+  expect((await pay('BAT-6-P1', 'BAT-6-A1', 12050)).status).toBe(201); // covers A1's bill
+  expect((await pay('BAT-6-P2', 'BAT-6-A2', 2050)).status).toBe(201); // part of A2's
+  const first = await send([HEADER, csvLine('BAT-6-A1'), csvLine('BAT-6-A2')].join('\n'), 'text/csv');
+  expect(first.status).toBe(202);
+  const end = await done(first.body.batchId);
+  expect(end.counts).toMatchObject({ rows: 2, accepted: 2, rejected: 0, enrolled: 2 });
+  // A1: the episode started with the payment applied and ended paid before planning any rung
+  await expect(stack.client.workflow.getHandle('collection-BAT-6-A1').result()).resolves.toMatchObject({ status: 'paid', balance: 0 });
+  const a1 = await stack.collection.state('BAT-6-A1');
+  expect(a1).toMatchObject({ status: 'paid', balance: 0, steps: [] });
+  expect(a1!.payments.map((p) => p.paymentId)).toEqual(['BAT-6-P1']);
+  const a2 = await stack.collection.state('BAT-6-A2');
+  expect(a2).toMatchObject({ balance: 10000, paid: 2050 });
+  expect(a2!.payments.map((p) => p.paymentId)).toEqual(['BAT-6-P2']);
+  const { rows: sent } = await stack.db.pool.query("SELECT provider FROM provider_requests WHERE account_id = 'BAT-6-A1'");
+  expect(sent).toEqual([]);
+  const { rows: payments } = await stack.db.pool.query("SELECT payment_id, episode_id FROM payments WHERE payment_id LIKE 'BAT-6-%' ORDER BY payment_id");
+  expect(payments).toEqual([
+    { payment_id: 'BAT-6-P1', episode_id: 'BAT-6-A1-B1' },
+    { payment_id: 'BAT-6-P2', episode_id: 'BAT-6-A2-B1' },
+  ]);
 });
 
 test('the answers checked against their schemas cover exactly the batch routes', () => {
