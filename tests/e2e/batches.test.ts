@@ -325,6 +325,44 @@ test('a batch-enrolled bill starts with the account’s early payment applied, l
   ]);
 });
 
+test('CSV rows carry lines (lineId:number:service|…): stored and started per line; a bad part reported as lines.<i>.<field>', async () => {
+  const header = `${HEADER},lines`;
+  const csv = [
+    header,
+    `${csvLine('BAT-7-A1')},L1:13700000071:mobile|L2:02088880071:fixed| L3 : 02088880072 : broadband `, // row 1: three lines
+    `${csvLine('BAT-7-A2')},`, // row 2: no lines: the phone is line L1
+    `${csvLine('BAT-7-A3')},L1:13700000073:satellite`, // row 3: no such service
+    `${csvLine('BAT-7-A4')},L1:13700000074:mobile|L2:fixed`, // row 4: the second line has two parts, not three
+    `${csvLine('BAT-7-A5')},L1:13700000075:mobile|L1:13700000076:tv`, // row 5: the same line id twice
+    `${csvLine('BAT-7-A6')},ACC:L:9:13700000077:tv`, // row 6: a line id with ':' in it
+  ].join('\n');
+  const first = await send(csv, 'text/csv');
+  expect(first.status).toBe(202);
+  const end = await done(first.body.batchId);
+  expect(end.counts).toMatchObject({ rows: 6, accepted: 3, rejected: 3, enrolled: 3 });
+  expect(end.rejectedRows.map((r) => [r.row, r.errors.map((e) => e.field)])).toEqual([
+    [3, ['lines.0.service']],
+    [4, ['lines.1.number', 'lines.1.service']], // read as number "fixed", no service
+    [5, ['lines']],
+  ]);
+  const { rows } = await stack.db.pool.query(
+    "SELECT account_id, line_id, number, service FROM account_lines WHERE account_id LIKE 'BAT-7-%' ORDER BY account_id, line_id",
+  );
+  expect(rows).toEqual([
+    { account_id: 'BAT-7-A1', line_id: 'L1', number: '13700000071', service: 'mobile' },
+    { account_id: 'BAT-7-A1', line_id: 'L2', number: '02088880071', service: 'fixed' },
+    { account_id: 'BAT-7-A1', line_id: 'L3', number: '02088880072', service: 'broadband' },
+    { account_id: 'BAT-7-A2', line_id: 'L1', number: '13700000001', service: 'mobile' },
+    { account_id: 'BAT-7-A6', line_id: 'ACC:L:9', number: '13700000077', service: 'tv' },
+  ]);
+  const a1 = await stack.collection.state('BAT-7-A1');
+  expect(a1!.lines.map((l) => [l.lineId, l.service])).toEqual([
+    ['L1', 'mobile'],
+    ['L2', 'fixed'],
+    ['L3', 'broadband'],
+  ]);
+});
+
 test('the answers checked against their schemas cover exactly the batch routes', () => {
   expect([...fetch.checked.keys()].filter((op) => op !== '(no route)' && op !== 'postArrears' && op !== 'postPayment').sort()).toEqual(
     [...BATCH_ROUTES_COVERED].sort(),
