@@ -5,23 +5,18 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import { KNOWN_POLICIES } from '../config/policy-schema';
-import { reportsStore } from '../db/stores/reports';
 import { configuredPayloadCodec, encryptingDataConverter } from '../config/payload-codec';
 import { createApp } from './app';
 import { closeGracefully } from './graceful-close';
 import { ledger } from '../db/stores/ledger';
-import { ledgerEntries } from '../db/stores/ledger-entries';
 import { CollectionClient } from './collection-client';
 import { LitigationClient } from './litigation-client';
 import { startPaymentDelivery } from './payment-delivery';
 import { startTaskDeadlines } from './task-deadlines';
 import { workTasks } from '../db/stores/work-tasks';
 import { batchStore } from '../db/stores/batches';
-import { collectionRecords } from '../db/stores/collection-records';
-import { accountLinesStore } from '../db/stores/account-lines';
-import { contactPreferencesStore } from '../db/stores/contact-preferences';
 import { startBatchEnrolment } from './batch-enrolment';
-import { arrearsService } from './services/arrears';
+import { arrearsWiring } from './services/arrears';
 
 export interface RunningApi {
   server: Server;
@@ -45,16 +40,8 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
   const batches = startBatchEnrolment(
     {
       store: batchStore(pool),
-      postArrears: arrearsService({
-        ledger: ledger(pool),
-        records: collectionRecords(pool),
-        collection,
-        policy,
-        preferences: contactPreferencesStore(pool),
-        lines: accountLinesStore(pool),
-        entries: ledgerEntries(pool),
-        policyPins: reportsStore(pool),
-      }),
+      // the single route's wiring (early payments and credit applied at start, lines, ledger)
+      postArrears: arrearsWiring({ pool, collection, policy, onPaymentPending: delivery.nudge }).postArrears,
       log,
     },
     { concurrency: config.batchEnrolConcurrency },

@@ -2,38 +2,17 @@
 import { Router } from 'express';
 import type { AppDeps } from '../app';
 import { notFound } from '../errors';
-import { arrearsService } from '../services/arrears';
-import { collectionRecords } from '../../db/stores/collection-records';
-import { accountLinesStore } from '../../db/stores/account-lines';
-import { contactPreferencesStore } from '../../db/stores/contact-preferences';
-import { ledger } from '../../db/stores/ledger';
-import { ledgerEntries } from '../../db/stores/ledger-entries';
-import { reportsStore } from '../../db/stores/reports';
-import { unappliedMoney } from '../../db/stores/unapplied-money';
-import { moneyService } from '../services/unapplied-money';
+import { arrearsWiring } from '../services/arrears';
 import type { RouteMounter } from './mount';
 
 export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
   const router = Router();
-  const money = unappliedMoney(deps.pool);
-  const moneyRules = moneyService({
+  // The same wiring as the batch enrolment job's (api/server.ts).
+  const { postArrears, moneyRules, money, lines } = arrearsWiring({
     pool: deps.pool,
-    money,
-    ledger: ledger(deps.pool),
-    collection: deps.collection,
-    ...(deps.onPaymentPending ? { onPending: deps.onPaymentPending } : {}),
-  });
-  const lines = accountLinesStore(deps.pool);
-  const postArrears = arrearsService({
-    money: moneyRules,
-    ledger: ledger(deps.pool),
-    records: collectionRecords(deps.pool),
     collection: deps.collection,
     policy: deps.policy,
-    preferences: contactPreferencesStore(deps.pool),
-    lines,
-    entries: ledgerEntries(deps.pool),
-    policyPins: reportsStore(deps.pool),
+    ...(deps.onPaymentPending ? { onPaymentPending: deps.onPaymentPending } : {}),
   });
 
   routes.mount(router, 'postArrears', async ({ params, body, auditIn }) => {

@@ -554,7 +554,7 @@ export const ROUTES = [
     request: {
       stream: {
         media: ['text/csv', 'application/x-ndjson'],
-        description: `One bill per row, each validated like the body of POST /v1/accounts/:accountId/arrears plus its accountId. CSV: a header row naming the columns (any order; optional ones may be left out; empty cells are absent) out of ${ARREARS_BATCH_COLUMNS.join(', ')}; lists separated by "|" (e.g. red|black); amounts integers in minor units. NDJSON: one JSON object per line with the same fields. Rows are numbered from 1 (a CSV header is not a row). Optional header Idempotency-Key: the batch id (the same id with the same content answers the first batch, with other content 409); the same content again under any id answers the first batch.`,
+        description: `One bill per row, each validated like the body of POST /v1/accounts/:accountId/arrears plus its accountId. CSV: a header row naming the columns (any order; optional ones may be left out; empty cells are absent) out of ${ARREARS_BATCH_COLUMNS.join(', ')}; lists separated by "|" (e.g. red|black); lines as lineId:number:service separated by "|", the overdue line first (e.g. L1:13800000001:mobile|L2:02088880000:fixed; service mobile, fixed, broadband or tv; a bad part is reported as lines.<i>.<field>); amounts integers in minor units. NDJSON: one JSON object per line with the same fields. Rows are numbered from 1 (a CSV header is not a row). Optional header Idempotency-Key: the batch id (the same id with the same content answers the first batch, with other content 409); the same content again under any id answers the first batch.`,
       },
     },
     responses: {

@@ -1,20 +1,21 @@
 // Billing posts an overdue bill: remember it (idempotent per bill id), then start the account's
 // episode or add the bill to the running one (signal-with-start). A new episode starts with the
 // account's stored opt-out (PUT …/contact-preferences); a running one got it as a signal.
-import type { PoolClient } from 'pg';
-import type { AccountLinesStore } from '../../db/stores/account-lines';
-import type { CollectionRecords } from '../../db/stores/collection-records';
-import type { ContactPreferencesStore } from '../../db/stores/contact-preferences';
-import type { Ledger } from '../../db/stores/ledger';
-import type { LedgerEntries } from '../../db/stores/ledger-entries';
-import type { ReportsStore } from '../../db/stores/reports';
+import type { Pool, PoolClient } from 'pg';
+import { accountLinesStore, type AccountLinesStore } from '../../db/stores/account-lines';
+import { collectionRecords, type CollectionRecords } from '../../db/stores/collection-records';
+import { contactPreferencesStore, type ContactPreferencesStore } from '../../db/stores/contact-preferences';
+import { ledger, type Ledger } from '../../db/stores/ledger';
+import { ledgerEntries, type LedgerEntries } from '../../db/stores/ledger-entries';
+import { unappliedMoney } from '../../db/stores/unapplied-money';
+import { reportsStore, type ReportsStore } from '../../db/stores/reports';
 import { promisePolicy } from '../../domain/policy/default-policy';
 import type { CollectionPolicy, Customer } from '../../domain/policy/types';
 import type { CollectionClient } from '../collection-client';
 import { conflict, unavailable, unprocessable } from '../errors';
 import type { ArrearsBody } from '../schemas/requests';
 import { requestHash } from './request-hash';
-import type { MoneyService } from './unapplied-money';
+import { moneyService, type MoneyService } from './unapplied-money';
 
 export interface ArrearsResult {
   status: 'accepted' | 'duplicate';
@@ -139,6 +140,42 @@ export function arrearsService(deps: {
     await deps.ledger.markBillDelivered(body.billId, onDelivered && ((tx) => onDelivered(tx, result)));
     return result;
   };
+}
+
+/**
+ * The one wiring of `postArrears` over a database: the single route (POST …/arrears) and the batch
+ * enrolment job (POST /v1/arrears/batches) both build it here, so a bill enrolled either way gets
+ * the same treatment (early payments and the account's credit applied at start, the lines stored,
+ * the charge in the ledger). Also returns the money rules and the stores the accounts router reads.
+ */
+export function arrearsWiring(deps: {
+  pool: Pool;
+  collection: CollectionClient;
+  policy: () => CollectionPolicy;
+  /** Wakes the payment deliverer when a payment was put in the outbox. */
+  onPaymentPending?: () => void;
+}) {
+  const money = unappliedMoney(deps.pool);
+  const moneyRules = moneyService({
+    pool: deps.pool,
+    money,
+    ledger: ledger(deps.pool),
+    collection: deps.collection,
+    ...(deps.onPaymentPending ? { onPending: deps.onPaymentPending } : {}),
+  });
+  const lines = accountLinesStore(deps.pool);
+  const postArrears = arrearsService({
+    money: moneyRules,
+    ledger: ledger(deps.pool),
+    records: collectionRecords(deps.pool),
+    collection: deps.collection,
+    policy: deps.policy,
+    preferences: contactPreferencesStore(deps.pool),
+    lines,
+    entries: ledgerEntries(deps.pool),
+    policyPins: reportsStore(deps.pool),
+  });
+  return { postArrears, moneyRules, money, lines };
 }
 
 /** Appends the bill's charge (once, by bill id) to the episode that holds it; before the bill is marked delivered, so a re-send retries it. */

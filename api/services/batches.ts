@@ -74,7 +74,25 @@ async function* ndjsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<strin
 
 const NUMERIC_COLUMNS = new Set(['amount', 'previousAverage']);
 
-/** A CSV record (all text) as the JSON body the single route takes: empty cells absent, numbers as numbers, lists split on `|`. */
+/**
+ * A CSV `lines` cell, `lineId:number:service|lineId:number:service` (the overdue line first), as the
+ * single route's `lines` array. Split from the right: a number and a service hold no `:`, a line id
+ * may. A part left out is absent, so the schema names it (`lines.0.service`).
+ */
+export function csvLines(value: string): Record<string, string | undefined>[] {
+  return value
+    .split('|')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const parts = entry.split(':').map((p) => p.trim());
+      const service = parts.length >= 3 ? parts.pop() : undefined;
+      const number = parts.length >= 2 ? parts.pop() : undefined;
+      return { lineId: parts.join(':'), number, service };
+    });
+}
+
+/** A CSV record (all text) as the JSON body the single route takes: empty cells absent, numbers as numbers, lists split on `|`, lines as in `csvLines`. */
 export function csvRecordToBody(record: Record<string, string>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [column, raw] of Object.entries(record)) {
@@ -86,6 +104,7 @@ export function csvRecordToBody(record: Record<string, string>): Record<string, 
         .split('|')
         .map((s) => s.trim())
         .filter(Boolean);
+    else if (column === 'lines') body[column] = csvLines(value);
     else body[column] = value;
   }
   return body;

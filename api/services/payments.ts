@@ -26,7 +26,11 @@ export interface PaymentAnswer {
  * `retry` is set when an earlier delivery failed: it may have reached an episode that has ended
  * since, and then the payment is answered from that episode instead of being applied again.
  */
-async function applyToEpisode(collection: CollectionClient, p: PaymentFields, retry?: { since: Date }): Promise<{ result: PaymentOutcome; applied: boolean }> {
+async function applyToEpisode(
+  collection: CollectionClient,
+  p: PaymentFields,
+  retry?: { since: Date },
+): Promise<{ result: PaymentOutcome; applied: boolean; episodeId?: string }> {
   if (retry) {
     // five minutes' margin for clock skew between the database and the Temporal cluster
     const ended = await collection.endedEpisodeWithPayment(p.accountId, p.paymentId, new Date(retry.since.getTime() - 300_000));
@@ -41,7 +45,8 @@ async function applyToEpisode(collection: CollectionClient, p: PaymentFields, re
         service: ended.service,
         note: 'applied by an episode that has since ended (its answer had been lost)',
       };
-      return { result, applied: true };
+      // the ledger's payment entry goes to that ended episode, not to the account's latest one
+      return { result, applied: true, episodeId: ended.episodeId };
     }
   }
   const payment: Payment = { paymentId: p.paymentId, amount: p.amount, currency: p.currency, paidAt: p.paidAt, channel: p.channel };
@@ -61,8 +66,8 @@ export type Delivery = { kind: 'answered'; result: PaymentOutcome } | { kind: 'r
  */
 export async function deliverPayment(deps: { ledger: Ledger; collection: CollectionClient }, tx: PoolClient, p: PendingPayment): Promise<Delivery> {
   try {
-    const { result, applied } = await applyToEpisode(deps.collection, p, p.attempts > 0 ? { since: p.receivedAt } : undefined);
-    await deps.ledger.storePaymentResult(tx, p.paymentId, result, applied);
+    const { result, applied, episodeId } = await applyToEpisode(deps.collection, p, p.attempts > 0 ? { since: p.receivedAt } : undefined);
+    await deps.ledger.storePaymentResult(tx, p.paymentId, result, applied, episodeId);
     return { kind: 'answered', result };
   } catch (err) {
     if (err instanceof UpdateRefused) return { kind: 'refused', reason: err.message };

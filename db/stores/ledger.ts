@@ -142,13 +142,14 @@ export function ledger(pool: Pool) {
       });
     },
 
-    async storePaymentResult(tx: PoolClient, paymentId: string, result: Record<string, unknown>, applied: boolean): Promise<void> {
+    /** `episodeId`: the episode that applied it, when known (else the episode of the account's latest charge). */
+    async storePaymentResult(tx: PoolClient, paymentId: string, result: Record<string, unknown>, applied: boolean, episodeId?: string): Promise<void> {
       await tx.query(`UPDATE payments SET result = $2, applied_at = CASE WHEN $3 THEN now() ELSE applied_at END, delivery_error = NULL WHERE payment_id = $1`, [
         paymentId,
         JSON.stringify(result),
         applied,
       ]);
-      if (applied) await appendPaymentEntry(tx, paymentId, result['recovery'] === true ? 'recovery' : 'payment');
+      if (applied) await appendPaymentEntry(tx, paymentId, result['recovery'] === true ? 'recovery' : 'payment', episodeId);
     },
 
     /** A delivery that did not reach the episode: retried after a backoff of 2^attempts s (at most 5 min). */

@@ -22,6 +22,9 @@ const standard: LadderStep[] = [
     soonerAfterUnansweredCalls: { calls: 3, days: 1 },
     minBalance: 2000,
   },
+  // 停机前提醒 (v7): the pre-suspension warning, three days before one-way suspension (its text:
+  // the suspension_warning template, as the step is listed in `notices.warningSteps`).
+  { id: 'suspension-warning', action: 'sms', at: { kind: 'days_after_due', days: 28 } },
   // Art. 34: suspension only once the payment term is passed by 30 days. One-way first (单停)…
   { id: 'suspend-outgoing', action: 'suspend_outgoing', at: { kind: 'days_after_due', days: 31 } },
   // …then two-way (双停) a week later.
@@ -42,6 +45,7 @@ const blackList: LadderStep[] = [
   { id: 'call-1', action: 'manual_call', at: { kind: 'days_after_due', days: 5 } },
   { id: 'call-2', action: 'manual_call', at: { kind: 'days_after_step', step: 'call-1', days: 2 } },
   { id: 'field-visit', action: 'field_visit', at: { kind: 'days_after_due', days: 10 }, minBalance: 2000 },
+  { id: 'suspension-warning', action: 'sms', at: { kind: 'days_after_due', days: 28 } },
   { id: 'suspend-outgoing', action: 'suspend_outgoing', at: { kind: 'days_after_due', days: 31 } },
   { id: 'suspend-full', action: 'suspend_full', at: { kind: 'days_after_step', step: 'suspend-outgoing', days: 2 } },
   { id: 'deregister', action: 'deregister', at: { kind: 'days_after_step', step: 'suspend-outgoing', days: 61 } },
@@ -51,7 +55,7 @@ const blackList: LadderStep[] = [
 
 export const DEFAULT_POLICY: CollectionPolicy = {
   id: 'default',
-  version: 6,
+  version: 7,
   description: 'Seed-derived ladder: SMS, voice on the 15th, 3 calls from the 25th, visit on the 6th, suspension after 30 days.',
   highBalanceThreshold: 10_000, // 100 yuan: the seeds' "over 100" field-work group
   paidTolerance: 0,

@@ -23,7 +23,8 @@ export const DEFAULT_NOTICES: NoticePolicy = {
     'zh-CN': '到各营业网点、拨打客服热线或通过网上营业厅、手机营业厅缴纳',
     en: 'at any of our service counters, through the customer hotline, or online in the web or mobile service hall',
   },
-  warningSteps: [],
+  // the default ladders' pre-suspension warning rung (policy v7); a policy's own `notices` names its own
+  warningSteps: ['suspension-warning'],
   templates: {
     reminder_sms: {
       'zh-CN': {

@@ -327,6 +327,9 @@ test('a retried payment whose first delivery reached an episode that has since e
   });
   expect(answered['result']).toMatchObject({ applied: true, outcome: 'applied', status: 'paid', note: expect.stringContaining('since ended') });
   expect(await collection.state('E2E-10')).toMatchObject({ episodeId: 'E2E-10-B2', balance: 3_000, payments: [] });
+  // in the ledger it is the ended episode's payment, not the new one's (which owes its bill in full)
+  const { rows } = await db.pool.query("SELECT episode_id, amount_minor FROM ledger_entries WHERE payment_id = 'E2E-P10' AND kind = 'payment'");
+  expect(rows).toEqual([{ episode_id: 'E2E-10-B1', amount_minor: -5000 }]);
 });
 
 test('the account list answers from the read model the episodes write (GET /v1/accounts)', async () => {

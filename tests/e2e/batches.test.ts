@@ -11,13 +11,11 @@ import { startBatchEnrolment } from '../../api/batch-enrolment';
 import { startPaymentDelivery } from '../../api/payment-delivery';
 import type { CollectionClient } from '../../api/collection-client';
 import { ROUTES } from '../../api/routes/table';
-import { arrearsService } from '../../api/services/arrears';
+import { arrearsWiring, type arrearsService } from '../../api/services/arrears';
 import type { BatchPage, BatchView } from '../../api/services/batches';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { batchStore, type BatchStore } from '../../db/stores/batches';
-import { collectionRecords } from '../../db/stores/collection-records';
-import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { runIntake } from '../../scripts/intake';
@@ -48,16 +46,11 @@ const stack: E2eStack = useE2eStack({
       return collection.enrol(req, extra);
     };
     store = batchStore(db.pool);
-    postArrears = arrearsService({
-      ledger: ledger(db.pool),
-      records: collectionRecords(db.pool),
-      collection: counted,
-      policy: () => KNOWN_POLICIES['default']!,
-      preferences: contactPreferencesStore(db.pool),
-    });
-    startJob();
     // batch payments are applied by the payment outbox's deliverer, as in production
     const delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 200 });
+    // the production wiring (api/server.ts): the single route's, with early payments and credit
+    postArrears = arrearsWiring({ pool: db.pool, collection: counted, policy: () => KNOWN_POLICIES['default']!, onPaymentPending: delivery.nudge }).postArrears;
+    startJob();
     return {
       deps: { onBatchReceived: () => job?.nudge(), onPaymentPending: delivery.nudge },
       stop: async () => {
@@ -299,6 +292,75 @@ test('batch payments: idempotent by payment id (duplicates of single payments to
   expect((await send(csv, 'text/csv', {}, route)).status).toBe(200);
   const wrong = await fetch(`${stack.base}/v1/arrears/batches/${first.body.batchId}`, { headers: { authorization: `Bearer ${ops}` } });
   expect(wrong.status).toBe(404);
+});
+
+test('a batch-enrolled bill starts with the account’s early payment applied, like the single route: no SMS for what it paid', async () => {
+  const pay = (paymentId: string, accountId: string, amount: number) =>
+    fetch(`${stack.base}/v1/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${billing}` },
+      body: JSON.stringify({ paymentId, accountId, amount, currency: 'CNY', paidAt: new Date().toISOString(), channel: 'counter' }),
+    });
+  // paid before billing's overdue list arrived: kept as unapplied (no episode yet)
+  expect((await pay('BAT-6-P1', 'BAT-6-A1', 12050)).status).toBe(201); // covers A1's bill
+  expect((await pay('BAT-6-P2', 'BAT-6-A2', 2050)).status).toBe(201); // part of A2's
+  const first = await send([HEADER, csvLine('BAT-6-A1'), csvLine('BAT-6-A2')].join('\n'), 'text/csv');
+  expect(first.status).toBe(202);
+  const end = await done(first.body.batchId);
+  expect(end.counts).toMatchObject({ rows: 2, accepted: 2, rejected: 0, enrolled: 2 });
+  // A1: the episode started with the payment applied and ended paid before planning any rung
+  await expect(stack.client.workflow.getHandle('collection-BAT-6-A1').result()).resolves.toMatchObject({ status: 'paid', balance: 0 });
+  const a1 = await stack.collection.state('BAT-6-A1');
+  expect(a1).toMatchObject({ status: 'paid', balance: 0, steps: [] });
+  expect(a1!.payments.map((p) => p.paymentId)).toEqual(['BAT-6-P1']);
+  const a2 = await stack.collection.state('BAT-6-A2');
+  expect(a2).toMatchObject({ balance: 10000, paid: 2050 });
+  expect(a2!.payments.map((p) => p.paymentId)).toEqual(['BAT-6-P2']);
+  const { rows: sent } = await stack.db.pool.query("SELECT provider FROM provider_requests WHERE account_id = 'BAT-6-A1'");
+  expect(sent).toEqual([]);
+  const { rows: payments } = await stack.db.pool.query("SELECT payment_id, episode_id FROM payments WHERE payment_id LIKE 'BAT-6-%' ORDER BY payment_id");
+  expect(payments).toEqual([
+    { payment_id: 'BAT-6-P1', episode_id: 'BAT-6-A1-B1' },
+    { payment_id: 'BAT-6-P2', episode_id: 'BAT-6-A2-B1' },
+  ]);
+});
+
+test('CSV rows carry lines (lineId:number:service|…): stored and started per line; a bad part reported as lines.<i>.<field>', async () => {
+  const header = `${HEADER},lines`;
+  const csv = [
+    header,
+    `${csvLine('BAT-7-A1')},L1:13700000071:mobile|L2:02088880071:fixed| L3 : 02088880072 : broadband `, // row 1: three lines
+    `${csvLine('BAT-7-A2')},`, // row 2: no lines: the phone is line L1
+    `${csvLine('BAT-7-A3')},L1:13700000073:satellite`, // row 3: no such service
+    `${csvLine('BAT-7-A4')},L1:13700000074:mobile|L2:fixed`, // row 4: the second line has two parts, not three
+    `${csvLine('BAT-7-A5')},L1:13700000075:mobile|L1:13700000076:tv`, // row 5: the same line id twice
+    `${csvLine('BAT-7-A6')},ACC:L:9:13700000077:tv`, // row 6: a line id with ':' in it
+  ].join('\n');
+  const first = await send(csv, 'text/csv');
+  expect(first.status).toBe(202);
+  const end = await done(first.body.batchId);
+  expect(end.counts).toMatchObject({ rows: 6, accepted: 3, rejected: 3, enrolled: 3 });
+  expect(end.rejectedRows.map((r) => [r.row, r.errors.map((e) => e.field)])).toEqual([
+    [3, ['lines.0.service']],
+    [4, ['lines.1.number', 'lines.1.service']], // read as number "fixed", no service
+    [5, ['lines']],
+  ]);
+  const { rows } = await stack.db.pool.query(
+    "SELECT account_id, line_id, number, service FROM account_lines WHERE account_id LIKE 'BAT-7-%' ORDER BY account_id, line_id",
+  );
+  expect(rows).toEqual([
+    { account_id: 'BAT-7-A1', line_id: 'L1', number: '13700000071', service: 'mobile' },
+    { account_id: 'BAT-7-A1', line_id: 'L2', number: '02088880071', service: 'fixed' },
+    { account_id: 'BAT-7-A1', line_id: 'L3', number: '02088880072', service: 'broadband' },
+    { account_id: 'BAT-7-A2', line_id: 'L1', number: '13700000001', service: 'mobile' },
+    { account_id: 'BAT-7-A6', line_id: 'ACC:L:9', number: '13700000077', service: 'tv' },
+  ]);
+  const a1 = await stack.collection.state('BAT-7-A1');
+  expect(a1!.lines.map((l) => [l.lineId, l.service])).toEqual([
+    ['L1', 'mobile'],
+    ['L2', 'fixed'],
+    ['L3', 'broadband'],
+  ]);
 });
 
 test('the answers checked against their schemas cover exactly the batch routes', () => {

@@ -3,6 +3,7 @@
 // key reaches only the accounts referred to its agency: another answers 403 problem+json).
 import { ROUTES } from '../../api/routes/table';
 import { apiKeys } from '../../db/stores/api-keys';
+import { ledgerEntries } from '../../db/stores/ledger-entries';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import type { CollectionPolicy } from '../../domain/policy/types';
@@ -130,6 +131,16 @@ test('agency outcome: only an agency key of the account’s agency (or admin); a
     customer: { name: '郑十', phone: '13700000092', segment: 'consumer', lists: [], timezone: z },
     bill: { billId: 'STEER-AG-1-B1', amount: 50_000, currency: 'CNY', dueDate: addDays(localDateOf(Date.now(), z), -3) },
     policy,
+  });
+  // enrolled around the API (for its own policy): its charge booked as the API books one, so the teardown's reconcile agrees
+  await ledgerEntries(stack.db.pool).append({
+    key: 'charge:STEER-AG-1-B1',
+    accountId,
+    episodeId: 'STEER-AG-1-B1',
+    kind: 'charge',
+    amount: 50_000,
+    currency: 'CNY',
+    billId: 'STEER-AG-1-B1',
   });
   await waitFor(async () => ((await stack.collection.state(accountId))?.agency === 'agency-east' ? true : undefined), { what: 'the referral' });
   const url = `/v1/accounts/${accountId}/agency-outcomes`;

@@ -9,6 +9,7 @@ import type { TimelineEntry, TimelinePage } from '../../api/services/timeline';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { collectionRecords } from '../../db/stores/collection-records';
+import { ledgerEntries } from '../../db/stores/ledger-entries';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
@@ -90,6 +91,11 @@ test('the timeline merges database and Temporal, across continue-as-new and past
     { continueAsNewAfterEvents: 12 },
   );
   await waitFor(async () => ((await stack.collection.state(ACCOUNT))?.episodeId === 'STORY-1-B2' ? true : undefined), { what: 'the second episode' });
+  // The episode is driven around the API (continue-as-new, payments sent to the workflow): its
+  // money is booked here as the API books it, so the teardown's reconcile agrees.
+  const books = ledgerEntries(stack.db.pool);
+  const base = { accountId: ACCOUNT, episodeId: 'STORY-1-B2', currency: 'CNY' };
+  await books.append({ ...base, key: 'charge:STORY-1-B2', kind: 'charge', amount: 90_000, billId: 'STORY-1-B2' });
   let n = 0;
   currentRuns = await waitFor(
     async () => {
@@ -103,6 +109,7 @@ test('the timeline merges database and Temporal, across continue-as-new and past
         paidAt: new Date().toISOString(),
         channel: 'bank',
       });
+      await books.append({ ...base, key: `payment:STORY-1-Q${n}`, kind: 'payment', amount: -100, paymentId: `STORY-1-Q${n}` });
       return undefined;
     },
     { ms: 60_000, what: 'the current episode to continue as new' },

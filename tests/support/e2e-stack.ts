@@ -11,6 +11,8 @@ import { ProviderSimulator } from '../../activities/providers/simulator';
 import { createApp, type AppDeps } from '../../api/app';
 import { CollectionClient } from '../../api/collection-client';
 import { LitigationClient } from '../../api/litigation-client';
+import { reconcile, type ReconcileReport } from '../../api/services/reconcile';
+import { ledgerEntries } from '../../db/stores/ledger-entries';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import type { DevServer } from '../../scripts/dev-server';
 import { createCollectionWorker } from '../../worker/create-worker';
@@ -33,6 +35,19 @@ export interface E2eStackOptions {
   name: string;
   /** Extra app dependencies started with the stack (the payment deliverer), and how to stop them. */
   extend?: (s: Omit<E2eStack, 'base'>) => { deps: Partial<AppDeps>; stop: () => Promise<void> };
+  /**
+   * Before the database is dropped the teardown runs the reconcile (业会核对, what `npm run
+   * reconcile` runs) and fails the file on any difference. Only a file whose books disagree on
+   * purpose may opt out, saying why here.
+   */
+  skipReconcile?: string;
+}
+
+/** The reconcile's differences, one line each, for the failure message. */
+export function describeDifferences(report: ReconcileReport): string {
+  return report.differences
+    .map((d) => `${d.accountId} ${d.episodeId} ${d.currency} ${d.figure}: ledger ${d.ledger}, episode ${d.episode} (delta ${d.delta})`)
+    .join('\n');
 }
 
 /**
@@ -91,6 +106,20 @@ export function useE2eStack(opts: E2eStackOptions): E2eStack {
     // Each part only if it started: a failed beforeAll must not hang here waiting for it.
     if (server) await new Promise((r) => server!.close(r));
     await stopExtra?.();
+    // The books after the file's tests: the ledger against every open episode (the worker answers the queries).
+    let unreconciled: Error | undefined;
+    if (stack.db && stack.collection && worker && !opts.skipReconcile) {
+      const collection = stack.collection;
+      try {
+        const report = await reconcile({ entries: ledgerEntries(stack.db.pool), state: (id) => collection.state(id) });
+        if (report.differences.length)
+          unreconciled = new Error(
+            `reconcile after the e2e file: ${report.differences.length} differences in ${report.episodes} open episodes\n${describeDifferences(report)}`,
+          );
+      } catch (err) {
+        unreconciled = new Error(`reconcile after the e2e file could not run: ${(err as Error).message}`);
+      }
+    }
     worker?.shutdown();
     await running;
     await nativeConnection?.close();
@@ -98,6 +127,7 @@ export function useE2eStack(opts: E2eStackOptions): E2eStack {
     await stack.dev?.stop();
     await stack.db?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (unreconciled) throw unreconciled;
   });
 
   return stack;

@@ -141,6 +141,20 @@ describe('the activity side', () => {
     expect(smsKindOf(request({ notices }))).toBe('reminder_sms');
     expect(smsKindOf(request())).toBe('reminder_sms');
   });
+
+  test('the default policy (v7) warns before suspension: a suspension-warning sms rung three days before suspend-outgoing, rendered as the warning', () => {
+    expect(DEFAULT_POLICY.version).toBe(7);
+    for (const ladder of ['standard', 'black']) {
+      const steps = DEFAULT_POLICY.ladders[ladder]!;
+      const warning = steps.findIndex((s) => s.id === 'suspension-warning');
+      const suspend = steps.findIndex((s) => s.id === 'suspend-outgoing');
+      expect([ladder, warning >= 0 && warning === suspend - 1]).toEqual([ladder, true]);
+      expect(steps[warning]).toEqual({ id: 'suspension-warning', action: 'sms', at: { kind: 'days_after_due', days: 28 } });
+      expect(steps[suspend]!.at).toEqual({ kind: 'days_after_due', days: 31 });
+    }
+    expect(smsKindOf(request({ stepId: 'suspension-warning' }))).toBe('suspension_warning');
+    expect(noticeFor(request({ stepId: 'suspension-warning' }), 'suspension_warning').text).toContain('【停机预告】');
+  });
 });
 
 test('property: no placeholder is left in any notice, for any data', () => {

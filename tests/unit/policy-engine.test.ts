@@ -77,6 +77,7 @@ describe('default ladder', () => {
       'manual_call@2026-03-27',
       'manual_call@2026-03-29',
       'field_visit@2026-03-30', // three unanswered calls bring the visit forward
+      'sms@2026-03-31', // the pre-suspension warning (v7): due + 28 is taken by the calls and the visit, so the next free day
       'suspend_outgoing@2026-04-01',
       'suspend_full@2026-04-08',
       'deregister@2026-06-30',
@@ -185,8 +186,9 @@ describe('policy schema', () => {
 
   it('rejects a ladder that suspends before the legal floor, naming the field', () => {
     const bad = structuredClone(DEFAULT_POLICY);
-    bad.ladders['standard']![6]!.at = { kind: 'days_after_due', days: 10 };
-    expect(() => parsePolicy(bad)).toThrow(/ladders\.standard\.6\.at|"ladders",\s*"standard",\s*6,\s*"at"/);
+    const i = bad.ladders['standard']!.findIndex((s) => s.id === 'suspend-outgoing');
+    bad.ladders['standard']![i]!.at = { kind: 'days_after_due', days: 10 };
+    expect(() => parsePolicy(bad)).toThrow(new RegExp(`ladders\\.standard\\.${i}\\.at|"ladders",\\s*"standard",\\s*${i},\\s*"at"`));
   });
 
   it('rejects a step that refers to a later step', () => {
@@ -224,7 +226,8 @@ describe('races and legal guards', () => {
   it('keeps the ladder the episode started with when the lists change', () => {
     const state = episode({ dueDate: '2026-03-01', amount: 5000 });
     state.customer = { ...state.customer, lists: ['black'] };
-    for (let i = 0; i < 6; i++) recordStep(state, { stepId: `s${i}`, action: 'sms', at: Date.UTC(2026, 2, 2 + i), outcome: 'done' });
+    // seven rungs done: the standard ladder's eighth is suspend-outgoing (the black list's would be suspend-full)
+    for (let i = 0; i < 7; i++) recordStep(state, { stepId: `s${i}`, action: 'sms', at: Date.UTC(2026, 2, 2 + i), outcome: 'done' });
     const plan = planNextStep(ladderView(state), Date.UTC(2026, 2, 10))!;
     expect(plan.step.id).toBe('suspend-outgoing');
     expect(plan.at).toBeGreaterThan(atLocalTime('2026-03-31', '00:00', 'Asia/Shanghai'));
@@ -320,7 +323,8 @@ describe('contact rules', () => {
     state.optedOut = true;
     const taken = runLadder(state, Date.UTC(2026, 2, 1));
     const skipped = taken.filter((t) => t.skipped).map((t) => t.action);
-    expect(skipped).toEqual(['sms', 'voice']);
+    // the pre-suspension warning is an sms rung: the opt-out stops it too (optOutStops is by action)
+    expect(skipped).toEqual(['sms', 'voice', 'sms']);
     expect(taken.filter((t) => !t.skipped).map((t) => t.action)).toEqual(
       expect.arrayContaining(['manual_call', 'suspend_outgoing', 'demand_letter', 'legal_referral']),
     );

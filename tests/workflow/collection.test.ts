@@ -56,6 +56,7 @@ test('with no payment the whole ladder runs to legal referral, with attempt reco
     'manual_call',
     'manual_call',
     'field_visit',
+    'sms', // the pre-suspension warning (policy v7)
     'suspend_outgoing',
     'suspend_full',
     'deregister',
@@ -66,10 +67,11 @@ test('with no payment the whole ladder runs to legal referral, with attempt reco
   expect(final.service).toBe('deregistered');
   expect(final.next).toBeNull();
   const { rows } = await ctx.db.pool.query('SELECT action, outcome FROM collection_attempts WHERE account_id = $1', [accountId]);
-  expect(rows).toHaveLength(12);
+  expect(rows).toHaveLength(13);
   expect(await providerOps(accountId)).toEqual([
     'send',
     'call',
+    'send',
     'setServiceState:outgoing_barred',
     'setServiceState:suspended',
     'setServiceState:deregistered',
@@ -191,7 +193,7 @@ test('a red-list account is never suspended automatically: a person reviews inst
 test('a long episode continues as new and keeps its state', async () => {
   const accountId = await enrol({ continueAsNewAfterEvents: 40 });
   const final = await until(accountId, (s) => s.status === 'legal');
-  expect(final.steps).toHaveLength(12);
+  expect(final.steps).toHaveLength(13);
   const described = await ctx.h.client.workflow.getHandle(collectionWorkflowId(accountId)).describe();
   expect(described.raw.workflowExecutionInfo?.firstRunId).not.toBe(described.runId);
 });

@@ -35,8 +35,9 @@ test('a dispute of the whole amount pauses all pressure; upheld, the charge come
 test('a partial dispute: reminders go on for the rest, no suspension until it is resolved; confirmed, the ladder resumes', async () => {
   const accountId = await enrolDueYesterday(ctx.h, 'DS');
   await ctx.h.collection.openDispute(accountId, { disputeId: 'D1', amount: 6_000, reason: 'shared line, calls not ours' });
-  const held = await untilState(ctx.h, accountId, (s) => s.steps.length >= 6 && s.next === null, { step: '1 day', maxSteps: 120 });
-  expect(held.steps.map((s) => s.action)).toEqual(['sms', 'voice', 'manual_call', 'manual_call', 'manual_call', 'field_visit']);
+  // the reminders go on, the pre-suspension warning (v7) too; the suspension waits
+  const held = await untilState(ctx.h, accountId, (s) => s.steps.length >= 7 && s.next === null, { step: '1 day', maxSteps: 120 });
+  expect(held.steps.map((s) => s.action)).toEqual(['sms', 'voice', 'manual_call', 'manual_call', 'manual_call', 'field_visit', 'sms']);
   await ctx.h.env.sleep('30 days');
   expect(await networkOps(accountId)).toEqual([]);
 

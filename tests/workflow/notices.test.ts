@@ -14,17 +14,9 @@ import { useWorkflowHarness } from '../support/temporal';
 const ctx = useWorkflowHarness();
 let seq = 0;
 
-// The default policy plus a pre-suspension warning: an sms rung three days before the first suspension.
-const standard = DEFAULT_POLICY.ladders['standard']!;
-const at = standard.findIndex((s) => s.id === 'suspend-outgoing');
-const WARNING_POLICY: CollectionPolicy = parsePolicy({
-  ...DEFAULT_POLICY,
-  ladders: {
-    ...DEFAULT_POLICY.ladders,
-    standard: [...standard.slice(0, at), { id: 'suspension-warning', action: 'sms', at: { kind: 'days_after_due', days: 28 } }, ...standard.slice(at)],
-  },
-  notices: { ...DEFAULT_NOTICES, warningSteps: ['suspension-warning'] },
-});
+// The default policy (v7) has the pre-suspension warning: an sms rung three days before the first
+// suspension, named in the default notices' warningSteps.
+const WARNING_POLICY: CollectionPolicy = parsePolicy(DEFAULT_POLICY);
 
 async function enrol(policy: CollectionPolicy, dueDaysAgo: number, lists: ListFlag[] = []) {
   const accountId = `NT-${++seq}-${Date.now()}`;
