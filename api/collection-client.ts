@@ -41,6 +41,7 @@ import {
   type DisputeAnswer,
   type PromiseAnswer,
   type CollectionInput,
+  EPISODE_ENDED,
 } from '../workflows/messages';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
 import type { Bill, CollectionPolicy, Customer, Payment } from '../domain/policy/types';
@@ -193,7 +194,11 @@ export class CollectionClient {
       return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => handle.executeUpdate(def, { args: [arg], updateId }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || isClosedWorkflowError(err)) return undefined;
-      if (err instanceof WorkflowUpdateFailedError) throw new UpdateRefused(err.cause?.message ?? err.message);
+      if (err instanceof WorkflowUpdateFailedError) {
+        // refused because the episode has just ended (its last activities still running): as if closed
+        if (err.cause?.message === EPISODE_ENDED) return undefined;
+        throw new UpdateRefused(err.cause?.message ?? err.message);
+      }
       throw err;
     }
   }

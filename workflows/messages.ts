@@ -173,3 +173,6 @@ export interface RestoredByHandSignal {
 
 /** Operations restored the line by hand (a `restoration` task completed `restored`): the pending restoration is done. */
 export const restoredByHandSignal = defineSignal<[RestoredByHandSignal]>('recordRestoredByHand');
+
+/** What the episode answers an update (other than a payment) once it is paid or closed; the API reads it as "no open episode" (404). */
+export const EPISODE_ENDED = 'the episode has ended';

@@ -16,6 +16,9 @@ import { serveApp, type ServedApp } from '../support/app-server';
 import { REPORT_ROUTES_COVERED } from './reports.covered';
 
 const fetch = contractFetch(ROUTES);
+/** The episodes are pinned to the current default version and the one before (the policy's version moves on). */
+const CURRENT = DEFAULT_POLICY.version;
+const OLDER = CURRENT - 1;
 let db: FreshDatabase;
 let served: ServedApp | undefined;
 let key: string;
@@ -101,14 +104,15 @@ beforeAll(async () => {
   await view('A9', 'open', 800, 'CNY', AS_OF); // due today: not overdue yet
   await view('A10', 'written_off', 600, 'CNY', daysBefore(AS_OF, 400), 'suspended');
   const pins = reportsStore(db.pool);
-  await pins.pinPolicy('A1', 'A1-E1', { id: 'default', version: 6 });
-  await pins.pinPolicy('A2', 'A2-E1', { id: 'default', version: 5 });
+  await pins.pinPolicy('A1', 'A1-E1', { id: 'default', version: CURRENT });
+  await pins.pinPolicy('A2', 'A2-E1', { id: 'default', version: OLDER });
   await db.pool.query(
     `INSERT INTO policy_migrations (migration_id, account_id, episode_id, from_policy, from_version, to_policy, to_version, reason, actor, migrated_at)
-     VALUES ('M1', 'A2', 'A2-E1', 'default', 5, 'default', 6, 'new ladder', 'key:k1:ops', now() + interval '1 minute')`,
+     VALUES ('M1', 'A2', 'A2-E1', 'default', $1, 'default', $2, 'new ladder', 'key:k1:ops', now() + interval '1 minute')`,
+    [OLDER, CURRENT],
   );
-  await pins.pinPolicy('A3', 'A3-E1', { id: 'default', version: 5 });
-  await pins.pinPolicy('A7', 'A7-E1', { id: 'default', version: 6 });
+  await pins.pinPolicy('A3', 'A3-E1', { id: 'default', version: OLDER });
+  await pins.pinPolicy('A7', 'A7-E1', { id: 'default', version: CURRENT });
 
   // ---- recovery: enrolment months 2026-01 and 2026-02
   await charge('R1', 'R1-B1', 10_000, 'CNY', '2026-01-05T08:00:00Z', '2026-01-10');
@@ -337,8 +341,8 @@ test('policies: the default ladder as readable rows, episodes per version, and t
     episodes: { open: number; ended: number };
   }[];
   expect(policies.map((p) => [p.name, p.version, p.active, p.known, p.episodes])).toEqual([
-    ['default', 6, true, true, { open: 2, ended: 1 }], // A1, A2 (migrated to 6), A7
-    ['default', 5, false, false, { open: 1, ended: 0 }], // A3
+    ['default', CURRENT, true, true, { open: 2, ended: 1 }], // A1, A2 (migrated to the current version), A7
+    ['default', OLDER, false, false, { open: 1, ended: 0 }], // A3
   ]);
   expect(r.body['unpinned']).toEqual({ open: 5, ended: 1 });
   const active = policies[0]!;
@@ -378,9 +382,9 @@ test('policies: the default ladder as readable rows, episodes per version, and t
     expect(list.status).toBe(200);
     return (list.body['accounts'] as { accountId: string }[]).map((a) => a.accountId);
   };
-  expect(await ids('policyVersion=6')).toEqual(['A1', 'A2', 'A7']);
-  expect(await ids('policyVersion=5')).toEqual(['A3']);
-  expect(await ids('policy=default&policyVersion=6&status=open')).toEqual(['A1', 'A2']);
+  expect(await ids(`policyVersion=${CURRENT}`)).toEqual(['A1', 'A2', 'A7']);
+  expect(await ids(`policyVersion=${OLDER}`)).toEqual(['A3']);
+  expect(await ids(`policy=default&policyVersion=${CURRENT}&status=open`)).toEqual(['A1', 'A2']);
   expect(await ids('policy=other')).toEqual([]);
 });
 

@@ -39,6 +39,11 @@ test('a restoration the network refuses opens a restoration task; completing it 
     detail: { reason: 'network_refused', paymentId: `${accountId}-P1` },
   });
   expect((await ctx.h.collection.state(accountId))!.service).toBe('suspended'); // not marked active before it is
+  // Paid, but the workflow still runs (the restoration): an update other than a payment is refused as
+  // "no open episode" (the API's 404), not accepted into an episode that will not act on it.
+  expect((await ctx.h.collection.state(accountId))!.status).toBe('paid');
+  expect(await ctx.h.collection.pause(accountId, { requestId: `${accountId}-pause`, reason: 'late request', by: 'key:k1:noc' })).toBeUndefined();
+  expect((await ctx.h.collection.state(accountId))!.paused).toBeNull();
 
   // A call outcome does not close it; `restored` does.
   await expect(tasks.complete(taskId, { outcome: 'reached' }, caller, noAudit)).rejects.toThrow(/cannot end reached/);

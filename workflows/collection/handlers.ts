@@ -60,6 +60,7 @@ import {
   restoredByHandSignal,
   litigationCaseSignal,
   type DisputeAnswer,
+  EPISODE_ENDED,
 } from '../messages';
 
 /** What an update's rule answered, and whether it changed the episode. */
@@ -81,7 +82,19 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
     });
   }
 
-  function update<R, A>(def: UpdateDefinition<R, [A]>, problem: (arg: A) => string | undefined, apply: (arg: A) => Applied<R>): void {
+  /**
+   * An update: refused by its rule, and (except a payment, `afterEnd: 'accept'`) once the episode is
+   * paid or closed. The loop has then left, but the workflow still runs its last activities (the read
+   * model), and anything accepted in that moment would be lost with it. Validators do not run on
+   * replay and a refused update leaves no event, so this changes no history.
+   */
+  function update<R, A>(
+    def: UpdateDefinition<R, [A]>,
+    problem: (arg: A) => string | undefined,
+    apply: (arg: A) => Applied<R>,
+    afterEnd: 'refuse' | 'accept' = 'refuse',
+  ): void {
+    const ended = () => afterEnd === 'refuse' && (state.status === 'paid' || state.status === 'closed');
     setHandler(
       def,
       (arg: A) => {
@@ -89,7 +102,7 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
         if (changed) wake();
         return answer;
       },
-      { validator: (arg: A) => refuseIf(problem(arg)) },
+      { validator: (arg: A) => refuseIf(ended() ? EPISODE_ENDED : problem(arg)) },
     );
   }
 
@@ -134,6 +147,8 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
       // A duplicate changes nothing: promise and plan only react to new money.
       return { answer: result, changed: result.outcome === 'applied' };
     },
+    // a payment re-sent to the episode it ended must still be recognised (ADR 2)
+    'accept',
   );
   update(
     promiseToPayUpdate,
