@@ -32,6 +32,8 @@ import { codecCors, codecRouter } from './routes/codec';
 import type { PayloadCodec } from '@temporalio/common';
 import { ROUTES } from './routes/table';
 import { ledgerRouter } from './routes/ledger';
+import { sessionRouter } from './routes/session';
+import { consoleRouter } from './console-static';
 
 export interface AppDeps {
   pool: Pool;
@@ -115,6 +117,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(ledgerRouter(routes, deps));
   app.use(codecRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
+  app.use(sessionRouter(routes));
+  app.use(consoleRouter());
   routes.assertAllMounted();
 
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));

@@ -52,6 +52,7 @@ import {
   lateFeePageSchema,
   lateFeeAcknowledgementSchema,
   codecPayloadsSchema,
+  sessionSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -673,6 +674,17 @@ export const ROUTES = [
     roles: ['ops'],
     request: { body: codecBody },
     responses: { 200: answer('the payloads encrypted', codecPayloadsSchema), ...PROTECTED, 413: answer('the body is larger than 64 kB') },
+  },
+  // The web console (issue 15, ADR 22) asks who the key is, so its menus and actions follow the
+  // key's roles. Every role may ask (agency too: its own key only); nothing else is revealed.
+  {
+    method: 'get',
+    path: '/v1/session',
+    operationId: 'getSession',
+    summary: 'The calling key: its id, roles and agency (the console shows only what these roles allow)',
+    tags: ['session'],
+    roles: ['billing', 'ops', 'legal', 'finance', 'agency'],
+    responses: { 200: answer('the key’s id, roles and agency', sessionSchema), ...PROTECTED },
   },
 ] as const satisfies readonly RouteSpec[];
 
