@@ -186,6 +186,7 @@ const en = {
   required: 'required',
   yes: 'yes',
   no: 'no',
+  refresh: 'Refresh',
 } as const;
 
 export type Key = keyof typeof en;
@@ -372,6 +373,7 @@ const zh: Record<Key, string> = {
   required: '必填',
   yes: '是',
   no: '否',
+  refresh: '刷新',
 };
 
 /** Names of codes (states, queues, outcomes, steps); a code without a name shows as itself. */
@@ -480,6 +482,8 @@ const codesZh: Record<string, string> = {
   withdrawn: '撤诉',
   declined: '不予受理',
   database: '数据库',
+  done: '已完成',
+  claimed: '已领取',
   temporal: 'Temporal',
 };
 

@@ -7,10 +7,22 @@ import { href, route } from './router';
 import { useSignal } from './state';
 import { AccountScreen } from './screens/account';
 import { AccountsScreen } from './screens/accounts';
+import { BatchesScreen } from './screens/batches';
+import { DashboardScreen } from './screens/dashboard';
+import { LegalScreen } from './screens/legal';
+import { PolicyScreen } from './screens/policy';
 import { SignIn } from './screens/sign-in';
+import { WorkQueueScreen } from './screens/work-queue';
 
 /** The menu: each screen and the roles that see it (admin sees all). */
-const SCREENS: { path: string; label: Key; roles: Role[] }[] = [{ path: 'accounts', label: 'accounts', roles: ['ops', 'legal', 'finance'] }];
+const SCREENS: { path: string; label: Key; roles: Role[] }[] = [
+  { path: 'dashboard', label: 'dashboard', roles: ['ops', 'legal', 'finance', 'billing'] },
+  { path: 'accounts', label: 'accounts', roles: ['ops', 'legal', 'finance'] },
+  { path: 'tasks', label: 'workQueue', roles: ['ops'] },
+  { path: 'legal', label: 'legal', roles: ['legal', 'ops'] },
+  { path: 'batches', label: 'batches', roles: ['billing', 'ops'] },
+  { path: 'policy', label: 'policy', roles: ['ops', 'legal', 'finance', 'billing'] },
+];
 
 function Screen({ s }: { s: Session }) {
   const r = useSignal(route);
@@ -18,10 +30,18 @@ function Screen({ s }: { s: Session }) {
   const screen = SCREENS.find((x) => x.path === first) ?? SCREENS.find((x) => hasRole(s, ...x.roles));
   if (!screen || !hasRole(s, ...screen.roles)) return <p role="alert">{t('notAllowed')}</p>;
   switch (screen.path) {
+    case 'dashboard':
+      return <DashboardScreen session={s} />;
     case 'accounts':
       return rest[0] ? <AccountScreen accountId={rest[0]} session={s} /> : <AccountsScreen query={r.query} />;
+    case 'tasks':
+      return <WorkQueueScreen query={r.query} />;
+    case 'legal':
+      return <LegalScreen caseId={rest[0]} query={r.query} session={s} />;
+    case 'batches':
+      return <BatchesScreen kind={rest[0]} batchId={rest[1]} session={s} />;
     default:
-      return <p role="alert">{t('notAllowed')}</p>;
+      return <PolicyScreen />;
   }
 }
 

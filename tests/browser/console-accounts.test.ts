@@ -14,6 +14,7 @@ import { axeViolations, buildConsoleForTests, openConsole, screenshot, signInWit
 import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
 import { waitFor } from '../support/wait';
+import { CONSOLE_ROUTES_COVERED } from '../e2e/console.covered';
 
 const fetch = contractFetch(ROUTES);
 const stack = useE2eStack({ name: 'console-accounts' });
@@ -71,6 +72,7 @@ test('GET /v1/session: the key’s id, roles and agency, nothing else', async ()
   const agency = await fetch(`${stack.base}/v1/session`, { headers: { authorization: `Bearer ${keys.agency}` } });
   expect(await agency.json()).toMatchObject({ roles: ['agency'], agency: 'AG-1' });
   expect((await fetch(`${stack.base}/v1/session`)).status).toBe(401);
+  expect([...fetch.checked.keys()].filter((op) => CONSOLE_ROUTES_COVERED.includes(op))).toEqual(CONSOLE_ROUTES_COVERED);
 });
 
 test('/console is served from the API with a strict CSP and no outside address; a wrong key is refused and explained', async () => {
@@ -95,10 +97,11 @@ test('/console is served from the API with a strict CSP and no outside address; 
   await page.context().close();
 });
 
-test('menus follow the key’s roles: legal sees accounts, not the work queue; billing no accounts', async () => {
+test('menus follow the key’s roles: legal sees accounts and legal, not the work queue or batches; billing batches, not accounts; ops every screen', async () => {
   for (const [role, shown, hidden] of [
-    ['legal', ['账户'], ['工作队列']],
-    ['billing', [], ['账户', '工作队列']],
+    ['legal', ['概览', '账户', '法务', '催缴策略'], ['工作队列', '批量导入']],
+    ['billing', ['概览', '批量导入', '催缴策略'], ['账户', '工作队列', '法务']],
+    ['ops', ['概览', '账户', '工作队列', '法务', '批量导入', '催缴策略'], []],
   ] as const) {
     const { page } = await openConsole(browser, stack.base);
     await signInWithKeyboard(page, keys[role]);

@@ -8,7 +8,7 @@ import { href } from '../router';
 import type { Field } from '../tables';
 import { ActionForm, Money, Problem, Show, useLoad, When } from '../ui';
 
-interface Collection {
+export interface Collection {
   accountId: string;
   episodeId: string;
   policy: { id: string; version: number };
@@ -45,7 +45,7 @@ interface TimelinePage {
 
 const f = (name: string, kind: Field['kind'], optional = false): Field => ({ name, kind, ...(optional ? { optional } : {}) });
 
-function Timeline({ accountId, zone, version }: { accountId: string; zone: string | undefined; version: number }) {
+export function Timeline({ accountId, zone, version }: { accountId: string; zone: string | undefined; version: number }) {
   const [pages, setPages] = useState<TimelinePage[]>([]);
   const first = useLoad(() => get<TimelinePage>(`/v1/accounts/${encodeURIComponent(accountId)}/timeline?limit=200`), [accountId, version]);
   const [error, setError] = useState<Error | null>(null);
