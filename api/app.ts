@@ -32,6 +32,7 @@ import { codecCors, codecRouter } from './routes/codec';
 import type { PayloadCodec } from '@temporalio/common';
 import { ROUTES } from './routes/table';
 import { ledgerRouter } from './routes/ledger';
+import { reportsRouter } from './routes/reports';
 import { sessionRouter } from './routes/session';
 import { consoleRouter } from './console-static';
 
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(batchesRouter(routes, deps));
   app.use(ledgerRouter(routes, deps));
   app.use(codecRouter(routes, deps));
+  app.use(reportsRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
   app.use(sessionRouter(routes));
   app.use(consoleRouter());

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import { KNOWN_POLICIES } from '../config/policy-schema';
+import { reportsStore } from '../db/stores/reports';
 import { configuredPayloadCodec, encryptingDataConverter } from '../config/payload-codec';
 import { createApp } from './app';
 import { closeGracefully } from './graceful-close';
@@ -52,6 +53,7 @@ export async function startApi(config: AppConfig, pool: Pool, log: Logger, tempo
         preferences: contactPreferencesStore(pool),
         lines: accountLinesStore(pool),
         entries: ledgerEntries(pool),
+        policyPins: reportsStore(pool),
       }),
       log,
     },

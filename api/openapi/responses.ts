@@ -27,6 +27,7 @@ import { CASE_STATES, OUTCOMES, PROCEDURES, STEP_NAMES } from '../../domain/liti
 import type { LitigationView, StepAnswer } from '../../workflows/litigation-messages';
 import type { TimelineEntry, TimelinePage } from '../services/timeline';
 import type { EvidencePack } from '../services/evidence-pack';
+import type { AgingReport, PoliciesReport, RecoveryReport, RestorationsReport, WorkloadReport } from '../services/reports';
 import {
   LADDER_ACTIONS,
   LIMITATION_INTERRUPTIONS,
@@ -890,6 +891,133 @@ export const codecPayloadsSchema = z
   .object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()), data: z.string() })) })
   .meta({ id: 'CodecPayloads' });
 
+// ---- Reports (issue 15, ADR 21): figures computed in PostgreSQL, shared by the console and other tools
+const count = (description: string) => z.number().int().min(0).meta({ description });
+const agingBucketName = z.enum(['1-30', '31-60', '61-90', '91-180', '181-365', '366+']);
+
+export const agingReportSchema = z
+  .object({
+    asOf: z.iso.date().meta({ description: 'the day ages were counted to (UTC)' }),
+    buckets: z
+      .array(
+        z.object({
+          bucket: agingBucketName.meta({ description: 'days since the oldest unpaid bill’s due date' }),
+          minDays: z.number().int().meta({ description: 'inclusive' }),
+          maxDays: z.number().int().nullable().meta({ description: 'inclusive; null: no upper bound' }),
+          currency,
+          accounts: count('running episodes owing money in the bucket'),
+          amount: minor('their outstanding balance'),
+        }),
+      )
+      .meta({ description: 'every bucket, in order, for each currency that has any account in arrears' }),
+    totals: z.array(z.object({ currency, accounts: count('running episodes owing money'), amount: minor('their outstanding balance') })),
+  })
+  .meta({ id: 'AgingReport', description: 'Arrears by age: running episodes with a balance, by days since their oldest unpaid bill’s due date' });
+
+export const recoveryReportSchema = z
+  .object({
+    points: z.array(z.number().int()).meta({ description: 'the days since due at which each curve is read' }),
+    cohorts: z.array(
+      z.object({
+        month: z
+          .string()
+          .regex(/^\d{4}-\d{2}$/)
+          .meta({ description: 'enrolment month (UTC month of the episode’s first bill)' }),
+        currency,
+        accounts: count('accounts with an episode enrolled that month'),
+        billed: minor('what those episodes were billed'),
+        curve: z.array(
+          z.object({
+            days: z.number().int().meta({ description: 'days since the first bill’s due date' }),
+            recovered: minor('paid by then (per episode at most what it was billed)'),
+            share: z.number().min(0).max(1).meta({ description: 'recovered / billed, 4 decimals' }),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'RecoveryReport', description: 'The recovery curve per enrolment month: the share of what was billed that was paid by each point' });
+
+export const restorationsReportSchema = z
+  .object({
+    ruleHours: z.literal(24).meta({ description: 'a suspended line must be restored within this many hours of the payment' }),
+    from: utc.meta({ description: 'payments seen at or after (the period read)' }),
+    to: utc.meta({ description: 'payments seen before' }),
+    count: count('restorations whose payment was seen in the period'),
+    withinRule: count('restored in under 24 hours'),
+    breaches: count('restored after 24 hours or more'),
+    p50Seconds: z.number().nullable().meta({ description: 'median latency (percentile_cont); null when there were none' }),
+    p99Seconds: z.number().nullable().meta({ description: '99th percentile latency (percentile_cont)' }),
+    maxSeconds: z.number().nullable(),
+    histogram: z.array(
+      z.object({
+        bucket: z.enum(['<1m', '1-10m', '10-60m', '1-6h', '6-24h', '>=24h']),
+        upToSeconds: z.number().int().nullable().meta({ description: 'latencies below this (and at or above the previous bucket’s); null: no bound' }),
+        count: count('restorations in the bucket'),
+      }),
+    ),
+    slowest: z
+      .array(
+        z.object({
+          accountId: z.string(),
+          lineId: z.string().nullable(),
+          paidAt: utc.meta({ description: 'when the episode saw the payment' }),
+          restoredAt: utc,
+          seconds: z.number(),
+        }),
+      )
+      .meta({ description: 'up to 10, slowest first' }),
+    pending: count('paid episodes with a line still barred or suspended now'),
+  })
+  .meta({ id: 'RestorationsReport', description: 'Payment → restoration latency against the 24-hour rule' });
+
+export const workloadReportSchema = z
+  .object({
+    tasks: z.array(
+      z.object({ queue: z.string(), open: count('not claimed'), claimed: count('claimed, not done'), overdue: count('not done, past their due time') }),
+    ),
+    cases: z.array(z.object({ state: z.string(), count: count('litigation cases in the state') })),
+    alerts: z.object({ open: count('alerts nobody acknowledged yet') }),
+  })
+  .meta({ id: 'WorkloadReport', description: 'Open work: tasks per queue, legal cases by state, open alerts' });
+
+const episodeCounts = z.object({ open: count('running episodes'), ended: count('ended episodes (paid, written off, closed)') });
+export const policiesReportSchema = z
+  .object({
+    active: z.object({ name: z.string(), version: z.number().int() }).meta({ description: 'the policy new episodes start with' }),
+    policies: z.array(
+      z.object({
+        name: z.string(),
+        version: z.number().int(),
+        active: z.boolean(),
+        known: z.boolean().meta({ description: 'false: a version an episode runs that this process does not hold (ladder empty)' }),
+        description: z.string().nullable(),
+        ladder: z.array(
+          z.object({
+            ladderName: z.string().meta({ description: 'the ladder of the policy the rung belongs to (per segment, black list)' }),
+            step: z.string(),
+            action: z.string(),
+            timing: z.string().meta({ description: 'readable, e.g. "7 days after due"' }),
+            afterDays: z.number().int().nullable().meta({ description: 'days after due the timing names; null when it follows an earlier rung' }),
+            window: z.string().nullable().meta({ description: 'e.g. "08:00–21:00 customer time"; null: any hour' }),
+            threshold: z.object({ amount: minor(), currency }).nullable().meta({ description: 'skipped below this balance' }),
+            notes: z.string().nullable(),
+          }),
+        ),
+        episodes: episodeCounts.meta({ description: 'episodes of the read model (each account’s latest) running this version' }),
+      }),
+    ),
+    unpinned: episodeCounts.meta({ description: 'episodes whose policy was never recorded (bills before the pin was kept)' }),
+  })
+  .meta({ id: 'PoliciesReport', description: 'The known policies and the versions episodes run, each ladder as readable rows' });
+
+export type ReportSchemaTypeChecks = [
+  Agree<Same<z.infer<typeof agingReportSchema>, AgingReport>>,
+  Agree<Same<z.infer<typeof recoveryReportSchema>, RecoveryReport>>,
+  Agree<Same<z.infer<typeof restorationsReportSchema>, RestorationsReport>>,
+  Agree<Same<z.infer<typeof workloadReportSchema>, WorkloadReport>>,
+  Agree<Same<z.infer<typeof policiesReportSchema>, PoliciesReport>>,
+];
 // ---- The calling key (issue 15): the console's menus and actions follow its roles
 export const sessionSchema = z
   .object({

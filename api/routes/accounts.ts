@@ -8,6 +8,7 @@ import { accountLinesStore } from '../../db/stores/account-lines';
 import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
 import { ledgerEntries } from '../../db/stores/ledger-entries';
+import { reportsStore } from '../../db/stores/reports';
 import { unappliedMoney } from '../../db/stores/unapplied-money';
 import { moneyService } from '../services/unapplied-money';
 import type { RouteMounter } from './mount';
@@ -32,6 +33,7 @@ export function accountsRouter(routes: RouteMounter, deps: AppDeps): Router {
     preferences: contactPreferencesStore(deps.pool),
     lines,
     entries: ledgerEntries(deps.pool),
+    policyPins: reportsStore(deps.pool),
   });
 
   routes.mount(router, 'postArrears', async ({ params, body, auditIn }) => {

@@ -52,6 +52,11 @@ import {
   lateFeePageSchema,
   lateFeeAcknowledgementSchema,
   codecPayloadsSchema,
+  agingReportSchema,
+  recoveryReportSchema,
+  restorationsReportSchema,
+  workloadReportSchema,
+  policiesReportSchema,
   sessionSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
@@ -97,6 +102,11 @@ import {
   lateFeesQuery,
   lateFeeAcknowledgementBody,
   codecBody,
+  agingReportQuery,
+  recoveryReportQuery,
+  restorationsReportQuery,
+  workloadReportQuery,
+  policiesQuery,
 } from '../schemas/requests';
 
 const answer = (description: string, schema?: z.ZodType): ResponseSpec => (schema ? { description, schema } : { description });
@@ -674,6 +684,57 @@ export const ROUTES = [
     roles: ['ops'],
     request: { body: codecBody },
     responses: { 200: answer('the payloads encrypted', codecPayloadsSchema), ...PROTECTED, 413: answer('the body is larger than 64 kB') },
+  },
+  // Reports (issue 15, ADR 21): figures computed in PostgreSQL, shared by the console and other tools. Reads: not audited.
+  {
+    method: 'get',
+    path: '/v1/reports/aging',
+    operationId: 'getAgingReport',
+    summary: 'Arrears by age: running episodes owing money, by days since their oldest unpaid bill’s due date (1-30 … 366+), per currency',
+    tags: ['reports'],
+    roles: ['ops', 'legal', 'finance', 'billing'],
+    request: { query: agingReportQuery },
+    responses: { 200: answer('every bucket for each currency in arrears, and the totals', agingReportSchema), ...PROTECTED },
+  },
+  {
+    method: 'get',
+    path: '/v1/reports/recovery',
+    operationId: 'getRecoveryReport',
+    summary: 'The recovery curve per enrolment month: billed, and the share recovered by 0, 7, 15, 30, 45, 60, 90, 120 and 180 days since due',
+    tags: ['reports'],
+    roles: ['ops', 'finance', 'billing'],
+    request: { query: recoveryReportQuery },
+    responses: { 200: answer('one cohort per enrolment month and currency, oldest first', recoveryReportSchema), ...PROTECTED },
+  },
+  {
+    method: 'get',
+    path: '/v1/reports/restorations',
+    operationId: 'getRestorationsReport',
+    summary: 'Payment → restoration latency against the 24-hour rule: percentiles, a histogram, the slowest ten, lines still waiting',
+    tags: ['reports'],
+    roles: ['ops', 'finance'],
+    request: { query: restorationsReportQuery },
+    responses: { 200: answer('the figures of restorations whose payment was seen in the period', restorationsReportSchema), ...PROTECTED },
+  },
+  {
+    method: 'get',
+    path: '/v1/reports/workload',
+    operationId: 'getWorkloadReport',
+    summary: 'Open work: tasks per queue (open, claimed, overdue), litigation cases by state, open alerts',
+    tags: ['reports'],
+    roles: ['ops', 'legal', 'finance'],
+    request: { query: workloadReportQuery },
+    responses: { 200: answer('the counts now', workloadReportSchema), ...PROTECTED },
+  },
+  {
+    method: 'get',
+    path: '/v1/policies',
+    operationId: 'listPolicies',
+    summary: 'The known collection policies and the versions episodes run: each ladder as readable rows, episodes per version',
+    tags: ['reports'],
+    roles: ['ops', 'legal', 'finance', 'billing'],
+    request: { query: policiesQuery },
+    responses: { 200: answer('the active policy and every policy version known or run', policiesReportSchema), ...PROTECTED },
   },
   // The web console (issue 15, ADR 22) asks who the key is, so its menus and actions follow the
   // key's roles. Every role may ask (agency too: its own key only); nothing else is revealed.

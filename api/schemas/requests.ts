@@ -20,6 +20,8 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO-4217 code, e.g. CNY');
 // Dates a billing system can mean; far-off years would only overflow date arithmetic downstream.
 const YEARS = { min: 2000, max: 2199 };
 const inRange = (d: DateTime) => d.isValid && d.year >= YEARS.min && d.year <= YEARS.max;
+/** A query's instant filter: same years as the bodies' (PostgreSQL has no year 0: `0000-…` must be a 400, not a 5xx). */
+const filterInstant = () => z.iso.datetime({ offset: true }).refine((v) => inRange(DateTime.fromISO(v)), `year must be ${YEARS.min}–${YEARS.max}`);
 const localDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
@@ -232,7 +234,7 @@ export const accountListQuery = z
     balanceMin: queryInt.optional().meta({ description: 'balance at least (minor units)' }),
     balanceMax: queryInt.optional().meta({ description: 'balance at most (minor units)' }),
     aging: z.enum(AGING_BUCKETS).optional().meta({ description: 'days past the anchor due date (UTC days): 0-30, 31-60, 61-90, 91-180, 180+' }),
-    nextActionBefore: z.iso.datetime({ offset: true }).optional().meta({ description: 'the next planned action is due before this instant' }),
+    nextActionBefore: filterInstant().optional().meta({ description: 'the next planned action is due before this instant' }),
     assignee: z
       .string()
       .regex(/^(me|key:[A-Za-z0-9._:-]{1,200})$/, '`me` or an actor (`key:<keyId>:<name>`)')
@@ -242,10 +244,17 @@ export const accountListQuery = z
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(LIST_PAGE_MAX).default(50),
     cursor: z.string().max(512).optional().meta({ description: 'the `next` of the previous page (same sort and order)' }),
-    limitationBefore: z.iso
-      .datetime({ offset: true })
+    limitationBefore: filterInstant()
       .optional()
       .meta({ description: 'the claim becomes time-barred (诉讼时效) before this instant (accounts with nothing owed never match)' }),
+    policyVersion: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .meta({ description: 'accounts whose episode runs this policy version (see GET /v1/policies)' }),
+    policy: idSchema.optional().meta({ description: 'accounts whose episode runs this policy (its name, e.g. `default`)' }),
   })
   .refine((q) => q.balanceMin === undefined || q.balanceMax === undefined || q.balanceMin <= q.balanceMax, {
     path: ['balanceMax'],
@@ -440,3 +449,40 @@ export const codecBody = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string().max(256), base64Field).optional(), data: base64Field.optional() })).max(1_000),
 });
 export type CodecBody = z.infer<typeof codecBody>;
+
+// ---- Reports (issue 15, ADR 21)
+/** Reports read 1970 to 9999 (PostgreSQL has no year 0; nothing before 1970 was collected here). */
+const reportYear = (v: string) => v.slice(0, 4) >= '1970';
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM')
+  .refine(reportYear, 'a month from 1970 on');
+const reportInstant = z.iso.datetime({ offset: true }).refine((v) => reportYear(v) && Date.parse(v) >= 0, 'an instant from 1970 on');
+export const agingReportQuery = z.strictObject({
+  asOf: z.iso
+    .date()
+    .refine(reportYear, 'a day from 1970 on')
+    .optional()
+    .meta({ description: 'the day ages are counted to (UTC, YYYY-MM-DD); today by default' }),
+});
+export const recoveryReportQuery = z
+  .strictObject({
+    from: month.optional().meta({ description: 'the first enrolment month (UTC, YYYY-MM); default: 11 months before `to`' }),
+    to: month.optional().meta({ description: 'the last enrolment month (UTC, YYYY-MM); default: this month (or 11 months after `from`)' }),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' })
+  .refine(
+    (q) => !q.from || !q.to || Number(q.to.slice(0, 4)) * 12 + Number(q.to.slice(5)) - (Number(q.from.slice(0, 4)) * 12 + Number(q.from.slice(5))) < 120,
+    {
+      path: ['to'],
+      message: 'at most 120 months after from',
+    },
+  );
+export const restorationsReportQuery = z
+  .strictObject({
+    from: reportInstant.optional().meta({ description: 'payments seen at or after this instant; default: 30 days before `to`' }),
+    to: reportInstant.optional().meta({ description: 'payments seen before this instant; default: now' }),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+export const workloadReportQuery = z.strictObject({});
+export const policiesQuery = z.strictObject({});

@@ -7,6 +7,7 @@ import type { CollectionRecords } from '../../db/stores/collection-records';
 import type { ContactPreferencesStore } from '../../db/stores/contact-preferences';
 import type { Ledger } from '../../db/stores/ledger';
 import type { LedgerEntries } from '../../db/stores/ledger-entries';
+import type { ReportsStore } from '../../db/stores/reports';
 import { promisePolicy } from '../../domain/policy/default-policy';
 import type { CollectionPolicy, Customer } from '../../domain/policy/types';
 import type { CollectionClient } from '../collection-client';
@@ -35,6 +36,8 @@ export function arrearsService(deps: {
   lines?: Pick<AccountLinesStore, 'upsert'>;
   /** The ledger: the bill's charge is appended once it reached its episode. */
   entries?: Pick<LedgerEntries, 'append'>;
+  /** The policy the episode runs, recorded with its charge (the policy report, the list's `policyVersion`). Absent: not recorded. */
+  policyPins?: Pick<ReportsStore, 'pinPolicy'>;
 }) {
   /** `onDelivered` runs inside the transaction that marks the bill delivered (the audit row). */
   return async function postArrears(
@@ -127,7 +130,7 @@ export function arrearsService(deps: {
         throw unavailable(`bill recorded but not yet delivered to the collection workflow (${err.message}); re-send it`);
       });
     // The charge goes into the ledger under the episode the bill joined (the episode says which).
-    if (deps.entries) await recordCharge(deps.entries, deps.collection, accountId, body);
+    if (deps.entries) await recordCharge(deps.entries, deps.collection, accountId, body, deps.policyPins);
     // Before the bill is marked delivered: if this fails, a re-send confirms it.
     await deps.money?.confirmOpening(accountId, body.billId, body.currency, opening).catch((err: Error) => {
       throw unavailable(`bill delivered but its early payments are not confirmed yet (${err.message}); re-send it`);
@@ -139,7 +142,13 @@ export function arrearsService(deps: {
 }
 
 /** Appends the bill's charge (once, by bill id) to the episode that holds it; before the bill is marked delivered, so a re-send retries it. */
-async function recordCharge(entries: Pick<LedgerEntries, 'append'>, collection: CollectionClient, accountId: string, body: ArrearsBody): Promise<void> {
+async function recordCharge(
+  entries: Pick<LedgerEntries, 'append'>,
+  collection: CollectionClient,
+  accountId: string,
+  body: ArrearsBody,
+  pins?: Pick<ReportsStore, 'pinPolicy'>,
+): Promise<void> {
   const state = await collection.state(accountId).catch((err: Error) => {
     throw unavailable(`bill delivered but not yet in the ledger (${err.message}); re-send it`);
   });
@@ -158,4 +167,8 @@ async function recordCharge(entries: Pick<LedgerEntries, 'append'>, collection: 
     .catch((err: Error) => {
       throw unavailable(`bill delivered but not yet in the ledger (${err.message}); re-send it`);
     });
+  // The policy the episode runs (its snapshot names it), for the policy report.
+  await pins?.pinPolicy(accountId, state.episodeId, state.policy).catch((err: Error) => {
+    throw unavailable(`bill delivered but its episode's policy is not recorded yet (${err.message}); re-send it`);
+  });
 }

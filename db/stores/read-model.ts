@@ -4,6 +4,7 @@
 // list answers from this table only, never from the workflows.
 import type { Pool } from 'pg';
 import type { EpisodeView } from '../../domain/episode/read-model';
+import { EPISODE_POLICY_SQL } from './reports';
 
 /**
  * What the workflow writes at each change of status, stage, service, balance or next action: the
@@ -115,6 +116,10 @@ export interface AccountListFilter {
   assignee?: string;
   /** ISO instant: the claim becomes time-barred (诉讼时效) strictly before it. */
   limitationBefore?: string;
+  /** Accounts whose episode runs this policy version (its pin or latest policy migration; db/stores/reports.ts). */
+  policyVersion?: number;
+  /** Accounts whose episode runs this policy (by name). */
+  policy?: string;
 }
 
 export interface AccountListQuery {
@@ -254,6 +259,13 @@ export function listQuerySql(q: AccountListQuery): { text: string; values: unkno
     where.push(`EXISTS (SELECT 1 FROM work_tasks t WHERE t.status = 'claimed' AND t.claimed_by = ${p(f.assignee)} AND t.account_id = m.account_id)`);
   }
   if (f.limitationBefore) where.push(`limitation_expires_at < ${p(f.limitationBefore)}::timestamptz`);
+  if (f.policyVersion !== undefined || f.policy !== undefined) {
+    const conds = [
+      ...(f.policyVersion !== undefined ? [`ep.policy_version = ${p(f.policyVersion)}::int`] : []),
+      ...(f.policy !== undefined ? [`ep.policy_id = ${p(f.policy)}`] : []),
+    ];
+    where.push(`EXISTS (SELECT 1 FROM ${EPISODE_POLICY_SQL} ep WHERE ${conds.join(' AND ')})`);
+  }
 
   const column = SORT_COLUMN[q.sort];
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';

@@ -222,6 +222,8 @@ test.each([
   ['balanceMin=10&balanceMax=5', 'query.balanceMax'],
   ['aging=30-60', 'query.aging'],
   ['nextActionBefore=tomorrow', 'query.nextActionBefore'],
+  ['nextActionBefore=0000-01-01T00:00:00Z', 'query.nextActionBefore'],
+  ['limitationBefore=0000-06-01T00:00:00Z', 'query.limitationBefore'],
   ['sort=name', 'query.sort'],
   ['limit=0', 'query.limit'],
   ['assignee=somebody', 'query.assignee'],

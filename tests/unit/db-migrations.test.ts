@@ -27,6 +27,7 @@ const TABLES = [
   'account_lines',
   'ledger_entries',
   'late_fee_acknowledgements',
+  'episode_policies',
 ];
 
 describe('database schema', () => {

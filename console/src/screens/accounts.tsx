@@ -140,6 +140,7 @@ function Filters({ query }: { query: URLSearchParams }) {
         />
         {t('assigneeMe')}
       </label>
+      {text('policy', 'policyUsed', { size: 10 })}
       {text('policyVersion', 'policyVersion', { size: 4 })}
       {choice('sort', 'sort', SORT_KEYS)}
       {choice('order', 'order', ['asc', 'desc'], { asc: t('asc'), desc: t('desc') })}
