@@ -173,6 +173,31 @@ test('ops signs in with the keyboard, filters accounts (the URL is the saved fil
   await screenshot(page, 'account');
   expect(await axeViolations(page)).toEqual([]);
 
+  // an action asks what its route requires and shows the episode's answer; a refusal shows why
+  await actions.getByText('预约缴费').click();
+  const promise = actions.getByRole('form', { name: '预约缴费' });
+  const promised = addDays(today, 2);
+  await promise.getByLabel('日期 *').fill(promised);
+  await promise.getByRole('button', { name: '提交' }).click();
+  await promise
+    .getByRole('status')
+    .filter({ hasText: new RegExp(`结果: ${promised} · CNY\\s*120\\.50 · 进行中`) })
+    .waitFor();
+  await timeline.getByRole('row', { name: new RegExp(`promise .*by ${promised}`) }).waitFor();
+  await actions.getByText('减免违约金').click();
+  const waiver = actions.getByRole('form', { name: '减免违约金' });
+  await waiver.getByLabel('金额（元） *').fill('5');
+  await waiver.getByLabel('原因 *').fill('客户投诉');
+  await waiver.getByRole('button', { name: '提交' }).click();
+  await waiver
+    .getByRole('alert')
+    .filter({ hasText: /^422: / })
+    .waitFor();
+  // a required field left empty: the browser refuses the form before anything is sent
+  await waiver.getByLabel('原因 *').fill('');
+  await waiver.getByRole('button', { name: '提交' }).click();
+  await expect(waiver.getByLabel('原因 *').evaluate((el: any) => el.validity.valueMissing as boolean)).resolves.toBe(true);
+
   // English: the same page, the same figures
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Account CON-A1' }).waitFor();

@@ -97,7 +97,7 @@ function Current({ taskId, queue }: { taskId: string; queue: TaskQueue }) {
         !x ? (
           <p role="status">{t('queueEmpty')}</p>
         ) : (
-          <div class="grid">
+          <div class="grid work">
             <section class="card" aria-labelledby="task-h">
               <h2 id="task-h">
                 {t('task')}: {code(x.queue)} · {x.stepId}
