@@ -19,7 +19,7 @@ const TEMPORAL_OUTSIDE = ['@temporalio/activity', '@temporalio/client', '@tempor
 
 export default defineConfig(
   {
-    ignores: ['node_modules/', '.tools/', '.data/', 'dist/', 'coverage/', 'bench/results/', 'tests/replay/histories/'],
+    ignores: ['node_modules/', '.tools/', '.data/', 'dist/', 'console/dist/', 'coverage/', 'bench/results/', 'tests/replay/histories/'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
@@ -128,6 +128,21 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+
+  // The web console (console/src, ADR 22): browser code in TSX, type-checked with console/tsconfig.json.
+  {
+    files: ['console/src/**/*.tsx'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
   },
 );

@@ -33,6 +33,8 @@ import type { PayloadCodec } from '@temporalio/common';
 import { ROUTES } from './routes/table';
 import { ledgerRouter } from './routes/ledger';
 import { reportsRouter } from './routes/reports';
+import { sessionRouter } from './routes/session';
+import { consoleRouter } from './console-static';
 
 export interface AppDeps {
   pool: Pool;
@@ -117,6 +119,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(codecRouter(routes, deps));
   app.use(reportsRouter(routes, deps));
   app.use(docsRouter(routes, apiDocument()));
+  app.use(sessionRouter(routes));
+  app.use(consoleRouter());
   routes.assertAllMounted();
 
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));

@@ -21,3 +21,5 @@ if (stale()) {
 } else {
   require('./install-temporal.js');
 }
+// The web console's bundle (console/dist, git-ignored): built at install, rebuilt when its sources changed.
+require('./build-console.js').ensureConsole();

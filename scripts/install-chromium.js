@@ -28,12 +28,32 @@ if (!found()) {
   } else {
     console.log('[install-chromium] installing Chromium for the browser tests (apt-get, ~20 s)…');
     try {
-      execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation', {
-        stdio: 'inherit',
-        shell: '/bin/sh',
-      });
+      execSync(
+        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-wqy-microhei',
+        {
+          stdio: 'inherit',
+          shell: '/bin/sh',
+        },
+      );
     } catch (err) {
       console.warn(`[install-chromium] apt-get failed (${err.message}); the browser tests will fail.`);
     }
+  }
+}
+
+// The console is Chinese first: without a CJK font its screenshots (CONSOLE_SCREENSHOTS=1) show
+// boxes for every character. The tests themselves read text, not pixels, so this is best effort.
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+if (found() && !fs.existsSync(CJK_FONT) && typeof process.getuid === 'function' && process.getuid() === 0 && fs.existsSync('/usr/bin/apt-get')) {
+  try {
+    execSync(
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei)',
+      {
+        stdio: 'inherit',
+        shell: '/bin/sh',
+      },
+    );
+  } catch (err) {
+    console.warn(`[install-chromium] no CJK font (${err.message}): console screenshots will show boxes for Chinese text.`);
   }
 }

@@ -35,6 +35,8 @@ async function main() {
     check('type check (tsc --noEmit -p .)', [bin('typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']),
     // the tree was formatted once; this keeps it so (fix with `npm run format`)
     check('format (prettier --check .)', [bin('prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.']),
+    // the web console is browser code with its own tsconfig (DOM, TSX)
+    check('console type check (tsc --noEmit -p console)', [bin('typescript', 'bin', 'tsc'), '--noEmit', '-p', 'console']),
   ]);
   const failed = results.filter((r) => !r.ok);
   if (failed.length > 0) {

@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     console.log(`
   Collection API   ${api.url}   (try: curl -H "Authorization: Bearer $OPS_KEY" ${api.url}/v1/accounts/DEMO-002/collection)
   API docs         ${api.url}/docs   (OpenAPI 3.1: ${api.url}/openapi.json)
+  Web console      ${api.url}/console   (sign in with one of the API keys below)
 ${demoKeysBanner(demoKeys)}
   Temporal UI      ${uiUrl}
   Temporal server  ${address}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}

@@ -37,6 +37,7 @@ import {
   type LadderAction,
   type ServiceState,
 } from '../../domain/policy/types';
+import { ROLES } from '../routes/route-spec';
 
 const minor = (description = 'minor units (e.g. fen)') => z.number().int().meta({ description });
 const currency = z
@@ -1017,3 +1018,11 @@ export type ReportSchemaTypeChecks = [
   Agree<Same<z.infer<typeof workloadReportSchema>, WorkloadReport>>,
   Agree<Same<z.infer<typeof policiesReportSchema>, PoliciesReport>>,
 ];
+// ---- The calling key (issue 15): the console's menus and actions follow its roles
+export const sessionSchema = z
+  .object({
+    keyId: z.string().meta({ description: 'the id part of the key (never the secret)' }),
+    roles: z.array(z.enum(ROLES)).meta({ description: 'the key’s roles (`admin` may do everything)' }),
+    agency: z.string().nullable().meta({ description: 'an agency key’s agency id; null for staff keys' }),
+  })
+  .meta({ id: 'Session', description: 'Who the key is: the web console (/console) shows only the menus and actions these roles allow.' });

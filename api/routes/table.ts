@@ -57,6 +57,7 @@ import {
   restorationsReportSchema,
   workloadReportSchema,
   policiesReportSchema,
+  sessionSchema,
 } from '../openapi/responses';
 import type { ResponseSpec, RouteSpec } from './route-spec';
 import {
@@ -734,6 +735,17 @@ export const ROUTES = [
     roles: ['ops', 'legal', 'finance', 'billing'],
     request: { query: policiesQuery },
     responses: { 200: answer('the active policy and every policy version known or run', policiesReportSchema), ...PROTECTED },
+  },
+  // The web console (issue 15, ADR 22) asks who the key is, so its menus and actions follow the
+  // key's roles. Every role may ask (agency too: its own key only); nothing else is revealed.
+  {
+    method: 'get',
+    path: '/v1/session',
+    operationId: 'getSession',
+    summary: 'The calling key: its id, roles and agency (the console shows only what these roles allow)',
+    tags: ['session'],
+    roles: ['billing', 'ops', 'legal', 'finance', 'agency'],
+    responses: { 200: answer('the key’s id, roles and agency', sessionSchema), ...PROTECTED },
   },
 ] as const satisfies readonly RouteSpec[];
 

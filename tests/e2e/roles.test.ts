@@ -116,6 +116,8 @@ describe('every route, every role', () => {
     }
     expect(ROUTES.filter((r) => r.roles !== 'public' && (r.roles as readonly string[]).includes('agency')).map((r) => r.operationId)).toEqual([
       'postAgencyOutcome',
+      // who the key is (GET /v1/session): every key may ask, and learns only its own id, roles and agency
+      'getSession',
     ]);
     expect(ROUTES.filter((r) => r.roles === 'public').map((r) => r.path)).toEqual(['/healthz', '/openapi.json', '/docs']);
   });
