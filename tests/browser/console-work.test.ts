@@ -14,12 +14,11 @@ import type { BackgroundLoop } from '../../api/background-loop';
 import { startBatchEnrolment } from '../../api/batch-enrolment';
 import { startPaymentDelivery } from '../../api/payment-delivery';
 import { ROUTES } from '../../api/routes/table';
-import { arrearsService } from '../../api/services/arrears';
+import { arrearsWiring } from '../../api/services/arrears';
 import { KNOWN_POLICIES } from '../../config/policy-schema';
 import { apiKeys } from '../../db/stores/api-keys';
 import { batchStore } from '../../db/stores/batches';
 import { collectionRecords } from '../../db/stores/collection-records';
-import { contactPreferencesStore } from '../../db/stores/contact-preferences';
 import { ledger } from '../../db/stores/ledger';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
 import { launchChromium } from '../support/browser';
@@ -34,18 +33,13 @@ let job: BackgroundLoop | undefined;
 const stack = useE2eStack({
   name: 'console-work',
   extend: ({ db, collection }) => {
-    const postArrears = arrearsService({
-      ledger: ledger(db.pool),
-      records: collectionRecords(db.pool),
-      collection,
-      policy: () => KNOWN_POLICIES['default']!,
-      preferences: contactPreferencesStore(db.pool),
-    });
+    const delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 200 });
+    // the production wiring (api/server.ts): the charge booked in the ledger, so the file reconciles
+    const { postArrears } = arrearsWiring({ pool: db.pool, collection, policy: () => KNOWN_POLICIES['default']!, onPaymentPending: delivery.nudge });
     job = startBatchEnrolment(
       { store: batchStore(db.pool), postArrears, log: pino({ level: 'silent' }) },
       { concurrency: 2, leaseMs: 1500, intervalMs: 200, retryMs: 500 },
     );
-    const delivery = startPaymentDelivery({ ledger: ledger(db.pool), collection, log: pino({ level: 'silent' }), intervalMs: 200 });
     return {
       deps: { onBatchReceived: () => job?.nudge(), onPaymentPending: delivery.nudge },
       stop: async () => {
