@@ -33,6 +33,8 @@ export interface E2eStackOptions {
   name: string;
   /** Extra app dependencies started with the stack (the payment deliverer), and how to stop them. */
   extend?: (s: Omit<E2eStack, 'base'>) => { deps: Partial<AppDeps>; stop: () => Promise<void> };
+  /** `false`: no payload codec on the worker and the clients (plain JSON histories, to show what the workflows themselves hold); default on. */
+  codec?: boolean;
 }
 
 /**
@@ -57,17 +59,18 @@ export function useE2eStack(opts: E2eStackOptions): E2eStack {
     nativeConnection = await NativeConnection.connect({ address: stack.dev.address });
     const taskQueue = `e2e-${opts.name}`;
     const dataConverter = testDataConverter();
+    const onTemporal = opts.codec === false ? {} : { dataConverter };
     worker = await createCollectionWorker({
       connection: nativeConnection,
       taskQueue,
       pool: db.pool,
       providers: new ProviderSimulator(db.pool).providers(),
-      dataConverter,
+      ...onTemporal,
       tuning: { workflowBundle: bundle },
     });
     running = worker.run();
     connection = await Connection.connect({ address: stack.dev.address });
-    stack.client = new Client({ connection, dataConverter });
+    stack.client = new Client({ connection, ...onTemporal });
     stack.collection = new CollectionClient(stack.client, taskQueue);
     const extra = opts.extend?.(stack);
     stopExtra = extra?.stop;
