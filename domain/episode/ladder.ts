@@ -94,7 +94,10 @@ export function hasWrongNumber(state: EpisodeState): boolean {
 export function applyCustomerView(state: EpisodeState, customer: EpisodeState['customer'], numberChanged?: boolean): void {
   const wasWrong = hasWrongNumber(state);
   state.customer = customer;
-  if (wasWrong && customer.phone === undefined && !numberChanged) recordWrongNumber(state);
+  if (customer.phone !== undefined) return;
+  // by reference from now on: numbers an older episode kept leave its state
+  if (state.wrongNumbers) state.wrongNumbers = state.wrongNumbers.filter((k) => k.startsWith('ref:'));
+  if (wasWrong && !numberChanged) recordWrongNumber(state);
 }
 
 /** Operations restored the line by hand; false when no restoration is pending (the network did it first) or it was already recorded. */

@@ -44,6 +44,7 @@ test('an older episode (number in its state) moving to references: the report st
   applyCustomerView(kept, ref('n3'), false);
   expect(hasWrongNumber(kept)).toBe(true);
   expect(kept.customer).toEqual(ref('n3')); // the name and number leave the state
+  expect(kept.wrongNumbers).toEqual(['ref:n3']);
   const lifted = old();
   applyCustomerView(lifted, ref('n4'), true);
   expect(hasWrongNumber(lifted)).toBe(false);

@@ -113,3 +113,53 @@ test('an older episode whose state still holds name and number: the activity use
   expect(sms[0]!.payload).toMatchObject({ to: '13500009999' });
   expect(sms[0]!.payload['text']).toContain('老客户');
 });
+
+test('a wrong number is kept by reference: billing’s next bill with the same number keeps it, a new number lifts it; an older episode’s report carries over', async () => {
+  const post = arrearsService({
+    ledger: ledger(ctx.db.pool),
+    records: collectionRecords(ctx.db.pool),
+    collection: ctx.h.collection,
+    policy: () => DEFAULT_POLICY,
+    preferences: contactPreferencesStore(ctx.db.pool),
+  });
+  const today = await simulatedToday(ctx.h);
+  const bill = (accountId: string, n: number, phone: string) =>
+    post(accountId, {
+      billId: `${accountId}-B${n}`,
+      customerName: NAME,
+      phone,
+      segment: 'consumer',
+      lists: [],
+      timezone: ZONE,
+      amount: 1_000,
+      currency: 'CNY',
+      dueDate: addDays(today, n === 1 ? -1 : 20 + n),
+    });
+  const bills = (n: number) => (s: { bills: unknown[] }) => s.bills.length === n;
+
+  const accountId = `CUSTREF-WN-${Date.now()}`;
+  await bill(accountId, 1, PHONE);
+  await untilState(ctx.h, accountId, bills(1));
+  await ctx.h.collection.reportWrongNumber(accountId, 'sms');
+  expect((await untilState(ctx.h, accountId, (s) => s.wrongNumber)).wrongNumber).toBe(true);
+  await bill(accountId, 2, PHONE);
+  expect((await untilState(ctx.h, accountId, bills(2))).wrongNumber).toBe(true);
+  await bill(accountId, 3, '13977700000');
+  expect((await untilState(ctx.h, accountId, bills(3))).wrongNumber).toBe(false);
+
+  // an episode started before ADR 26 (name and number in its state) reports a wrong number by number;
+  // its first bill by reference keeps the report while the number is the same, and its state loses the number
+  const old = `CUSTREF-WO-${Date.now()}`;
+  await ctx.h.collection.enrol({
+    accountId: old,
+    customer: { name: NAME, phone: PHONE, segment: 'consumer', lists: [], timezone: ZONE },
+    bill: { billId: `${old}-B1`, amount: 1_000, currency: 'CNY', dueDate: addDays(today, -1) },
+    policy: DEFAULT_POLICY,
+  });
+  await ctx.h.collection.reportWrongNumber(old, 'sms');
+  await untilState(ctx.h, old, (s) => s.wrongNumber);
+  await bill(old, 2, PHONE);
+  expect((await untilState(ctx.h, old, bills(2))).wrongNumber).toBe(true);
+  await bill(old, 3, '13977700001');
+  expect((await untilState(ctx.h, old, bills(3))).wrongNumber).toBe(false);
+});
