@@ -10,7 +10,7 @@ import type {
   WriteOffRecord,
 } from '../db/stores/collection-records';
 import type { EpisodeViewRecord } from '../db/stores/read-model';
-import type { ActionName, ContactNumber, Customer, LineService, NoticePolicy } from '../domain/policy/types';
+import type { ActionName, ContactNumber, EpisodeCustomer, LineService, NoticePolicy } from '../domain/policy/types';
 
 /** What every ladder activity receives: enough to act and to write the attempt record. */
 export interface StepRequest {
@@ -20,7 +20,7 @@ export interface StepRequest {
   episodeId: string;
   stepId: string;
   action: ActionName;
-  customer: Customer;
+  customer: EpisodeCustomer;
   balance: number;
   currency: string;
   /** Late fee so far (a formal demand states it). */

@@ -13,6 +13,7 @@ import {
 } from '../db/stores/collection-records';
 import { accountLinesStore } from '../db/stores/account-lines';
 import { contactPreferencesStore } from '../db/stores/contact-preferences';
+import { customerContactStore } from '../db/stores/customer-contact';
 import { recordEpisodeView, type EpisodeViewRecord } from '../db/stores/read-model';
 import { serviceAfter } from '../domain/policy/engine';
 import type {
@@ -26,7 +27,7 @@ import type {
 } from './contract';
 import { noticeFor, promiseReminderText, smsKindOf } from './notices';
 import { NoticeRenderError, type RenderedNotice } from '../domain/policy/notice-render';
-import type { NoticeKind } from '../domain/policy/types';
+import type { Customer, NoticeKind } from '../domain/policy/types';
 import { ProviderRejection, type Providers } from './providers/types';
 import { heartbeating } from './heartbeat';
 
@@ -38,6 +39,9 @@ export const NO_SECOND_NUMBER_AT_SEND = 'no second number on file (found at send
 /** A notice as stored with its attempt: the rendered text, its template and language; a restoration notice also its SMS reference or failure. */
 export type StoredNotice = (RenderedNotice & { reference?: string; failed?: string }) | { kind: NoticeKind; failed: string };
 
+/** A step request with the customer's name and billing number filled in (ADR 26): only inside the activity, never back to the workflow. */
+export type AddressedRequest<R extends StepRequest = StepRequest> = R & { customer: Customer };
+
 export interface ActivityDeps {
   pool: Pool;
   providers: Providers;
@@ -47,6 +51,20 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
   const records = collectionRecords(pool);
   const preferences = contactPreferencesStore(pool);
   const lines = accountLinesStore(pool);
+  const contacts = customerContactStore(pool);
+
+  /**
+   * The customer reference (ADR 26): new episodes carry no name and no number, so they are read from
+   * `accounts` by account id at run time; an older episode's request that still holds them uses them
+   * as given. No row is a retryable error (billing may still post it), never a guess.
+   */
+  async function addressed<R extends StepRequest>(req: R): Promise<AddressedRequest<R>> {
+    const c = req.customer;
+    if (c.name !== undefined && c.phone !== undefined) return req as AddressedRequest<R>;
+    const stored = await contacts.of(req.accountId);
+    if (!stored) throw new Error('no name and number on file for the account');
+    return { ...req, customer: { ...c, name: c.name ?? stored.name, phone: c.phone ?? stored.phone } };
+  }
 
   /**
    * Runs one rung once per key and records it; a provider's permanent refusal is a `failed` outcome.
@@ -55,23 +73,26 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
    * A step that sends a notice returns it from `act`: its text, template id and language are stored
    * with the attempt (`detail.notice`). `act` gets the number to use: the billing number, or the
    * stored second number when the request says `contact: 'secondary'` (the number itself never
-   * travels through the workflow).
+   * travels through the workflow), and the request with the customer's name and number looked up
+   * (`addressed`; `personal = false`: a task for staff, which needs neither, skips the look-up).
    */
-  function attempt(
-    req: StepRequest,
+  function attempt<R extends StepRequest>(
+    req: R,
     actor: string,
-    act: (to: string) => Promise<{ reference: string; notice?: StoredNotice }>,
+    act: (to: string, full: AddressedRequest<R>) => Promise<{ reference: string; notice?: StoredNotice }>,
     consent = false,
+    personal = true,
   ): Promise<StepOutcome> {
     // Every rung has a side effect: it heartbeats throughout (ADR 25).
-    return heartbeating(() => attemptOnce(req, actor, act, consent));
+    return heartbeating(() => attemptOnce(req, actor, act, consent, personal));
   }
 
-  async function attemptOnce(
-    req: StepRequest,
+  async function attemptOnce<R extends StepRequest>(
+    req: R,
     actor: string,
-    act: (to: string) => Promise<{ reference: string; notice?: StoredNotice }>,
+    act: (to: string, full: AddressedRequest<R>) => Promise<{ reference: string; notice?: StoredNotice }>,
     consent: boolean,
+    personal: boolean,
   ): Promise<StepOutcome> {
     const previous = await records.findAttempt(req.key);
     if (previous) {
@@ -87,7 +108,8 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       actor,
       scheduledFor: req.scheduledFor,
     };
-    let to = req.customer.phone;
+    const full = personal ? await addressed(req) : (req as AddressedRequest<R>);
+    let to = full.customer.phone;
     if (consent || req.contact === 'secondary') {
       const stored = await preferences.current(req.accountId);
       const reason =
@@ -99,7 +121,7 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       if (req.contact === 'secondary') to = stored!.secondNumber!;
     }
     try {
-      const { reference, notice } = await act(to);
+      const { reference, notice } = await act(to, full);
       await records.recordAttempt({
         ...base,
         outcome: 'done',
@@ -118,14 +140,14 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
    * the line id only); no line id: the customer's phone, as before lines. A line with no number on file
    * is a retryable error (billing may still post it), never a guess.
    */
-  const lineOf = async (req: StepRequest): Promise<{ phone: string; lineId?: string }> => {
+  const lineOf = async (req: AddressedRequest): Promise<{ phone: string; lineId?: string }> => {
     if (req.lineId === undefined) return { phone: req.customer.phone };
     const phone = await lines.numberOf(req.accountId, req.lineId);
     if (phone === undefined) throw new Error(`no number on file for line ${req.lineId} of the account`);
     return { phone, lineId: req.lineId };
   };
   /** A template that cannot be filled is the policy's fault: not retried, the workflow records the rung failed. */
-  const render = (req: StepRequest, kind: Parameters<typeof noticeFor>[1], amount?: number): RenderedNotice => {
+  const render = (req: AddressedRequest, kind: Parameters<typeof noticeFor>[1], amount?: number): RenderedNotice => {
     try {
       return noticeFor(req, kind, amount);
     } catch (err) {
@@ -161,7 +183,7 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
     });
     return { reference: req.key };
   };
-  const caseDetails = (req: StepRequest) => ({
+  const caseDetails = (req: AddressedRequest) => ({
     key: req.key,
     accountId: req.accountId,
     name: req.customer.name,
@@ -176,9 +198,9 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:sms',
-        (to) =>
+        (to, full) =>
           sending(
-            () => render(req, smsKindOf(req)),
+            () => render(full, smsKindOf(req)),
             (text) => providers.sms.send({ key: req.key, accountId: req.accountId, to, text }),
           )(),
         true,
@@ -188,58 +210,57 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:voice',
-        (to) =>
+        (to, full) =>
           sending(
-            () => render(req, 'reminder_voice'),
+            () => render(full, 'reminder_voice'),
             (script) => providers.voice.call({ key: req.key, accountId: req.accountId, to, script }),
           )(),
         true,
       ),
 
     /** A call task for staff; the outcome comes back as the workflow's `recordCallOutcome` signal. */
-    createCallTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_call')),
+    createCallTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_call'), false, false),
 
     /** A home-visit work order (上门派单). */
-    dispatchFieldVisit: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'field_visit')),
+    dispatchFieldVisit: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'field_visit'), false, false),
 
     /** Red list: a person decides instead of an automatic sanction. */
-    createReviewTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_review')),
+    createReviewTask: (req: StepRequest) => attempt(req, 'system:work-queue', task(req, 'manual_review'), false, false),
 
     changeServiceState: (req: StepRequest) => {
       // The engine's map of sanction to line state; restoration has its own activity (it never gives up).
       const target = serviceAfter(req.action);
       if (!target || target === 'active') throw ApplicationFailure.nonRetryable(`changeServiceState cannot do ${req.action}`, 'BadRequest');
-      return attempt(req, 'system:network', async () =>
-        providers.network.setServiceState({ key: req.key, accountId: req.accountId, ...(await lineOf(req)), state: target }),
+      return attempt(req, 'system:network', async (_to, full) =>
+        providers.network.setServiceState({ key: req.key, accountId: req.accountId, ...(await lineOf(full)), state: target }),
       );
     },
 
     sendDemandLetter: (req: StepRequest) =>
-      attempt(
-        req,
-        'system:letters',
+      attempt(req, 'system:letters', (_to, full) =>
         sending(
-          () => render(req, 'demand_letter'),
-          (text) => providers.letters.sendDemandLetter({ ...caseDetails(req), text }),
-        ),
+          () => render(full, 'demand_letter'),
+          (text) => providers.letters.sendDemandLetter({ ...caseDetails(full), text }),
+        )(),
       ),
 
     /** 委外催收: the agency's result comes back as the workflow's `recordAgencyOutcome` signal. */
-    referToAgency: (req: StepRequest) => attempt(req, 'system:agency', () => providers.agency.refer({ ...caseDetails(req), phone: req.customer.phone })),
+    referToAgency: (req: StepRequest) =>
+      attempt(req, 'system:agency', (_to, full) => providers.agency.refer({ ...caseDetails(full), phone: full.customer.phone })),
 
-    referToLegal: (req: StepRequest) => attempt(req, 'system:legal', () => providers.legal.openCase(caseDetails(req))),
+    referToLegal: (req: StepRequest) => attempt(req, 'system:legal', (_to, full) => providers.legal.openCase(caseDetails(full))),
 
     /** Lifts a suspension. Never gives up (the workflow alerts operations if it takes too long). */
     restoreService: (req: StepRequest) =>
-      attempt(req, 'system:network', async () => {
-        const line = await lineOf(req);
+      attempt(req, 'system:network', async (_to, full) => {
+        const line = await lineOf(full);
         const { reference } = await providers.network.setServiceState({ key: req.key, accountId: req.accountId, ...line, state: 'active' });
         // Then the restoration notice (not a commercial reminder: sent after an opt-out too), to the
         // line restored. The line is back whatever happens to it: a notice that cannot be rendered or
         // sent is stored as failed with the attempt, never retried at the price of holding the restoration.
         let notice: RenderedNotice | undefined;
         try {
-          notice = noticeFor(req, 'restoration', req.paidAmount ?? req.balance);
+          notice = noticeFor(full, 'restoration', req.paidAmount ?? req.balance);
           const sms = await providers.sms.send({ key: `${req.key}/notice`, accountId: req.accountId, to: line.phone, text: notice.text });
           return { reference, notice: { ...notice, reference: sms.reference } };
         } catch (err) {
@@ -253,12 +274,12 @@ export function createActivities({ pool, providers }: ActivityDeps): CollectionA
       attempt(
         req,
         'system:sms',
-        (to) =>
+        (to, full) =>
           providers.sms.send({
             key: req.key,
             accountId: req.accountId,
             to,
-            text: promiseReminderText(req, req.promisedDate, req.promisedAmount),
+            text: promiseReminderText(full, req.promisedDate, req.promisedAmount),
           }),
         true,
       ),

@@ -4,11 +4,14 @@
 import { localDateOf } from '../domain/policy/calendar';
 import { formatAmount, renderNotice, type RenderedNotice } from '../domain/policy/notice-render';
 import { DEFAULT_NOTICES } from '../domain/policy/notice-templates';
-import type { NoticeKind } from '../domain/policy/types';
+import type { Customer, NoticeKind } from '../domain/policy/types';
 import type { StepRequest } from './contract';
 
+/** A request whose customer has name and number (looked up by the activity, ADR 26). */
+export type Addressed = StepRequest & { customer: Customer };
+
 /** The notice a step sends, in the customer's language (else the policy's), dated in the customer's zone. */
-export function noticeFor(req: StepRequest, kind: NoticeKind, amount = req.balance): RenderedNotice {
+export function noticeFor(req: Addressed, kind: NoticeKind, amount = req.balance): RenderedNotice {
   const notices = req.notices ?? DEFAULT_NOTICES;
   return renderNotice(
     notices,
@@ -31,6 +34,6 @@ export function smsKindOf(req: StepRequest): NoticeKind {
   return (req.notices ?? DEFAULT_NOTICES).warningSteps.includes(req.stepId) ? 'suspension_warning' : 'reminder_sms';
 }
 
-export function promiseReminderText(req: StepRequest, promisedDate: string, amount: number): string {
+export function promiseReminderText(req: Addressed, promisedDate: string, amount: number): string {
   return `尊敬的${req.customer.name}客户您好。您预约于${promisedDate}缴纳欠费${formatAmount(amount, req.currency, 'zh-CN')}，请按时缴费，谢谢您的合作！`;
 }

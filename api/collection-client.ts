@@ -44,11 +44,13 @@ import {
   EPISODE_ENDED,
 } from '../workflows/messages';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
-import type { Bill, CollectionPolicy, Customer, Payment } from '../domain/policy/types';
+import type { Bill, CollectionPolicy, EpisodeCustomer, Payment } from '../domain/policy/types';
 
 export interface EnrolRequest {
   accountId: string;
-  customer: Customer;
+  customer: EpisodeCustomer;
+  /** The billing number on file changed with this bill (ADR 26; told to a running episode). */
+  numberChanged?: boolean;
   bill: Bill;
   policy: CollectionPolicy;
 }
@@ -93,7 +95,7 @@ export class CollectionClient {
       taskQueue: this.taskQueue,
       args: [input],
       signal: addChargeSignal,
-      signalArgs: [{ bill: req.bill, customer: req.customer }],
+      signalArgs: [{ bill: req.bill, customer: req.customer, ...(req.numberChanged ? { numberChanged: true } : {}) }],
     });
     return { workflowId, runId: handle.signaledRunId };
   }

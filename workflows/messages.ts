@@ -21,7 +21,7 @@ import type {
   ReviewDecisionRequest,
   WriteOffRequest,
 } from '../domain/episode/state';
-import type { Bill, Customer, EpisodeStatus, Payment, ServiceState, TimeWindow } from '../domain/policy/types';
+import type { Bill, EpisodeCustomer, EpisodeStatus, Payment, ServiceState, TimeWindow } from '../domain/policy/types';
 
 /** One workflow per account at a time; a later episode reuses the id once the previous one closed. */
 export function collectionWorkflowId(accountId: string): string {
@@ -51,8 +51,10 @@ export interface EpisodeOutcome {
 
 export interface ChargeSignal {
   bill: Bill;
-  /** Billing's latest view of the customer (new phone number, lists); applied when given. */
-  customer?: Customer;
+  /** Billing's latest view of the customer (segment, lists, which number is on file; no name or number since ADR 26); applied when given. */
+  customer?: EpisodeCustomer;
+  /** The billing number on file changed with this bill (ADR 26): an older episode's wrong-number report (kept by number) is lifted. */
+  numberChanged?: boolean;
 }
 
 export interface CallOutcomeSignal {

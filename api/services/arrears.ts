@@ -10,7 +10,7 @@ import { ledgerEntries, type LedgerEntries } from '../../db/stores/ledger-entrie
 import { unappliedMoney } from '../../db/stores/unapplied-money';
 import { reportsStore, type ReportsStore } from '../../db/stores/reports';
 import { promisePolicy } from '../../domain/policy/default-policy';
-import type { CollectionPolicy, Customer } from '../../domain/policy/types';
+import type { CollectionPolicy, Customer, EpisodeCustomer } from '../../domain/policy/types';
 import type { CollectionClient } from '../collection-client';
 import { conflict, unavailable, unprocessable } from '../errors';
 import type { ArrearsBody } from '../schemas/requests';
@@ -82,7 +82,12 @@ export function arrearsService(deps: {
       body.region,
     );
     if (recorded.conflict) throw conflict(`bill ${body.billId} was already posted with different content`);
-    const { created, row } = recorded;
+    const { created, row, numberRef, numberChanged } = recorded;
+    // The customer reference (ADR 26): the episode gets the account id and what the ladder decides by
+    // (segment, lists, zone, language, which number is on file), never the name or the number; the
+    // activities read those from \`accounts\` when they address the customer.
+    const { name: _name, phone: _phone, ...rest } = customer;
+    const episodeCustomer: EpisodeCustomer = { ...rest, numberRef };
     // A bill already delivered is never re-sent: its episode may have ended, and re-sending would open a new one.
     if (!created && row.deliveredAt) {
       return { status: 'duplicate', accountId, billId: body.billId, workflowId: `collection-${accountId}` };
@@ -107,7 +112,8 @@ export function arrearsService(deps: {
       .enrol(
         {
           accountId,
-          customer,
+          customer: episodeCustomer,
+          numberChanged,
           bill: {
             billId: body.billId,
             amount: body.amount,

@@ -83,17 +83,23 @@ export function ledger(pool: Pool) {
       b: { billId: string; accountId: string; amount: number; currency: string; dueDate: string; previousAverage?: number; requestHash: string },
       /** The account's region; absent leaves the stored one as it is. */
       region?: string,
-    ): Promise<{ conflict: true } | { conflict: false; created: boolean; row: BillRow }> {
+    ): Promise<{ conflict: true } | { conflict: false; created: boolean; row: BillRow; numberRef: string; numberChanged: boolean }> {
       const CONFLICT = new Error('bill id known with other content'); // a sentinel, caught below
       try {
         return await withTransaction(pool, async (tx) => {
-          await tx.query(
+          // The number on file before this bill (locked): a different one moves `number_version` (ADR 26).
+          const before = await tx.query<{ phone: string }>('SELECT phone FROM accounts WHERE account_id = $1 FOR UPDATE', [b.accountId]);
+          const numberChanged = before.rows[0] !== undefined && before.rows[0].phone !== c.phone;
+          const account = await tx.query<{ numberVersion: number }>(
             `INSERT INTO accounts (account_id, customer_name, phone, segment, lists, timezone, region)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (account_id) DO UPDATE SET customer_name = $2, phone = $3, segment = $4, lists = $5, timezone = $6,
-               region = coalesce($7, accounts.region), updated_at = now()`,
+               region = coalesce($7, accounts.region), updated_at = now(),
+               number_version = accounts.number_version + (accounts.phone IS DISTINCT FROM $3)::int
+             RETURNING number_version AS "numberVersion"`,
             [b.accountId, c.name, c.phone, c.segment, c.lists, c.timezone, region ?? null],
           );
+          const numberRef = `n${account.rows[0]!.numberVersion}`;
           const inserted = await tx.query(
             `INSERT INTO bills (bill_id, account_id, amount_minor, currency, due_date, previous_average_minor, request_hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (bill_id) DO NOTHING`,
@@ -105,7 +111,7 @@ export function ledger(pool: Pool) {
           );
           const row = rows[0] as BillRow;
           if (row.requestHash !== b.requestHash) throw CONFLICT; // rolls the account update back too
-          return { conflict: false as const, created: inserted.rowCount === 1, row };
+          return { conflict: false as const, created: inserted.rowCount === 1, row, numberRef, numberChanged };
         });
       } catch (err) {
         if (err === CONFLICT) return { conflict: true };

@@ -62,17 +62,42 @@ export function recordCallOutcome(state: EpisodeState, stepId: string, answered:
   if (answered && !state.answeredCalls.includes(stepId)) state.answeredCalls.push(stepId);
 }
 
+/**
+ * The billing number on file as the episode knows it: the number itself in episodes started before
+ * ADR 26 (their state still holds it), else its reference (`ref:<numberRef>`, the account's
+ * `number_version`), never the number; a start without either (tests) has one number, `ref:billing`.
+ */
+export function numberKey(state: EpisodeState): string {
+  const c = state.customer;
+  return c.phone ?? `ref:${c.numberRef ?? 'billing'}`;
+}
+
 /** Staff found the customer's current number wrong; false when it was already reported. */
 export function recordWrongNumber(state: EpisodeState): boolean {
   state.wrongNumbers ??= [];
-  if (state.wrongNumbers.includes(state.customer.phone)) return false;
-  state.wrongNumbers.push(state.customer.phone);
+  const key = numberKey(state);
+  if (state.wrongNumbers.includes(key)) return false;
+  state.wrongNumbers.push(key);
   return true;
 }
 
 /** The number on file was reported wrong (a new number from billing lifts it). */
 export function hasWrongNumber(state: EpisodeState): boolean {
-  return (state.wrongNumbers ?? []).includes(state.customer.phone);
+  return (state.wrongNumbers ?? []).includes(numberKey(state));
+}
+
+/**
+ * Billing's latest view of the customer, from a bill. A view without the number (ADR 26) only says
+ * whether the number changed: a number reported wrong stays wrong unless it did (an older episode
+ * kept it by number, the new view names it by reference). Views with the number (older histories) as before.
+ */
+export function applyCustomerView(state: EpisodeState, customer: EpisodeState['customer'], numberChanged?: boolean): void {
+  const wasWrong = hasWrongNumber(state);
+  state.customer = customer;
+  if (customer.phone !== undefined) return;
+  // by reference from now on: numbers an older episode kept leave its state
+  if (state.wrongNumbers) state.wrongNumbers = state.wrongNumbers.filter((k) => k.startsWith('ref:'));
+  if (wasWrong && !numberChanged) recordWrongNumber(state);
 }
 
 /** Operations restored the line by hand; false when no restoration is pending (the network did it first) or it was already recorded. */

@@ -7,7 +7,7 @@ import type {
   AccountLine,
   Bill,
   CollectionPolicy,
-  Customer,
+  EpisodeCustomer,
   EpisodeStatus,
   LadderAction,
   LimitationInterruption,
@@ -163,7 +163,7 @@ export interface EpisodeState {
   accountId: string;
   episodeId: string;
   policy: CollectionPolicy;
-  customer: Customer;
+  customer: EpisodeCustomer;
   currency: string;
   bills: Bill[];
   payments: AppliedPayment[];
@@ -260,7 +260,7 @@ export interface EpisodeStart {
   accountId: string;
   episodeId: string;
   policy: CollectionPolicy;
-  customer: Customer;
+  customer: EpisodeCustomer;
   firstBill: Bill;
   /** The account's stored opt-out: a new episode starts with it (no command changes: no patch needed). */
   optedOut?: boolean;
@@ -305,7 +305,7 @@ export function newEpisode(start: EpisodeStart): EpisodeState {
 }
 
 /** The seeds: an enterprise with a clean history in a bad patch may get its suspension delayed. */
-function cleanEnterprise(c: Customer): boolean {
+function cleanEnterprise(c: EpisodeCustomer): boolean {
   return c.segment === 'enterprise' && c.priorArrears === 0 && !c.lists.includes('black');
 }
 

@@ -7,7 +7,7 @@ import type {
   ActionName,
   CollectionPolicy,
   ContactNumber,
-  Customer,
+  EpisodeCustomer,
   LadderAction,
   LadderStep,
   LocalTime,
@@ -25,7 +25,7 @@ export type Contact = { at: number; action: ActionName };
 /** What the engine needs to know about an episode to place its next rung. */
 export interface LadderView {
   policy: CollectionPolicy;
-  customer: Customer;
+  customer: EpisodeCustomer;
   /** The ladder pinned by the episode; derived from the customer when absent. */
   ladder?: string;
   /** Days the suspension rungs are deferred (an enterprise with a clean history). */
@@ -78,11 +78,11 @@ export interface PlannedStep {
   contact?: ContactNumber;
 }
 
-export function ladderName(policy: CollectionPolicy, customer: Customer): string {
+export function ladderName(policy: CollectionPolicy, customer: EpisodeCustomer): string {
   return customer.lists.includes('black') ? policy.blackListLadder : policy.segmentLadders[customer.segment];
 }
 
-export function ladderFor(policy: CollectionPolicy, customer: Customer, pinned?: string): LadderStep[] {
+export function ladderFor(policy: CollectionPolicy, customer: EpisodeCustomer, pinned?: string): LadderStep[] {
   const name = pinned ?? ladderName(policy, customer);
   const ladder = policy.ladders[name];
   if (!ladder) throw new RangeError(`policy ${policy.id} v${policy.version} has no ladder "${name}"`);
@@ -119,7 +119,7 @@ export function isSuspended(service: ServiceState): boolean {
   return service === 'outgoing_barred' || service === 'suspended';
 }
 
-function effectiveAction(policy: CollectionPolicy, customer: Customer, step: LadderStep): LadderAction {
+function effectiveAction(policy: CollectionPolicy, customer: EpisodeCustomer, step: LadderStep): LadderAction {
   return customer.lists.includes('red') && policy.redListManualActions.includes(step.action) ? 'manual_review' : step.action;
 }
 

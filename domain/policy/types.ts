@@ -300,3 +300,12 @@ export interface CollectionPolicy {
    */
   secondNumberAfterUnansweredCalls?: number;
 }
+
+/**
+ * The customer as a workflow carries it (issue 14, ADR 26): the account id is the customer reference;
+ * no name and no number (the activities look them up in PostgreSQL by account id and line id).
+ * `name` and `phone` are present only in episodes started before ADR 26 (their carried state still
+ * holds them; the activities use them as given). `numberRef` says which billing number is on file
+ * (`accounts.number_version`): a wrong-number report names the number without holding it.
+ */
+export type EpisodeCustomer = Omit<Customer, 'name' | 'phone'> & { name?: string; phone?: string; numberRef?: string };

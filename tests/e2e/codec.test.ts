@@ -104,7 +104,11 @@ test('an episode’s exported history holds no name or number; ops decode it thr
   const decoded = await post('/codec/decode', { payloads: payloads.slice(0, 20) }, keys.ops, { origin: UI, 'x-namespace': 'default' });
   expect(decoded.status).toBe(200);
   expect(decoded.headers.get('access-control-allow-origin')).toBe(UI);
-  expect(leaks(readableTexts(decoded.body)).length).toBeGreaterThan(0); // the same check finds them once decoded
+  // decoded, the payloads are readable (the account id, the customer reference) and still hold no
+  // name or number: the workflow never had them (ADR 26; tests/e2e/customer-ref.test.ts, codec off)
+  const decodedTexts = readableTexts(decoded.body);
+  expect(decodedTexts.some((t) => t.includes(`"accountId":"${accountId}"`))).toBe(true);
+  expect(leaks(decodedTexts)).toEqual([]);
   const audit = await stack.db.pool.query<{ route: string; status: number; outcome: string }>(
     "SELECT route, status, outcome FROM audit_events WHERE route = '/codec/decode' ORDER BY id",
   );

@@ -41,6 +41,8 @@ export interface E2eStackOptions {
    * purpose may opt out, saying why here.
    */
   skipReconcile?: string;
+  /** `false`: no payload codec on the worker and the clients (plain JSON histories, to show what the workflows themselves hold); default on. */
+  codec?: boolean;
 }
 
 /** The reconcile's differences, one line each, for the failure message. */
@@ -72,17 +74,18 @@ export function useE2eStack(opts: E2eStackOptions): E2eStack {
     nativeConnection = await NativeConnection.connect({ address: stack.dev.address });
     const taskQueue = `e2e-${opts.name}`;
     const dataConverter = testDataConverter();
+    const onTemporal = opts.codec === false ? {} : { dataConverter };
     worker = await createCollectionWorker({
       connection: nativeConnection,
       taskQueue,
       pool: db.pool,
       providers: new ProviderSimulator(db.pool).providers(),
-      dataConverter,
+      ...onTemporal,
       tuning: { workflowBundle: bundle },
     });
     running = worker.run();
     connection = await Connection.connect({ address: stack.dev.address });
-    stack.client = new Client({ connection, dataConverter });
+    stack.client = new Client({ connection, ...onTemporal });
     stack.collection = new CollectionClient(stack.client, taskQueue);
     const extra = opts.extend?.(stack);
     stopExtra = extra?.stop;

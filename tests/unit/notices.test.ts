@@ -4,8 +4,7 @@
 import fc from 'fast-check';
 import { checkPolicy } from '../../config/policy-schema';
 import { arrearsBody } from '../../api/schemas/requests';
-import { noticeFor, smsKindOf } from '../../activities/notices';
-import type { StepRequest } from '../../activities/contract';
+import { noticeFor, smsKindOf, type Addressed } from '../../activities/notices';
 import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import { formatAmount, formatDate, NoticeRenderError, renderNotice, renderTemplate, templateProblems } from '../../domain/policy/notice-render';
 import { DEFAULT_NOTICES, NOTICE_FIELDS } from '../../domain/policy/notice-templates';
@@ -106,7 +105,7 @@ describe('policy validation', () => {
 });
 
 describe('the activity side', () => {
-  const request = (over: Partial<StepRequest> = {}): StepRequest => ({
+  const request = (over: Partial<Addressed> = {}): Addressed => ({
     key: 'A/E/1/sms/sms',
     accountId: 'A',
     episodeId: 'E',

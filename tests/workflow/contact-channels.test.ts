@@ -81,10 +81,12 @@ test('after a wrong number the next reminder goes to the second number', async (
     { provider: 'sms', to: '13500000092' },
     { provider: 'voice', to: '13900000093' },
   ]);
-  // The number itself never entered the workflow history.
+  // The number itself never entered the workflow history, nor (ADR 26) the billing number: the account id and its reference only.
   const history = await ctx.h.client.workflow.getHandle(`collection-${accountId}`).fetchHistory();
   const text = await payloadText(history);
-  expect(text).toContain('13500000092'); // the billing number is there, as before
+  expect(text).toContain(`"accountId":"${accountId}"`);
+  expect(text).toContain('"numberRef":"n1"');
+  expect(text).not.toContain('13500000092');
   expect(text).not.toContain('13900000093');
 });
 

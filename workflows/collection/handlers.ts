@@ -9,6 +9,7 @@ import {
   recordCallOutcome,
   recordRestoredByHand,
   recordWrongNumber,
+  applyCustomerView,
   setContactChannels,
   setContactPreference,
 } from '../../domain/episode/ladder';
@@ -115,8 +116,8 @@ export function installHandlers(state: EpisodeState, wake: () => void): void {
     episodeStatus: state.status,
   });
 
-  signal(addChargeSignal, ({ bill, customer }) => {
-    if (customer) state.customer = customer;
+  signal(addChargeSignal, ({ bill, customer, numberChanged }) => {
+    if (customer) applyCustomerView(state, customer, numberChanged);
     const added = addCharge(state, bill).outcome === 'added';
     if (added) flagIfAbnormal(state, bill, Date.now());
     return added;
