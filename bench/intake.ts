@@ -191,4 +191,5 @@ async function main(): Promise<void> {
   });
 }
 
-runBench(main);
+// exit when done: one full run stayed alive after its report with the servers stopped (the handle was not identified)
+runBench(main, { exit: true });
