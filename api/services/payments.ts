@@ -54,7 +54,24 @@ async function applyToEpisode(
   const result: PaymentOutcome = applied
     ? { paymentId: p.paymentId, accountId: p.accountId, applied: applied.outcome !== 'rejected', ...applied }
     : { paymentId: p.paymentId, accountId: p.accountId, applied: false, outcome: 'recorded', reason: 'no open collection episode for this account' };
-  return { result, applied: result.applied === true };
+  if (result.applied !== true) return { result, applied: false };
+  const episodeId = await applyingEpisode(collection, p, applied);
+  return { result, applied: true, ...(episodeId ? { episodeId } : {}) };
+}
+
+/**
+ * The episode that applied a payment, for its ledger entry: the id its answer carries when it
+ * carries one, else the id in the episode's state once that state holds the payment (the workflow
+ * answers the update without its id). Undefined when neither says (the state could not be read,
+ * or another episode has started since): the entry then goes to the episode of the account's
+ * latest charge, as before. Without this, a payment to an episode that has no charge in the ledger
+ * (one opened before the ledger) was booked to the previous episode.
+ */
+async function applyingEpisode(collection: CollectionClient, p: PaymentFields, answer: unknown): Promise<string | undefined> {
+  const carried = (answer as { episodeId?: unknown } | undefined)?.episodeId;
+  if (typeof carried === 'string' && carried !== '') return carried;
+  const state = await collection.state(p.accountId).catch(() => undefined);
+  return state?.payments.some((x) => x.paymentId === p.paymentId) ? state.episodeId : undefined;
 }
 
 export type Delivery = { kind: 'answered'; result: PaymentOutcome } | { kind: 'refused'; reason: string } | { kind: 'not_delivered'; reason: string };

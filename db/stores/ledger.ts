@@ -150,11 +150,13 @@ export function ledger(pool: Pool) {
 
     /** `episodeId`: the episode that applied it, when known (else the episode of the account's latest charge). */
     async storePaymentResult(tx: PoolClient, paymentId: string, result: Record<string, unknown>, applied: boolean, episodeId?: string): Promise<void> {
-      await tx.query(`UPDATE payments SET result = $2, applied_at = CASE WHEN $3 THEN now() ELSE applied_at END, delivery_error = NULL WHERE payment_id = $1`, [
-        paymentId,
-        JSON.stringify(result),
-        applied,
-      ]);
+      // the applying episode, when known, is kept on the payment as well (GET /v1/payments/:paymentId)
+      await tx.query(
+        `UPDATE payments SET result = $2, applied_at = CASE WHEN $3 THEN now() ELSE applied_at END, delivery_error = NULL,
+           episode_id = CASE WHEN $3 THEN coalesce($4, episode_id) ELSE episode_id END
+         WHERE payment_id = $1`,
+        [paymentId, JSON.stringify(result), applied, episodeId ?? null],
+      );
       if (applied) await appendPaymentEntry(tx, paymentId, result['recovery'] === true ? 'recovery' : 'payment', episodeId);
     },
 

@@ -8,6 +8,7 @@ import { reconcile } from '../../api/services/reconcile';
 import { ledger } from '../../db/stores/ledger';
 import { ledgerEntries } from '../../db/stores/ledger-entries';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy/default-policy';
 import { ROUTES } from '../../api/routes/table';
 import { collectionWorkflowId } from '../../workflows/messages';
 import { zoneAtLocalHour } from '../support/clock';
@@ -178,6 +179,39 @@ test('an overpayment: its credit leaves the ended episode and is applied in the 
     ['L-3-B2', 6_000],
   ]);
   expect((await runReconcile()).differences.filter((d) => d.accountId === 'L-3')).toEqual([]);
+});
+
+test('a payment to an episode with no charge in the ledger (opened before it) is booked to that episode, not the previous one', async () => {
+  // the first episode through the API: charged, paid in full, ended
+  expect((await post('/v1/accounts/L-4/arrears', bill('L-4-B1', 5_000, 1))).status).toBe(201);
+  expect((await post('/v1/payments', payment('LP-4A', 'L-4', 5_000))).status).toBe(201);
+  await expect(stack.client.workflow.getHandle(collectionWorkflowId('L-4')).result()).resolves.toMatchObject({ status: 'paid', balance: 0 });
+  // the next episode opened around the API, as one opened before the ledger existed: no charge entry
+  await stack.collection.enrol({
+    accountId: 'L-4',
+    customer: { name: '测试', phone: '13700000098', segment: 'consumer', lists: [], timezone: zone },
+    bill: { billId: 'L-4-B2', amount: 8_000, currency: 'CNY', dueDate: addDays(today, -1) },
+    policy: DEFAULT_POLICY,
+  });
+  await waitFor(async () => ((await stack.collection.state('L-4'))?.episodeId === 'L-4-B2' ? true : undefined), { what: 'the second episode' });
+  expect((await entriesOf('L-4')).some((e) => e.episode_id === 'L-4-B2')).toBe(false);
+
+  const paid = await post('/v1/payments', payment('LP-4B', 'L-4', 3_000));
+  expect(paid).toMatchObject({ status: 201, body: { applied: true, balance: 5_000 } });
+  const rows = await entriesOf('L-4');
+  expect(rows.filter((r) => r.kind === 'payment').map((r) => [r.episode_id, r.amount])).toEqual([
+    ['L-4-B1', -5_000],
+    ['L-4-B2', -3_000],
+  ]);
+  // the payment names its episode too
+  expect((await get('/v1/payments/LP-4B', 'billing')).body).toMatchObject({ status: 'applied', episodeId: 'L-4-B2' });
+  expect((await store().ledgerBalance('L-4')).map((b) => [b.episodeId, b.balance])).toEqual([
+    ['L-4-B1', 0],
+    ['L-4-B2', -3_000],
+  ]);
+  // its charge booked as the back-fill (migration 1766700000000) books a pre-ledger bill: the books agree
+  await store().append({ key: 'charge:L-4-B2', accountId: 'L-4', episodeId: 'L-4-B2', kind: 'charge', amount: 8_000, currency: 'CNY', billId: 'L-4-B2' });
+  expect((await runReconcile()).differences.filter((d) => d.accountId === 'L-4')).toEqual([]);
 });
 
 test('reconcile: clean, then an entry put in by hand is reported; the ledger refuses updates and deletes', async () => {
