@@ -7,8 +7,8 @@
 // Every payment is moved to 58 s past its minute: an event that reached its episode even two
 // seconds late (the run's real time leaking into simulated time, as it did while the runner slept
 // from its own count of simulated time) shows its restoration in the next minute, so the check
-// below fails every run instead of one run in four (the old runner: 25 of the 150-account
-// portfolio's restorations in the wrong minute). Other events fall at 10:MM local, some on the very
+// below fails every run instead of one run in four (the old runner: 55 of this portfolio's
+// restorations in the wrong minute). Other events fall at 10:MM local, some on the very
 // instant of a rung, which the runner must order the same way every time. About 2.5 minutes
 // here (both runs, 2 cores shared with other work).
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
