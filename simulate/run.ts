@@ -8,11 +8,15 @@
 // server: TOOLCHAIN.md measured ~200 accounts per environment as the sweet spot).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { ProviderSimulator } from '../activities/providers/simulator';
 import { CollectionClient } from '../api/collection-client';
+import { collectionWorkflowId } from '../workflows/messages';
 import { testServerPath } from '../scripts/temporal-bins';
 import { createCollectionWorker } from '../worker/create-worker';
 import type { CollectionSnapshot } from '../domain/episode/snapshot';
@@ -105,7 +109,8 @@ export async function runScenario(scenario: Scenario, policy: CollectionPolicy, 
       recoveryRate: billed > 0 ? Math.round((recovered / billed) * 10_000) / 10_000 : 0,
       suspensions: snapshots.reduce((t, s) => t + done(s, ['suspend_outgoing']).length, 0),
       restorations: snapshots.reduce((t, s) => t + done(s, ['restore']).length, 0),
-      maxRestoreMinutes: latencies.length ? Math.round((Math.max(...latencies) / 60_000) * 100) / 100 : null,
+      // whole minutes, like the action times: below that it is the real time of the payment's delivery
+      maxRestoreMinutes: latencies.length ? Math.round(Math.max(...latencies) / 60_000) : null,
       legalReferrals: snapshots.reduce((t, s) => t + done(s, ['legal_referral']).length, 0),
       wallSeconds: Math.round((Date.now() - wall) / 100) / 10,
     },
@@ -137,9 +142,14 @@ async function runBatch(
       let years = 0;
       while (shiftMs(start, years) < serverNow + 60_000) years += 4;
       const shifted = shiftPolicy(policy, years);
+      // Each advance is measured from the server's own clock, not from a count kept here: the clock
+      // runs in real time whenever it is not skipping (enrolling a batch takes seconds, more on a
+      // loaded machine), and sleeping from a count added that real time to every later event, which
+      // differed from run to run (ADR 25).
       let simNow = serverNow;
       const advanceTo = async (ms: number) => {
-        if (ms > simNow) await env.sleep(ms - simNow);
+        const now = await env.currentTimeMs();
+        if (ms > now) await env.sleep(ms - now);
         simNow = Math.max(simNow, ms);
       };
 
@@ -164,7 +174,12 @@ async function runBatch(
       const refused: { index: number; account: string; reason: string }[] = [];
       const ordered = [...events].sort((x, y) => Date.parse(x.e.at) - Date.parse(y.e.at) || x.index - y.index);
       for (const { e, index } of ordered) {
-        await advanceTo(shiftMs(Date.parse(e.at), years));
+        const at = shiftMs(Date.parse(e.at), years);
+        await advanceTo(at);
+        // A rung due at the event's own instant fires first, and its step finishes, before the event
+        // is delivered: the same order every run. (Delivered while the episode's timer fired, a
+        // signal's workflow task never completed on the test server and the run hung: ADR 25.)
+        await settle(env.client, collectionWorkflowId(e.account), at);
         const account = byId.get(e.account)!;
         try {
           await applyEvent(collection, account, e, index, years, shifted, disputes);
@@ -184,8 +199,10 @@ async function runBatch(
           actions: s.steps
             .filter((x) => x.outcome === 'done')
             .map((x) => ({
-              // whole minutes: an action answering an event (a restore after a payment) comes seconds
-              // after it, as long as the run takes in real time; that jitter is not data
+              // whole minutes: an action answering an event (a restore after a payment) is timed by the
+              // workflow when the event reaches it, which is the event's instant plus the real
+              // milliseconds of its delivery (the server's clock runs in real time while work is in
+              // flight); that jitter is not data. Timer-driven actions are exact.
               at: toLocalIso(Math.floor(shiftMs(Date.parse(x.at), -years) / 60_000) * 60_000, a.timezone),
               action: x.action,
               detail: { step: x.stepId, ...(x.reason ? { reason: x.reason } : {}) },
@@ -197,6 +214,89 @@ async function runBatch(
     });
   } finally {
     await env.teardown();
+  }
+}
+
+const E = temporal.api.enums.v1.EventType;
+const tsMs = (t: { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined) =>
+  Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+
+/**
+ * A rung's timer fires a little after the rung's instant: the workflow sleeps from its task's start
+ * to the instant, and the server counts from the task's completion (tens of ms, more under load).
+ * A timer due within this of an event is the event's instant's: it fires first. Scenario instants
+ * are whole seconds and rungs whole minutes, so this reorders nothing.
+ */
+const TIMER_LAG_MS = 1_000;
+
+/**
+ * Whether the episode has nothing in flight at `at` (simulated ms): no workflow task or activity
+ * open, no timer due by then (see TIMER_LAG_MS) that has not fired. Read from its history, which the test server keeps
+ * exactly (describe does not report a started workflow task there).
+ */
+async function isSettled(client: Client, workflowId: string, at: number): Promise<boolean> {
+  let events: temporal.api.history.v1.IHistoryEvent[];
+  try {
+    events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return true;
+    throw err;
+  }
+  let task = false;
+  const activities = new Set<string>();
+  const timers = new Map<string, number>();
+  for (const ev of events) {
+    switch (ev.eventType) {
+      case E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+        task = true;
+        break;
+      case E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      case E.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+      case E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        task = false;
+        break;
+      case E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        activities.add(String(ev.eventId));
+        break;
+      case E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+        activities.delete(String(ev.activityTaskCompletedEventAttributes?.scheduledEventId));
+        break;
+      case E.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+        activities.delete(String(ev.activityTaskFailedEventAttributes?.scheduledEventId));
+        break;
+      case E.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+        activities.delete(String(ev.activityTaskTimedOutEventAttributes?.scheduledEventId));
+        break;
+      case E.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+        activities.delete(String(ev.activityTaskCanceledEventAttributes?.scheduledEventId));
+        break;
+      case E.EVENT_TYPE_TIMER_STARTED:
+        timers.set(String(ev.eventId), tsMs(ev.eventTime) + tsMs(ev.timerStartedEventAttributes?.startToFireTimeout));
+        break;
+      case E.EVENT_TYPE_TIMER_FIRED:
+        timers.delete(String(ev.timerFiredEventAttributes?.startedEventId));
+        break;
+      case E.EVENT_TYPE_TIMER_CANCELED:
+        timers.delete(String(ev.timerCanceledEventAttributes?.startedEventId));
+        break;
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        return true;
+    }
+  }
+  return !task && activities.size === 0 && [...timers.values()].every((due) => due > at + TIMER_LAG_MS);
+}
+
+/** Waits (in real time; the server's clock is at `at` or just past it) until the episode is settled. */
+async function settle(client: Client, workflowId: string, at: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await isSettled(client, workflowId, at))) {
+    if (Date.now() > deadline) throw new Error(`${workflowId} did not settle at ${new Date(at).toISOString()}`);
+    await delay(5);
   }
 }
 
