@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
 import { loadConfig } from '../config';
+import { commandArgs, runCommand } from '../config/command-line';
 import { withLocalDatabase } from './local';
 import { verifyAuditChain } from './stores/audit';
 
@@ -24,17 +25,8 @@ function withTargetDatabase<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = commandArgs(USAGE, () => parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+  if (typeof args === 'number') return args;
   if (args.positionals.length !== 1 || args.positionals[0] !== 'verify') {
     console.error(USAGE);
     return 2;
@@ -50,12 +42,4 @@ async function main(): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`audit: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 2;
-  },
-);
+runCommand('audit', main);

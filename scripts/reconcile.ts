@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
+import { commandArgs, runCommand } from '../config/command-line';
+import { configuredPayloadCodec, encryptingDataConverter } from '../config/payload-codec';
 import { withLocalDatabase } from '../db/local';
 import { ledgerEntries } from '../db/stores/ledger-entries';
 import { CollectionClient } from '../api/collection-client';
@@ -17,21 +19,16 @@ Compares the ledger (ledger_entries) with every open episode's state and lists e
 Exit code: 0 the books agree, 1 differences found, 2 the check could not run.`;
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = commandArgs(USAGE, () => parseArgs({ options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+  if (typeof args === 'number') return args;
   const config = loadConfig();
   const connection = await Connection.connect({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` });
   try {
-    const collection = new CollectionClient(new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue);
+    const collection = new CollectionClient(
+      // the episodes' state queries answer encrypted (ADR 20): the same codec as the API's client
+      new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(configuredPayloadCodec(config.dataDir)) }),
+      config.temporal.taskQueue,
+    );
     const report = await withLocalDatabase(config, (pool) => reconcile({ entries: ledgerEntries(pool), state: (id) => collection.state(id) }), {
       mustExist: true,
     });
@@ -56,12 +53,4 @@ function print(report: ReconcileReport, json: boolean): void {
   for (const d of report.differences) console.log([d.accountId, d.episodeId, d.currency, d.figure, d.ledger, d.episode, d.delta].join('\t'));
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`reconcile: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 2;
-  },
-);
+runCommand('reconcile', main);

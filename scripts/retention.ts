@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
 import { loadConfig } from '../config';
+import { commandArgs } from '../config/command-line';
 import { withLocalDatabase } from '../db/local';
 import { withTransaction } from '../db/pool';
 import { appendAuditEvent } from '../db/stores/audit';
@@ -59,17 +60,10 @@ export async function applyRetention(pool: Pool, opts: { retentionDays: number; 
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = commandArgs(USAGE, () =>
+    parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }),
+  );
+  if (typeof args === 'number') return args;
   if (args.positionals.length !== 1 || args.positionals[0] !== 'apply') {
     console.error(USAGE);
     return 2;
