@@ -1,15 +1,14 @@
 // Personal data out of Temporal (issue 14, ADR 20), end to end on the real dev server: an episode's
 // exported histories (`temporal workflow show -o json`, `describe`) hold no customer name or phone
 // number, in clear or base64; the codec endpoint gives them back to ops (audited, CORS for the UI).
-import { execFileSync } from 'node:child_process';
 import { ROUTES } from '../../api/routes/table';
 import { apiKeys } from '../../db/stores/api-keys';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
-import { temporalCliPath } from '../../scripts/temporal-bins';
 import { collectionWorkflowId } from '../../workflows/messages';
 import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
+import { leakFinder, readableTexts, temporalCliJson } from '../support/history-leaks';
 import { waitFor } from '../support/wait';
 import { CODEC_ROUTES_COVERED } from './codec.covered';
 
@@ -35,27 +34,8 @@ async function post(url: string, body: unknown, key: string, headers: Record<str
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
 }
 
-/** Every string in a JSON document, and what it decodes to when it is base64. */
-function readableTexts(doc: unknown): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      out.push(v);
-      if (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0) out.push(Buffer.from(v, 'base64').toString('utf8'));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(doc);
-  return out;
-}
-
-const needles = [NAME, PHONE, Buffer.from(NAME).toString('base64'), Buffer.from(PHONE).toString('base64'), JSON.stringify(NAME).slice(1, -1)];
-const leaks = (texts: string[]) => needles.filter((n) => texts.some((t) => t.includes(n)));
-
-function cli(args: string[]): unknown {
-  const out = execFileSync(temporalCliPath(), [...args, '--address', stack.dev.address, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(out);
-}
+const leaks = leakFinder([NAME, PHONE]);
+const cli = (args: string[]) => temporalCliJson(stack.dev.address, args);
 
 test('an episode’s exported history holds no name or number; ops decode it through /codec/decode (audited)', async () => {
   const accountId = 'CODEC-1';

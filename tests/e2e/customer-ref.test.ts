@@ -4,15 +4,14 @@
 // customer's name nor any of the account's numbers, in clear or base64, while the SMS the activity
 // sent names the customer and went to the billing number (looked up in PostgreSQL by account id), and
 // the API shows the numbers from PostgreSQL.
-import { execFileSync } from 'node:child_process';
 import { ROUTES } from '../../api/routes/table';
 import { apiKeys } from '../../db/stores/api-keys';
 import { addDays, localDateOf } from '../../domain/policy/calendar';
-import { temporalCliPath } from '../../scripts/temporal-bins';
 import { collectionWorkflowId } from '../../workflows/messages';
 import { zoneAtLocalHour } from '../support/clock';
 import { contractFetch } from '../support/contract';
 import { useE2eStack } from '../support/e2e-stack';
+import { leakFinder, readableTexts, temporalCliJson } from '../support/history-leaks';
 import { waitFor } from '../support/wait';
 
 const fetch = contractFetch(ROUTES);
@@ -36,28 +35,8 @@ async function call(method: 'GET' | 'POST', url: string, role: 'billing' | 'ops'
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-/** Every string in a JSON document, and what it decodes to when it is base64 (the payloads' `data`). */
-function readableTexts(doc: unknown): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      out.push(v);
-      if (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0) out.push(Buffer.from(v, 'base64').toString('utf8'));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(doc);
-  return out;
-}
-
-const secrets = [NAME, PHONE, BROADBAND, NEW_PHONE];
-const needles = [...secrets, ...secrets.map((s) => Buffer.from(s).toString('base64')), JSON.stringify(NAME).slice(1, -1)];
-const leaks = (texts: string[]) => needles.filter((n) => texts.some((t) => t.includes(n)));
-
-function cli(args: string[]): unknown {
-  const out = execFileSync(temporalCliPath(), [...args, '--address', stack.dev.address, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(out);
-}
+const leaks = leakFinder([NAME, PHONE, BROADBAND, NEW_PHONE]);
+const cli = (args: string[]) => temporalCliJson(stack.dev.address, args);
 
 test('codec off: a new episode’s history and state hold only the account id; the SMS names the customer and goes to the billing number', async () => {
   const accountId = 'CUSTREF-1';
