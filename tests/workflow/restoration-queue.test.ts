@@ -14,11 +14,11 @@ const ctx = useWorkflowHarness();
 const caller: Caller = { keyId: 'k1', name: 'noc', roles: ['ops'], actor: 'key:k1:noc' };
 const noAudit = async (_tx: PoolClient) => undefined;
 
-test('a restoration the network refuses opens a restoration task; completing it restored records the restoration', async () => {
-  const accountId = await enrolDueYesterday(ctx.h, 'RQ');
+/** An account suspended for its unpaid bill, the network's fault set up, then paid in full. */
+async function suspendedThenPaid(prefix: string, fault: () => void): Promise<string> {
+  const accountId = await enrolDueYesterday(ctx.h, prefix);
   await untilState(ctx.h, accountId, (s) => s.service === 'suspended');
-  // The network refuses every restoration of the line: only a person can restore it.
-  ctx.h.simulator.refuseNext('setServiceState:active', 1_000);
+  fault();
   await ctx.h.collection.postPayment(accountId, {
     paymentId: `${accountId}-P1`,
     amount: 12_050,
@@ -26,6 +26,12 @@ test('a restoration the network refuses opens a restoration task; completing it 
     paidAt: new Date().toISOString(),
     channel: 'bank',
   });
+  return accountId;
+}
+
+test('a restoration the network refuses opens a restoration task; completing it restored records the restoration', async () => {
+  // The network refuses every restoration of the line: only a person can restore it.
+  const accountId = await suspendedThenPaid('RQ', () => ctx.h.simulator.refuseNext('setServiceState:active', 1_000));
 
   const tasks = taskService({ pool: ctx.db.pool, collection: ctx.h.collection });
   const taskId = await waitFor(async () => (await tasks.list({ queue: 'restoration', limit: 50 })).tasks.find((t) => t.accountId === accountId)?.taskId, {
@@ -70,17 +76,8 @@ test('a restoration the network refuses opens a restoration task; completing it 
 });
 
 test('a restoration not confirmed in time opens a restoration task; restored by hand, the network attempt is given up', async () => {
-  const accountId = await enrolDueYesterday(ctx.h, 'RT');
-  await untilState(ctx.h, accountId, (s) => s.service === 'suspended');
   // The switch does not answer (transient errors, retried by Temporal without end).
-  ctx.h.simulator.failNext('setServiceState:active', 100_000);
-  await ctx.h.collection.postPayment(accountId, {
-    paymentId: `${accountId}-P1`,
-    amount: 12_050,
-    currency: 'CNY',
-    paidAt: new Date().toISOString(),
-    channel: 'bank',
-  });
+  const accountId = await suspendedThenPaid('RT', () => ctx.h.simulator.failNext('setServiceState:active', 100_000));
 
   const tasks = taskService({ pool: ctx.db.pool, collection: ctx.h.collection });
   // Time moves only while something waits on the server: sleep simulated time until the task appears.
