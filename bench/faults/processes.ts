@@ -1,6 +1,7 @@
 // The fault suite's processes: PostgreSQL (bench/faults/pg-child.ts), the Temporal dev server, the
 // worker and the API, each a child process on loopback with its own log file in the run's folder.
 // Every child started is remembered and killed when the suite's process exits, however it exits.
+import { devServerArgs } from '../../scripts/dev-server';
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -189,21 +190,7 @@ export class System {
   }
 
   async startTemporal(timeoutMs = 60_000): Promise<void> {
-    const args = [
-      'server',
-      'start-dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(this.ports.temporal),
-      '--db-filename',
-      path.join(this.dir, 'temporal.db'),
-      '--log-level',
-      'error',
-      '--sqlite-pragma',
-      'journal_mode=wal',
-      '--headless',
-    ];
+    const args = devServerArgs({ dataDir: this.dir, port: this.ports.temporal, headless: true });
     const proc = spawnLogged('temporal', this.logFile('temporal'), temporalCliPath(), args, {});
     this.temporal = proc;
     this.starts.push(proc);
